@@ -1,0 +1,56 @@
+import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdir } from 'node:fs/promises';
+import { type ServerProcess, spawnServer, waitUntilReady } from './processes';
+
+export interface MinioServer {
+  endpoint: string;
+  consoleUrl: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  bucket: string;
+  process: ServerProcess;
+}
+
+/** An S3 client for the local MinIO (path-style addressing, as MinIO needs on 127.0.0.1). */
+export function minioClient(minio: Pick<MinioServer, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region'>): S3Client {
+  return new S3Client({
+    endpoint: minio.endpoint, region: minio.region, forcePathStyle: true,
+    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
+  });
+}
+
+export async function startMinio(opts: {
+  binary: string;
+  port: number;
+  consolePort: number;
+  dataDir: string;
+  logFile: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}): Promise<MinioServer> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const endpoint = `http://127.0.0.1:${opts.port}`;
+  const proc = await spawnServer('MinIO', opts.binary, ['server', opts.dataDir, '--address', `127.0.0.1:${opts.port}`, '--console-address', `127.0.0.1:${opts.consolePort}`, '--quiet'], {
+    logFile: opts.logFile,
+    env: { MINIO_ROOT_USER: opts.accessKeyId, MINIO_ROOT_PASSWORD: opts.secretAccessKey, MINIO_UPDATE: 'off', MINIO_BROWSER_REDIRECT: 'off' },
+  });
+  await waitUntilReady(proc, async () => (await fetch(`${endpoint}/minio/health/live`)).ok, 60_000);
+  const server: MinioServer = {
+    endpoint, consoleUrl: `http://127.0.0.1:${opts.consolePort}`, accessKeyId: opts.accessKeyId,
+    secretAccessKey: opts.secretAccessKey, region: 'us-east-1', bucket: opts.bucket, process: proc,
+  };
+  const s3 = minioClient(server);
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: opts.bucket }));
+  } catch (err) {
+    if (!(err instanceof BucketAlreadyOwnedByYou)) {
+      await proc.stop();
+      throw err;
+    }
+  } finally {
+    s3.destroy();
+  }
+  return server;
+}

@@ -1,0 +1,74 @@
+import { Connection } from '@temporalio/client';
+import { grpc, temporal } from '@temporalio/proto';
+import { searchAttributes } from '../workflows/search-attributes';
+import { type ServerProcess, spawnServer, waitUntilReady } from './processes';
+
+export interface TemporalDevServer {
+  address: string;
+  namespace: string;
+  /** The web UI, unless started headless. */
+  uiUrl?: string;
+  process: ServerProcess;
+}
+
+const INDEXED_VALUE_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/**
+ * Registers the project's search attributes that the namespace lacks. The dev server's own
+ * --search-attribute flags are ignored when its SQLite file already exists, so this runs every start.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const known = { ...existing.customAttributes, ...existing.systemAttributes };
+  const missing = searchAttributes.filter((key) => !(key.name in known));
+  if (missing.length === 0) return;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]])),
+  });
+}
+
+export async function startTemporalDevServer(opts: {
+  binary: string;
+  port: number;
+  uiPort?: number;
+  dbFile?: string;
+  logFile: string;
+  namespace?: string;
+}): Promise<TemporalDevServer> {
+  const namespace = opts.namespace ?? 'default';
+  const address = `127.0.0.1:${opts.port}`;
+  const args = [
+    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', namespace,
+    '--log-level', 'warn', '--log-format', 'json',
+    ...(opts.uiPort ? ['--ui-ip', '127.0.0.1', '--ui-port', String(opts.uiPort)] : ['--headless']),
+    ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
+    ...searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+  ];
+  const proc = await spawnServer('Temporal dev server', opts.binary, args, { logFile: opts.logFile });
+  let connection: Connection | undefined;
+  try {
+    await waitUntilReady(proc, async () => {
+      connection ??= await Connection.connect({ address, connectTimeout: 1000 });
+      const health = await connection.healthService.check({});
+      return health.status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
+    }, 60_000);
+    await ensureSearchAttributes(connection!, namespace);
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  } finally {
+    await connection?.close();
+  }
+  return { address, namespace, uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined, process: proc };
+}
