@@ -42,37 +42,36 @@ export async function startLocalStack(opts: {
   log?: (line: string) => void;
 }): Promise<LocalStack> {
   await mkdir(opts.dataDir, { recursive: true });
-  const [temporalBin, minioBin] = [
-    await resolveTool('temporal', { install: opts.installTools ?? false, log: opts.log }),
-    await resolveTool('minio', { install: opts.installTools ?? false, log: opts.log }),
-  ];
+  const install = { install: opts.installTools ?? false, log: opts.log };
+  const temporalBin = await resolveTool('temporal', install);
+  const minioBin = await resolveTool('minio', install);
   const started: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of started.reverse()) await s().catch(() => undefined);
   };
+  /** Remembers how to stop what started, so a failure of one server does not leave the others running. */
+  const track = async <T>(starting: Promise<T>, stopper: (server: T) => () => Promise<void>): Promise<T> => {
+    const server = await starting;
+    started.push(stopper(server));
+    return server;
+  };
   try {
-    const temporalStart = startTemporalDevServer({
-      binary: temporalBin, port: opts.ports.temporal, uiPort: opts.ports.temporalUi,
-      dbFile: join(opts.dataDir, 'temporal.sqlite'), logFile: join(opts.dataDir, 'temporal.log'),
-    });
-    const minioStart = startMinio({
-      binary: minioBin, port: opts.ports.minio, consolePort: opts.ports.minioConsole, dataDir: join(opts.dataDir, 'minio'),
-      logFile: join(opts.dataDir, 'minio.log'), bucket: opts.bucket ?? 'smugmug-archive',
-      ...(opts.minioCredentials ?? { accessKeyId: 'smugmug-s3-local', secretAccessKey: 'smugmug-s3-local-secret' }),
-    });
-    const sandboxStart = startSandbox({ ...opts.sandbox, port: opts.ports.sandbox, mediaDir: join(opts.dataDir, 'sandbox-media') });
-    // Started together, stopped in any case: a failure of one must not leave the others running.
-    const [temporal, minio, sandbox] = await Promise.allSettled([temporalStart, minioStart, sandboxStart]);
-    if (temporal.status === 'fulfilled') started.push(() => temporal.value.process.stop());
-    if (minio.status === 'fulfilled') started.push(() => minio.value.process.stop());
-    if (sandbox.status === 'fulfilled') started.push(() => sandbox.value.close());
-    for (const r of [temporal, minio, sandbox]) if (r.status === 'rejected') throw r.reason;
-    return {
-      temporal: (temporal as PromiseFulfilledResult<TemporalDevServer>).value,
-      minio: (minio as PromiseFulfilledResult<MinioServer>).value,
-      sandbox: (sandbox as PromiseFulfilledResult<RunningSandbox>).value,
-      dataDir: opts.dataDir, stop,
-    };
+    const starts = [
+      track(startTemporalDevServer({
+        binary: temporalBin, port: opts.ports.temporal, uiPort: opts.ports.temporalUi,
+        dbFile: join(opts.dataDir, 'temporal.sqlite'), logFile: join(opts.dataDir, 'temporal.log'),
+      }), (t) => () => t.process.stop()),
+      track(startMinio({
+        binary: minioBin, port: opts.ports.minio, consolePort: opts.ports.minioConsole, dataDir: join(opts.dataDir, 'minio'),
+        logFile: join(opts.dataDir, 'minio.log'), bucket: opts.bucket ?? 'smugmug-archive',
+        ...(opts.minioCredentials ?? { accessKeyId: 'smugmug-s3-local', secretAccessKey: 'smugmug-s3-local-secret' }),
+      }), (m) => () => m.process.stop()),
+      track(startSandbox({ ...opts.sandbox, port: opts.ports.sandbox, mediaDir: join(opts.dataDir, 'sandbox-media') }), (s) => () => s.close()),
+    ] as const;
+    // Started together; wait for all to settle so that everything that did start is tracked.
+    await Promise.allSettled(starts);
+    const [temporal, minio, sandbox] = await Promise.all(starts);
+    return { temporal, minio, sandbox, dataDir: opts.dataDir, stop };
   } catch (err) {
     await stop();
     throw err;

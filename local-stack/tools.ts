@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir, rename } from 'node:fs/promises';
+import { access, constants, mkdir, rename, rm } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { toolsCacheDir } from './paths';
 
@@ -62,9 +62,13 @@ async function buildTool(name: ToolName, log: (line: string) => void): Promise<s
   await mkdir(staging, { recursive: true });
   log(`Building ${tool.module}@${tool.version} with go install (several minutes the first time; cached in ${toolsCacheDir()})`);
   const started = Date.now();
-  const code = await run(go, ['install', `${tool.module}@${tool.version}`], { ...process.env, GOBIN: staging, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' });
-  if (code !== 0) throw new Error(`go install ${tool.module}@${tool.version} failed with exit code ${code} (output above)`);
-  await rename(join(staging, tool.binary), target);
+  try {
+    const code = await run(go, ['install', `${tool.module}@${tool.version}`], { ...process.env, GOBIN: staging, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' });
+    if (code !== 0) throw new Error(`go install ${tool.module}@${tool.version} failed with exit code ${code} (output above)`);
+    await rename(join(staging, tool.binary), target);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   log(`Built ${tool.binary} in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);
   return target;
 }
