@@ -330,3 +330,22 @@ export async function generateLibrary(input: z.input<typeof LibraryOptions>, med
     nodes: b.nodes, albums: b.albums, images,
   };
 }
+
+/** Uploads a new photo to an album at run time, as a user would between two migrations. */
+export async function addPhoto(library: SandboxLibrary, album: SandboxAlbum, fileName: string, bytes: number, mediaDir: string): Promise<SandboxImage> {
+  const random = new SeededRandom(`${album.albumKey}/${library.images.size}/${fileName}`);
+  let imageKey = random.key(7);
+  while (library.images.has(imageKey)) imageKey = random.key(7);
+  const dir = join(mediaDir, 'added');
+  await mkdir(dir, { recursive: true });
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const image: SandboxImage = {
+    imageKey, serial: 0, fileName, title: fileName.replace(/\.[^.]+$/, ''), caption: '', keywords: ['added'], format: 'JPG', isVideo: false,
+    hidden: false, processing: false, status: 'Open', subStatus: 'NFS', width: 96, height: 64, uploaded: now, lastUpdated: now,
+    latitude: 0, longitude: 0, altitude: 0, urlToken: random.key(8).toLowerCase(), deleted: false,
+    original: await writeJpeg(join(dir, `${imageKey}-D.jpg`), `${imageKey}/added`, bytes),
+  };
+  library.images.set(imageKey, image);
+  album.placements.push({ imageKey, origin: 'Album' });
+  return image;
+}

@@ -6,7 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { applyResponseOptions, errorEnvelope, listEnvelope, objectEnvelope, pageRequest, type Endpoint } from './envelope';
 import { type Counters, emptyCounters, FaultInjector, FaultRule } from './faults';
-import { generateLibrary, LibraryOptions, type SandboxAlbum, type SandboxImage, type SandboxLibrary } from './library';
+import { addPhoto, generateLibrary, LibraryOptions, type SandboxAlbum, type SandboxImage, type SandboxLibrary } from './library';
+
+const NewImage = z.object({ fileName: z.string().min(1), bytes: z.number().int().min(0).max(2 ** 31).default(50_000) });
 import type { MediaFile } from './media-files';
 import { type AccessToken, type Caller, OAuthError, OAuthProvider, oauthEncode, type Access, type Permissions } from './oauth-server';
 import * as rep from './representations';
@@ -26,6 +28,8 @@ export const SandboxOptions = z.object({
   /** Media (ArchivedUri) requests must be OAuth-signed too, as private originals are. */
   requireSignedMedia: z.boolean().default(true),
   faults: z.array(FaultRule).default([]),
+  /** Caps how fast originals are served, to behave like a real link (unset: as fast as the disk). */
+  mediaBytesPerSecond: z.number().int().positive().optional(),
 });
 export type SandboxOptions = z.input<typeof SandboxOptions>;
 
@@ -68,6 +72,19 @@ async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<stri
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Paces a stream to `bytesPerSecond`. */
+function throttled(bytesPerSecond: number): Transform {
+  const started = Date.now();
+  let sent = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      sent += chunk.length;
+      const wait = (sent / bytesPerSecond) * 1000 - (Date.now() - started);
+      setTimeout(() => done(null, chunk), Math.max(0, wait));
+    },
+  });
 }
 
 /** Cuts or corrupts a body on its way out, as the armed fault says, and counts the bytes. */
@@ -118,6 +135,8 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     void sendBuffer(res, status, text, 'application/json; charset=utf-8', fault, headers);
   }
 
+  const throttle = options.mediaBytesPerSecond ? () => throttled(options.mediaBytesPerSecond!) : undefined;
+
   async function sendBuffer(res: ServerResponse, status: number, body: Buffer, type: string, fault: FaultRule | undefined, headers: Record<string, string>) {
     await sendStream(res, status, () => Readable.from([body]), body.length, type, fault, headers, () => undefined);
   }
@@ -125,7 +144,7 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   /** Writes a body of known length, applying a reset/truncate/corrupt fault on the way. */
   async function sendStream(
     res: ServerResponse, status: number, open: () => Readable, length: number, type: string,
-    fault: FaultRule | undefined, headers: Record<string, string>, onBytes: (n: number) => void,
+    fault: FaultRule | undefined, headers: Record<string, string>, onBytes: (n: number) => void, pace?: () => Transform,
   ) {
     count(counters.byStatus, String(status));
     res.statusCode = status;
@@ -139,7 +158,8 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       if (fault?.kind === 'reset') setImmediate(() => socket.resetAndDestroy());
     });
     try {
-      await pipeline(open(), body, res);
+      if (pace) await pipeline(open(), pace(), body, res);
+      else await pipeline(open(), body, res);
     } catch {
       // The client went away or the fault cut the connection; nothing more to send.
     }
@@ -347,7 +367,7 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     count(counters.mediaRequestsByImage, image.imageKey);
     const length = end - start + 1;
     await sendStream(res, status, () => createReadStream(file.path, { start, end }), length, image.isVideo ? 'video/mp4' : 'image/jpeg', fault, headers,
-      (n) => count(counters.bytesServedByImage, image.imageKey, n));
+      (n) => count(counters.bytesServedByImage, image.imageKey, n), throttle);
   }
 
   async function handleOAuth(req: IncomingMessage, res: ServerResponse, url: URL) {
@@ -420,6 +440,15 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       if (!parsed.success) return json(400, { Code: 400, Message: z.prettifyError(parsed.error) });
       for (const rule of parsed.data) faults.add(rule);
       return json(200, faults.list());
+    }
+    const addImage = /^POST \/__sandbox\/albums\/([^/]+)\/images$/.exec(route);
+    if (addImage) {
+      const album = library.albums.get(addImage[1]);
+      if (!album) return json(404, { Code: 404, Message: 'Not Found' });
+      const parsed = NewImage.safeParse(JSON.parse((await readBody(req)) || '{}'));
+      if (!parsed.success) return json(400, { Code: 400, Message: z.prettifyError(parsed.error) });
+      const image = await addPhoto(library, album, parsed.data.fileName, parsed.data.bytes, options.mediaDir);
+      return json(200, { imageKey: image.imageKey, size: image.original!.size, md5: image.original!.md5 });
     }
     if (route === 'POST /__sandbox/revoke') {
       const token = url.searchParams.get('token') ?? '';

@@ -20,4 +20,7 @@ export default async function globalSetup(): Promise<void> {
     sandbox: { url: stack.sandbox.url, mediaDir: join(runDir, 'sandbox-media') },
   };
   process.env[TEST_STACK_ENV] = JSON.stringify(handoff);
+  // Workers started by the tests find MinIO's credentials where a real worker finds AWS's.
+  process.env.AWS_ACCESS_KEY_ID = stack.minio.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = stack.minio.secretAccessKey;
 }

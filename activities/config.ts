@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** The worker's configuration, from its environment only: credentials never pass through workflows. */
+export const WorkerConfig = z.object({
+  SMUGMUG_API_BASE_URL: z.url().default('https://api.smugmug.com'),
+  SMUGMUG_API_KEY: z.string().min(1, 'SMUGMUG_API_KEY is required (your SmugMug API key)'),
+  SMUGMUG_API_SECRET: z.string().min(1, 'SMUGMUG_API_SECRET is required'),
+  SMUGMUG_ACCESS_TOKEN: z.string().min(1, 'SMUGMUG_ACCESS_TOKEN is required (run the OAuth PIN flow to get one)'),
+  SMUGMUG_ACCESS_TOKEN_SECRET: z.string().min(1, 'SMUGMUG_ACCESS_TOKEN_SECRET is required'),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** An S3-compatible endpoint such as MinIO; unset for AWS. */
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('smugmug-s3'),
+  /** Files above this go through a resumable multipart upload, one per activity. */
+  LARGE_FILE_THRESHOLD_MB: z.coerce.number().positive().default(16),
+  PART_SIZE_MB: z.coerce.number().min(5).default(16),
+  /** Files of one small-file batch copied at once. */
+  FILE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  BATCH_MAX_FILES: z.coerce.number().int().min(1).default(100),
+  BATCH_MAX_MB: z.coerce.number().positive().default(256),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = WorkerConfig.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Worker configuration is incomplete:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,10 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { WorkerConfig } from './config';
+import type { SmugMugClient } from './smugmug-client';
+
+/** What activities need from the worker: clients built from its environment, never from workflow input. */
+export interface ActivityDeps {
+  config: WorkerConfig;
+  smugmug: SmugMugClient;
+  s3: S3Client;
+}

@@ -1,0 +1,65 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { statePrefix } from '../common/ids';
+import type { MigrationInput } from '../common/migration-input';
+import type { AlbumRef, DiscoveryResult } from '../common/migration-types';
+import type { ActivityDeps } from './deps';
+
+const AlbumRefList = z.array(z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }));
+
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+}
+
+/** Include/exclude filters on "Folder/Album" paths or AlbumKeys; no include means everything. */
+export function albumFilter(filter: MigrationInput['albums']): (album: AlbumRef) => boolean {
+  const include = filter.include.map(globToRegExp);
+  const exclude = filter.exclude.map(globToRegExp);
+  return (album) => {
+    const names = [album.path.map((s) => s.normalize('NFC')).join('/'), album.albumKey];
+    const matches = (re: RegExp) => names.some((n) => re.test(n));
+    return (include.length === 0 || include.some(matches)) && !exclude.some(matches);
+  };
+}
+
+/** Walks the folder tree (paged) and writes the albums to migrate to the bucket; returns a reference and totals. */
+export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
+  return async function discoverAlbums(input: Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'albums'>): Promise<DiscoveryResult> {
+    const user = await smugmug.authUser();
+    if (user.NickName.toLowerCase() !== input.account.toLowerCase()) {
+      throw ApplicationFailure.nonRetryable(`The worker's SmugMug token belongs to "${user.NickName}", not "${input.account}"`, 'WrongAccount');
+    }
+    const keep = albumFilter(input.albums);
+    const albums: AlbumRef[] = [];
+    let excluded = 0;
+    const folders: Array<{ uri: string; path: string[] }> = [{ uri: user.Uris.Node.Uri, path: [] }];
+    while (folders.length > 0) {
+      const folder = folders.shift()!;
+      for await (const page of smugmug.nodeChildren(folder.uri)) {
+        for (const node of page) {
+          if (node.Type === 'Folder') folders.push({ uri: node.Uri, path: [...folder.path, node.Name] });
+          else if (node.Type === 'Album' && node.Uris.Album) {
+            const album: AlbumRef = { albumKey: node.Uris.Album.Uri.split('/').pop()!, nodeId: node.NodeID, name: node.Name, path: [...folder.path, node.Name] };
+            if (keep(album)) albums.push(album);
+            else excluded += 1;
+          }
+        }
+        heartbeat({ albums: albums.length });
+      }
+    }
+    const albumsKey = `${statePrefix(input.target.prefix, input.migrationId)}/albums.json`;
+    await s3.send(new PutObjectCommand({ Bucket: input.target.bucket, Key: albumsKey, Body: JSON.stringify(albums), ContentType: 'application/json' }));
+    return { albumsKey, albums: albums.length, excluded };
+  };
+}
+
+/** A page of the discovered albums, so the account workflow holds only what it is about to start. */
+export function readAlbums({ s3 }: ActivityDeps) {
+  return async function readAlbums(input: { bucket: string; albumsKey: string; start: number; count: number }): Promise<AlbumRef[]> {
+    const res = await s3.send(new GetObjectCommand({ Bucket: input.bucket, Key: input.albumsKey }));
+    const all = AlbumRefList.parse(JSON.parse(await res.Body!.transformToString()));
+    return all.slice(input.start, input.start + input.count);
+  };
+}

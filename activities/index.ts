@@ -1,0 +1,22 @@
+import { preflightBucket } from './bucket-preflight';
+import type { ActivityDeps } from './deps';
+import { discoverAlbums, readAlbums } from './discover-albums';
+import { planAlbum } from './plan-album';
+import { transferLargeFile } from './transfer-large-file';
+import { transferSmallFiles } from './transfer-small-files';
+import { cleanUpUploads, verifyAlbum } from './verify-album';
+
+/** Every activity, bound to the worker's clients (the activities-dependency-injection pattern). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    preflightBucket: preflightBucket(deps),
+    discoverAlbums: discoverAlbums(deps),
+    readAlbums: readAlbums(deps),
+    planAlbum: planAlbum(deps),
+    transferSmallFiles: transferSmallFiles(deps),
+    transferLargeFile: transferLargeFile(deps),
+    verifyAlbum: verifyAlbum(deps),
+    cleanUpUploads: cleanUpUploads(deps),
+  };
+}
+export type Activities = ReturnType<typeof createActivities>;

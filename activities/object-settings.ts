@@ -1,0 +1,43 @@
+import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
+import type { MigrationTarget } from '../common/migration-input';
+import type { PlanEntry } from '../common/plan-entry';
+
+const CONTENT_TYPES: Record<string, string> = {
+  JPG: 'image/jpeg', JPEG: 'image/jpeg', PNG: 'image/png', GIF: 'image/gif', HEIC: 'image/heic', TIFF: 'image/tiff',
+  MP4: 'video/mp4', MOV: 'video/quicktime', M4V: 'video/x-m4v', AVI: 'video/x-msvideo',
+};
+
+/**
+ * What every copied object carries, whether written in one PUT or in parts: SmugMug ids and the
+ * original's MD5 as metadata (ASCII only, as S3 signs headers), storage class, encryption and tags.
+ */
+export function objectSettings(entry: PlanEntry, target: MigrationTarget) {
+  return {
+    Bucket: target.bucket,
+    Key: entry.key,
+    ContentType: CONTENT_TYPES[entry.format.toUpperCase()] ?? (entry.isVideo ? 'video/mp4' : 'application/octet-stream'),
+    Metadata: {
+      'smugmug-image-key': entry.imageKey,
+      'smugmug-album-key': entry.albumKey,
+      'source-md5': entry.md5,
+      source: entry.source,
+      'capture-date': entry.metadata.captured ?? '',
+      'file-name': encodeURIComponent(entry.fileName).slice(0, 1024),
+    },
+    StorageClass: target.storageClass,
+    ServerSideEncryption: target.sse?.type,
+    SSEKMSKeyId: target.sse?.type === 'aws:kms' ? target.sse.kmsKeyId : undefined,
+    Tagging: Object.keys(target.tags).length > 0 ? new URLSearchParams(target.tags).toString() : undefined,
+  };
+}
+
+/** True when the bucket already holds this file, complete: same size and the same original MD5. */
+export async function isAlreadyCopied(s3: S3Client, bucket: string, entry: PlanEntry): Promise<boolean> {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: entry.key }));
+    return head.ContentLength === entry.size && head.Metadata?.['source-md5'] === entry.md5;
+  } catch (err) {
+    if (err instanceof NotFound || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import type { z } from 'zod';
+import type { WorkerConfig } from './config';
+
+/** The worker's S3 client: keep-alive connections, path-style for S3-compatible endpoints. */
+export function createS3Client(config: Pick<WorkerConfig, 'AWS_REGION' | 'AWS_ENDPOINT_URL_S3'>): S3Client {
+  return new S3Client({
+    region: config.AWS_REGION,
+    endpoint: config.AWS_ENDPOINT_URL_S3,
+    forcePathStyle: Boolean(config.AWS_ENDPOINT_URL_S3),
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
+    }),
+  });
+}
+
+/** Small JSON records (plans, reports, checkpoints) kept in the bucket beside the copied library. */
+export class StateStore {
+  constructor(private readonly s3: S3Client, private readonly bucket: string) {}
+
+  async put(key: string, value: unknown): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json' }));
+  }
+
+  async get<S extends z.ZodType>(key: string, schema: S): Promise<z.infer<S> | undefined> {
+    try {
+      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return schema.parse(JSON.parse(await res.Body!.transformToString()));
+    } catch (err) {
+      if (err instanceof NoSuchKey) return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { createHmac } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import OAuth from 'oauth-1.0a';
+import type { z } from 'zod';
+import type { WorkerConfig } from './config';
+import { AlbumImage, Envelope, LargestVideo, Node, User } from './smugmug-schemas';
+
+const PAGE_SIZE = 100;
+const MAX_ATTEMPTS = 5;
+/** Longer Retry-After waits go back to Temporal as the activity's next retry delay instead. */
+const MAX_INLINE_WAIT_MS = 60_000;
+
+export class SmugMugAuthError extends Error {}
+
+/** A SmugMug API v2 client: OAuth 1.0a signed, paged, schema-checked, retrying 429/5xx politely. */
+export class SmugMugClient {
+  private readonly oauth: OAuth;
+  private readonly token: OAuth.Token;
+  private readonly base: string;
+
+  constructor(config: Pick<WorkerConfig, 'SMUGMUG_API_BASE_URL' | 'SMUGMUG_API_KEY' | 'SMUGMUG_API_SECRET' | 'SMUGMUG_ACCESS_TOKEN' | 'SMUGMUG_ACCESS_TOKEN_SECRET'>) {
+    this.base = config.SMUGMUG_API_BASE_URL.replace(/\/+$/, '');
+    this.oauth = new OAuth({
+      consumer: { key: config.SMUGMUG_API_KEY, secret: config.SMUGMUG_API_SECRET },
+      signature_method: 'HMAC-SHA1',
+      hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
+    });
+    this.token = { key: config.SMUGMUG_ACCESS_TOKEN, secret: config.SMUGMUG_ACCESS_TOKEN_SECRET };
+  }
+
+  private url(pathOrUrl: string): string {
+    return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${this.base}${pathOrUrl}`;
+  }
+
+  /**
+   * A signed request, retried on 429 (after Retry-After), 5xx and network errors. 401 is final: the
+   * token is wrong or was revoked. Other statuses go back to the caller.
+   */
+  async request(pathOrUrl: string, init: { method?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+    const url = this.url(pathOrUrl);
+    const method = init.method ?? 'GET';
+    const shown = new URL(url).pathname;
+    let lastProblem = '';
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // The library only puts oauth_* values in the header; query parameters are signed from the URL.
+      const auth = this.oauth.toHeader(this.oauth.authorize({ url, method }, this.token));
+      let res: Response;
+      try {
+        res = await fetch(url, { method, signal: init.signal, headers: { Accept: 'application/json', ...init.headers, Authorization: auth.Authorization } });
+      } catch (err) {
+        if (init.signal?.aborted) throw err;
+        lastProblem = `network error (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message) : (err as Error).message})`;
+        await delay(backoffMs(attempt), undefined, { signal: init.signal });
+        continue;
+      }
+      if (res.status === 401) {
+        const body = await res.text();
+        throw ApplicationFailure.nonRetryable(
+          `SmugMug refused the credentials for ${method} ${shown} (401: ${messageOf(body)}). Check SMUGMUG_API_KEY/SECRET and ` +
+            'SMUGMUG_ACCESS_TOKEN/SECRET in the worker\'s environment; a revoked token needs a new OAuth authorization ' +
+            '(Access=Full, Permissions=Modify when deleting).',
+          SmugMugAuthError.name,
+        );
+      }
+      if (res.status === 429 || res.status >= 500) {
+        await res.arrayBuffer().catch(() => undefined);
+        const retryAfterMs = Number(res.headers.get('retry-after') ?? NaN) * 1000;
+        lastProblem = `HTTP ${res.status}`;
+        if (res.status === 429 && retryAfterMs > MAX_INLINE_WAIT_MS) {
+          throw ApplicationFailure.create({ message: `SmugMug rate limit on ${shown}: retry after ${retryAfterMs / 1000} s`, type: 'SmugMugRateLimited', nextRetryDelay: retryAfterMs });
+        }
+        await delay(Number.isFinite(retryAfterMs) ? retryAfterMs : backoffMs(attempt), undefined, { signal: init.signal });
+        continue;
+      }
+      return res;
+    }
+    throw ApplicationFailure.retryable(`SmugMug ${method} ${shown} failed ${MAX_ATTEMPTS} times; last: ${lastProblem}`, 'SmugMugUnavailable');
+  }
+
+  /** GETs an API path and checks the envelope; 404 gives undefined. */
+  async getEnvelope(path: string, signal?: AbortSignal): Promise<Envelope | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.request(path, { signal });
+      const text = await res.text();
+      if (res.status === 404) return undefined;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // SmugMug's front end sometimes answers with an HTML page; that is an outage, not data.
+        if (attempt >= MAX_ATTEMPTS) throw ApplicationFailure.retryable(`SmugMug answered ${new URL(this.url(path)).pathname} with a non-JSON body (HTTP ${res.status})`, 'SmugMugUnavailable');
+        await delay(backoffMs(attempt), undefined, { signal });
+        continue;
+      }
+      if (!res.ok) throw ApplicationFailure.retryable(`SmugMug ${new URL(this.url(path)).pathname}: HTTP ${res.status} ${messageOf(text)}`, 'SmugMugError');
+      return Envelope.parse(json);
+    }
+  }
+
+  async getObject<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S> | undefined> {
+    const envelope = await this.getEnvelope(path, signal);
+    if (!envelope) return undefined;
+    return schema.parse(envelope.Response[envelope.Response.Locator]);
+  }
+
+  /**
+   * Every item of a paged list: follows NextPage until it is absent, never assuming the asked
+   * count was honoured; an empty list (no locator key) yields nothing. A spurious 404 on a later
+   * page is retried, as SmugMug is known to give them.
+   */
+  async *pages<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): AsyncGenerator<z.infer<S>[]> {
+    let next: string | undefined = `${path}${path.includes('?') ? '&' : '?'}count=${PAGE_SIZE}`;
+    let first = true;
+    while (next) {
+      let envelope: Envelope | undefined;
+      for (let attempt = 1; attempt <= 3 && !envelope; attempt++) {
+        envelope = await this.getEnvelope(next, signal);
+        if (!envelope && (first || attempt === 3)) throw ApplicationFailure.retryable(`SmugMug has no ${new URL(this.url(next)).pathname} (404)`, 'SmugMugNotFound');
+        if (!envelope) await delay(backoffMs(attempt), undefined, { signal });
+      }
+      const items = (envelope!.Response[envelope!.Response.Locator] as unknown[] | undefined) ?? [];
+      yield items.map((item) => schema.parse(item));
+      next = envelope!.Response.Pages?.NextPage;
+      first = false;
+    }
+  }
+
+  authUser(signal?: AbortSignal) {
+    return this.getObject('/api/v2!authuser', User, signal).then((u) => {
+      if (!u) throw ApplicationFailure.nonRetryable('SmugMug has no authenticated user for this token', SmugMugAuthError.name);
+      return u;
+    });
+  }
+
+  nodeChildren(nodeUri: string, signal?: AbortSignal) {
+    return this.pages(`${nodeUri}!children`, Node, signal);
+  }
+
+  albumImages(albumKey: string, signal?: AbortSignal) {
+    return this.pages(`/api/v2/album/${albumKey}!images`, AlbumImage, signal);
+  }
+
+  largestVideo(uri: string, signal?: AbortSignal) {
+    return this.getObject(uri, LargestVideo, signal);
+  }
+
+  /** A signed GET of media bytes (ArchivedUri or a video URL), optionally from a byte offset. */
+  async download(url: string, opts: { from?: number; signal?: AbortSignal } = {}): Promise<Response> {
+    const headers: Record<string, string> = { Accept: '*/*' };
+    if (opts.from) headers.Range = `bytes=${opts.from}-`;
+    const res = await this.request(url, { headers, signal: opts.signal });
+    const expected = opts.from ? 206 : 200;
+    if (res.status !== expected) {
+      await res.arrayBuffer().catch(() => undefined);
+      throw ApplicationFailure.retryable(`Download of ${new URL(url).pathname} answered HTTP ${res.status} (expected ${expected})`, 'SmugMugDownloadFailed');
+    }
+    return res;
+  }
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(8_000, 250 * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
+}
+
+function messageOf(body: string): string {
+  try {
+    return String((JSON.parse(body) as { Message?: string }).Message ?? '').slice(0, 200);
+  } catch {
+    return body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  }
+}

@@ -1,0 +1,78 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import pLimit from 'p-limit';
+import type { MigrationTarget } from '../common/migration-input';
+import type { TransferResult } from '../common/migration-types';
+import { PlanBatch, type PlanEntry } from '../common/plan-entry';
+import type { ActivityDeps } from './deps';
+import { isAlreadyCopied, objectSettings } from './object-settings';
+import { batchKey } from './plan-album';
+import { StateStore } from './s3-client';
+
+export interface BatchInput {
+  planPrefix: string;
+  batchIndex: number;
+  target: MigrationTarget;
+}
+
+const FILE_ATTEMPTS = 3;
+
+export async function loadBatch(store: StateStore, input: BatchInput): Promise<PlanEntry[]> {
+  const batch = await store.get(batchKey(input.planPrefix, input.batchIndex), PlanBatch);
+  if (!batch) throw ApplicationFailure.nonRetryable(`Plan batch ${input.batchIndex} is missing under ${input.planPrefix}`, 'PlanMissing');
+  return batch.entries;
+}
+
+/**
+ * Copies a batch of small files, several at once. Each is read whole (it is small), checked against
+ * SmugMug's size and MD5, and written with Content-MD5 so S3 itself refuses bytes that differ.
+ * A retried attempt skips files an earlier attempt already finished.
+ */
+export function transferSmallFiles({ smugmug, s3, config }: ActivityDeps) {
+  async function copyOnce(entry: PlanEntry, target: MigrationTarget, signal: AbortSignal) {
+    const res = await smugmug.download(entry.url, { signal });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (body.length !== entry.size) throw new Error(`received ${body.length} of ${entry.size} bytes`);
+    const md5 = createHash('md5').update(body).digest('hex');
+    if (md5 !== entry.md5) throw new Error(`received bytes have MD5 ${md5}, SmugMug says ${entry.md5}`);
+    await s3.send(
+      new PutObjectCommand({ ...objectSettings(entry, target), Body: body, ContentLength: body.length, ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'), ChecksumAlgorithm: 'CRC32' }),
+      { abortSignal: signal },
+    );
+  }
+
+  return async function transferSmallFiles(input: BatchInput): Promise<TransferResult> {
+    const signal = cancellationSignal();
+    const entries = await loadBatch(new StateStore(s3, input.target.bucket), input);
+    const retried = activityInfo().attempt > 1;
+    const result: TransferResult = { files: 0, bytes: 0, alreadyPresent: 0 };
+    const limit = pLimit(config.FILE_CONCURRENCY);
+    await Promise.all(
+      entries.map((entry) =>
+        limit(async () => {
+          if (retried && (await isAlreadyCopied(s3, input.target.bucket, entry))) {
+            result.alreadyPresent += 1;
+            return;
+          }
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await copyOnce(entry, input.target, signal);
+              break;
+            } catch (err) {
+              if (signal.aborted || err instanceof ApplicationFailure && err.nonRetryable) throw err;
+              if (attempt >= FILE_ATTEMPTS) throw ApplicationFailure.retryable(`${entry.fileName} (${entry.imageKey}): ${(err as Error).message}`, 'FileTransferFailed');
+              await delay(500 * attempt, undefined, { signal });
+            }
+          }
+          result.files += 1;
+          result.bytes += entry.size;
+          heartbeat({ done: result.files + result.alreadyPresent });
+        }),
+      ),
+    );
+    return result;
+  };
+}

@@ -1,0 +1,135 @@
+import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { MigrationInput, MigrationTarget } from '../common/migration-input';
+import type { VerificationSummary } from '../common/migration-types';
+import { AlbumPlanRecord, PlanBatch, type PlanEntry } from '../common/plan-entry';
+import type { ActivityDeps } from './deps';
+import { MediaProbe } from './media-check';
+import { batchKey, planRecordKey } from './plan-album';
+import { StateStore } from './s3-client';
+import { joinKey, MANIFEST_NAME } from './s3-keys';
+
+export interface VerifyAlbumInput {
+  planPrefix: string;
+  target: MigrationTarget;
+  verification: MigrationInput['verification'];
+}
+
+interface CheckResult {
+  imageKey: string;
+  key: string;
+  ok: boolean;
+  problem?: string;
+  checksum?: string;
+  deep?: boolean;
+}
+
+/**
+ * Proves an album: every planned file is in the bucket with the original's size and MD5 and a
+ * stored S3 checksum; a sample (or all) is read back whole, hashed, and checked to open. Writes the
+ * report and the album's album.json manifest; returns only the totals.
+ */
+export function verifyAlbum({ s3 }: ActivityDeps) {
+  return async function verifyAlbum(input: VerifyAlbumInput): Promise<VerificationSummary> {
+    const { bucket } = input.target;
+    const store = new StateStore(s3, bucket);
+    const plan = await store.get(planRecordKey(input.planPrefix), AlbumPlanRecord);
+    if (!plan) throw ApplicationFailure.nonRetryable(`No plan under ${input.planPrefix}`, 'PlanMissing');
+    const entries: PlanEntry[] = [];
+    for (let i = 0; i < plan.batches; i++) entries.push(...((await store.get(batchKey(input.planPrefix, i), PlanBatch))?.entries ?? []));
+
+    const deepKeys = new Set(
+      input.verification.deep === 'all' ? entries.map((e) => e.imageKey)
+        : input.verification.deep === 'sample' ? [...entries].sort((a, b) => a.md5.localeCompare(b.md5)).slice(0, input.verification.sampleSize).map((e) => e.imageKey)
+        : [],
+    );
+
+    const check = async (entry: PlanEntry): Promise<CheckResult> => {
+      const base = { imageKey: entry.imageKey, key: entry.key };
+      let head;
+      try {
+        head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: entry.key, ChecksumMode: 'ENABLED' }));
+      } catch {
+        return { ...base, ok: false, problem: 'missing from the bucket' };
+      }
+      if (head.ContentLength !== entry.size) return { ...base, ok: false, problem: `size ${head.ContentLength}, original ${entry.size}` };
+      if (head.Metadata?.['source-md5'] !== entry.md5) return { ...base, ok: false, problem: `recorded MD5 ${head.Metadata?.['source-md5']}, original ${entry.md5}` };
+      const checksum = head.ChecksumCRC32 ?? head.ChecksumCRC32C ?? head.ChecksumCRC64NVME ?? head.ChecksumSHA256 ?? head.ChecksumSHA1;
+      if (!checksum) return { ...base, ok: false, problem: 'no S3 checksum stored' };
+      if (!deepKeys.has(entry.imageKey)) return { ...base, ok: true, checksum };
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: entry.key }));
+      const hash = createHash('md5');
+      const probe = new MediaProbe(entry.format, entry.size);
+      for await (const chunk of object.Body as AsyncIterable<Uint8Array>) {
+        hash.update(chunk);
+        probe.update(chunk);
+      }
+      const md5 = hash.digest('hex');
+      if (md5 !== entry.md5) return { ...base, ok: false, problem: `bytes read back have MD5 ${md5}, original ${entry.md5}`, deep: true };
+      const opens = probe.finish();
+      if (opens) return { ...base, ok: false, problem: opens, deep: true };
+      return { ...base, ok: true, checksum, deep: true };
+    };
+
+    const limit = pLimit(16);
+    let done = 0;
+    const results = await Promise.all(entries.map((e) => limit(async () => {
+      const r = await check(e);
+      if (++done % 100 === 0) heartbeat({ checked: done });
+      return r;
+    })));
+    const byKey = new Map(results.map((r) => [r.imageKey, r]));
+    const failed = results.filter((r) => !r.ok);
+    const checkedAt = new Date().toISOString();
+
+    const reportKey = `${input.planPrefix}/verification.json`;
+    const report = {
+      album: plan.album, checkedAt, passed: failed.length === 0, verified: results.length - failed.length, failed, deep: input.verification,
+      unavailable: plan.unavailable, results,
+    };
+    await store.put(reportKey, report);
+
+    const manifestKey = joinKey(plan.albumFolderKey, MANIFEST_NAME);
+    const manifest = {
+      album: plan.album, migratedAt: checkedAt, verified: failed.length === 0,
+      images: entries.map((e) => ({
+        imageKey: e.imageKey, serial: e.serial, fileName: e.fileName, s3Key: e.key, size: e.size, md5: e.md5,
+        source: e.source, identicalToOriginal: e.source === 'original', format: e.format, isVideo: e.isVideo, ...e.metadata,
+        s3Checksum: byKey.get(e.imageKey)?.checksum, verified: byKey.get(e.imageKey)?.ok ?? false,
+      })),
+      unavailable: plan.unavailable,
+    };
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: JSON.stringify(manifest, null, 2), ContentType: 'application/json' }));
+
+    return {
+      reportKey, manifestKey, verified: results.length - failed.length, failed: failed.length, unavailable: plan.unavailable.length,
+      deepChecked: results.filter((r) => r.deep).length, passed: failed.length === 0,
+    };
+  };
+}
+
+/** Aborts every multipart upload left under an album's folder and drops its checkpoints: nothing half-done remains. */
+export function cleanUpUploads({ s3 }: ActivityDeps) {
+  return async function cleanUpUploads(input: { bucket: string; albumFolderKey: string; planPrefix: string }): Promise<number> {
+    let aborted = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: input.bucket, Prefix: `${input.albumFolderKey}/`, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+      for (const upload of page.Uploads ?? []) {
+        await s3.send(new AbortMultipartUploadCommand({ Bucket: input.bucket, Key: upload.Key!, UploadId: upload.UploadId! }));
+        aborted += 1;
+      }
+      if (!page.IsTruncated) break;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    }
+    const checkpoints = await s3.send(new ListObjectsV2Command({ Bucket: input.bucket, Prefix: `${input.planPrefix}/multipart/` }));
+    const keys = (checkpoints.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    if (keys.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys } }));
+    return aborted;
+  };
+}

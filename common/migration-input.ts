@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** What a person asks for when starting a migration: validated where it enters (API, CLI, demo). */
+export const MigrationInput = z.object({
+  /** Short id of this migration; with the account it makes the workflow id `migrate-<account>-<id>`. */
+  migrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes, at most 40'),
+  /** The SmugMug nickname whose library is migrated; the worker's token must belong to it. */
+  account: z.string().regex(/^[A-Za-z0-9-]{1,60}$/, 'a SmugMug nickname (letters, digits, dashes)'),
+  target: z.object({
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+    /** Key prefix for everything this migration writes; no leading or trailing slash. */
+    prefix: z.string().max(200).default('').transform((p) => p.replace(/^\/+|\/+$/g, '')),
+    storageClass: z.enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']).optional(),
+    sse: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('AES256') }),
+        z.object({ type: z.literal('aws:kms'), kmsKeyId: z.string().min(1).optional() }),
+      ])
+      .optional(),
+    tags: z.record(z.string().max(128), z.string().max(256)).default({}).refine((t) => Object.keys(t).length <= 8, 'at most 8 tags (S3 allows 10; 2 are the service\'s)'),
+  }),
+  /** Album filters, matched against "Folder/Sub folder/Album" or the AlbumKey; `*` matches anything. */
+  albums: z.object({ include: z.array(z.string().min(1)).default([]), exclude: z.array(z.string().min(1)).default([]) }).default({ include: [], exclude: [] }),
+  albumConcurrency: z.number().int().min(1).max(50).default(4),
+  /** Plan only: counts and bytes per album, nothing transferred. */
+  dryRun: z.boolean().default(false),
+  verification: z
+    .object({ deep: z.enum(['none', 'sample', 'all']).default('sample'), sampleSize: z.number().int().min(1).max(1000).default(3) })
+    .default({ deep: 'sample', sampleSize: 3 }),
+  /** Continue-as-new after this many albums in one run (tests); otherwise when Temporal suggests it. */
+  continueAsNewAfterAlbums: z.number().int().min(1).optional(),
+});
+export type MigrationInput = z.output<typeof MigrationInput>;
+export type MigrationInputRequest = z.input<typeof MigrationInput>;
+export type MigrationTarget = MigrationInput['target'];

@@ -1,0 +1,113 @@
+/**
+ * The small records that travel through workflow history: references and totals, never lists of
+ * images. Plain interfaces (no zod) because workflow code imports them.
+ */
+
+/** An album found in the folder tree. `path` holds the names of its folders, then its own name. */
+export interface AlbumRef {
+  albumKey: string;
+  nodeId: string;
+  name: string;
+  path: string[];
+}
+
+export interface BucketReport {
+  bucket: string;
+  region: string;
+  versioning: 'Enabled' | 'Suspended' | 'Disabled' | 'unknown';
+  encryption: string;
+}
+
+export interface DiscoveryResult {
+  /** S3 key of the JSON list of AlbumRef the account workflow pages through. */
+  albumsKey: string;
+  albums: number;
+  excluded: number;
+}
+
+export interface BatchRef {
+  index: number;
+  kind: 'small' | 'large';
+  files: number;
+  bytes: number;
+}
+
+export interface AlbumPlan {
+  /** S3 key prefix of this album's plan batches, manifest parts and report. */
+  planPrefix: string;
+  /** S3 key of the album's folder, where album.json and the files go. */
+  albumFolderKey: string;
+  files: number;
+  bytes: number;
+  /** Already in the bucket with the same size and MD5 (sync): not transferred again. */
+  alreadyPresent: number;
+  alreadyPresentBytes: number;
+  /** Items with no bytes to copy (still processing, failed on SmugMug, no original): reported, not copied. */
+  unavailable: number;
+  batches: BatchRef[];
+}
+
+export interface TransferResult {
+  files: number;
+  bytes: number;
+  /** Found complete in the bucket by a retried attempt. */
+  alreadyPresent: number;
+}
+
+export interface VerificationSummary {
+  reportKey: string;
+  manifestKey: string;
+  verified: number;
+  failed: number;
+  unavailable: number;
+  deepChecked: number;
+  passed: boolean;
+}
+
+export type AlbumStatus = 'planned' | 'verified' | 'failed';
+
+export interface AlbumSummary {
+  albumKey: string;
+  status: AlbumStatus;
+  files: number;
+  bytes: number;
+  transferredFiles: number;
+  transferredBytes: number;
+  alreadyPresent: number;
+  unavailable: number;
+  verified: number;
+  reportKey?: string;
+  error?: string;
+}
+
+export interface MigrationCounts {
+  albumsTotal: number;
+  albumsDone: number;
+  albumsFailed: number;
+  files: number;
+  bytes: number;
+  transferredFiles: number;
+  transferredBytes: number;
+  alreadyPresent: number;
+  unavailable: number;
+  verified: number;
+}
+
+export type MigrationPhase = 'preflight' | 'discovering' | 'migrating' | 'completed' | 'completed-with-failures' | 'failed';
+
+export interface MigrationProgress {
+  phase: MigrationPhase;
+  counts: MigrationCounts;
+  inFlight: string[];
+  failedAlbums: string[];
+  bucket?: BucketReport;
+  continuedAsNew: number;
+}
+
+export interface AlbumProgress {
+  phase: 'planning' | 'transferring' | 'verifying' | 'done';
+  files: number;
+  bytes: number;
+  doneFiles: number;
+  doneBytes: number;
+}

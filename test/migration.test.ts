@@ -1,0 +1,137 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SandboxImage } from '../smugmug-sandbox/library';
+import type { RunningSandbox } from '../smugmug-sandbox/server';
+import { createTestBucket, listKeys, md5Of, readObject, startMigrationHarness } from './support/migration-harness';
+import { startPrivateSandbox } from './support/sandbox-client';
+
+type Manifest = {
+  album: { albumKey: string; name: string; path: string[] };
+  verified: boolean;
+  images: Array<{ imageKey: string; s3Key: string; md5: string; source: string; title: string; caption: string; keywords: string[]; latitude?: number; fileName: string }>;
+  unavailable: Array<{ imageKey: string; reason: string }>;
+};
+
+/** The bytes a migration must copy for an image: the original, or the transcode when there is none. */
+function expectedCopy(image: SandboxImage) {
+  if (image.processing || image.subStatus === 'CanNotProcess') return undefined;
+  return image.original ?? image.largestVideo;
+}
+
+let sandbox: RunningSandbox;
+let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
+beforeAll(async () => {
+  sandbox = await startPrivateSandbox();
+  harness = await startMigrationHarness(sandbox);
+});
+afterAll(async () => {
+  await harness?.stop();
+  await sandbox?.close();
+});
+
+async function manifests(s3: S3Client, bucket: string, prefix: string): Promise<Manifest[]> {
+  const keys = [...(await listKeys(s3, bucket, prefix)).keys()].filter((k) => k.endsWith('/album.json'));
+  return Promise.all(keys.map(async (k) => JSON.parse((await readObject(s3, bucket, k)).toString()) as Manifest));
+}
+
+describe('migrating the sandbox\'s default library', () => {
+  let bucket: string;
+  beforeAll(async () => {
+    bucket = await createTestBucket(harness.s3, 'migrate');
+  });
+
+  test('every image arrives byte-identical, keys mirror the folder tree, album.json holds the metadata, the report says verified', async () => {
+    const result = await harness.run({ migrationId: 'full', target: { bucket, prefix: 'library' }, verification: { deep: 'all' } });
+    expect(result).toMatchObject({ phase: 'completed', counts: { albumsTotal: sandbox.library.albums.size, albumsFailed: 0 } });
+    expect(result.counts.unavailable).toBe(2);
+
+    const albums = await manifests(harness.s3, bucket, 'library/');
+    expect(albums).toHaveLength(sandbox.library.albums.size);
+    let copied = 0;
+    for (const manifest of albums) {
+      expect(manifest.verified).toBe(true);
+      const album = sandbox.library.albums.get(manifest.album.albumKey)!;
+      const folder = `library/${manifest.album.path.map((s) => s.normalize('NFC').replace(/[\\/{}^%`[\]"<>~#|]/g, '_')).join('/')}`;
+      const placements = album.placements.map((p) => sandbox.library.images.get(p.imageKey)!);
+      expect(manifest.images.length + manifest.unavailable.length).toBe(placements.length);
+      for (const entry of manifest.images) {
+        const image = sandbox.library.images.get(entry.imageKey)!;
+        expect(entry.s3Key.startsWith(`${folder}/`)).toBe(true);
+        const bytes = await readObject(harness.s3, bucket, entry.s3Key);
+        expect(md5Of(bytes)).toBe(expectedCopy(image)!.md5);
+        expect(entry).toMatchObject({ title: image.title, caption: image.caption, keywords: image.keywords, latitude: image.latitude, fileName: image.fileName });
+        copied += 1;
+      }
+    }
+    const placementsWithBytes = [...sandbox.library.albums.values()].flatMap((a) => a.placements).filter((p) => expectedCopy(sandbox.library.images.get(p.imageKey)!));
+    expect(copied).toBe(placementsWithBytes.length);
+    expect(result.counts.verified).toBe(copied);
+
+    const keys = [...(await listKeys(harness.s3, bucket, 'library/')).keys()];
+    // Five folder levels deep, as on SmugMug.
+    const deepest = albums.map((m) => m.album.path.length).reduce((a, b) => Math.max(a, b));
+    expect(deepest).toBe(6);
+    // NFD names arrive NFC; the two "Crème brûlée.jpg" spellings stay two objects.
+    expect(keys.filter((k) => k.normalize('NFC') === k && k.includes('Crème brûlée')).length).toBeGreaterThanOrEqual(2);
+    expect(keys.some((k) => k.includes('東京タワー 夜景.jpg'))).toBe(true);
+    // A slash in an album name does not invent a folder; S3-unsafe characters are replaced.
+    expect(keys.some((k) => k.startsWith('library/Edge Cases/Q&A: 100_ _1 + more? a_b/50_ off + more _1?&a=b.jpg'))).toBe(true);
+    // Three images named IMG_0001.JPG in one album: three objects.
+    expect(keys.filter((k) => /Duplicate File Names\/IMG_0001(_[A-Za-z0-9]+)?\.JPG$/.test(k))).toHaveLength(3);
+    // One image in two albums: a copy in each album's folder.
+    expect(keys.filter((k) => k.endsWith('/shared-between-albums.jpg'))).toHaveLength(2);
+    // The empty album still gets its manifest; nothing incomplete is left.
+    expect(keys).toContain('library/Edge Cases/Empty Album/album.json');
+
+    const videos = albums.find((m) => m.album.name === 'Videos')!;
+    expect(videos.images.find((i) => i.fileName === 'transcode-only.mp4')).toMatchObject({ source: 'largest-video' });
+    expect(videos.images.find((i) => i.fileName === 'original-kept.mp4')).toMatchObject({ source: 'original' });
+    expect(videos.unavailable.map((u) => u.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/processing/), expect.stringMatching(/could not process/)]));
+  });
+
+  test('a second run transfers 0 bytes; after new uploads, a run transfers exactly those', async () => {
+    const again = await harness.run({ migrationId: 'again', target: { bucket, prefix: 'library' } });
+    expect(again.phase).toBe('completed');
+    expect(again.counts.transferredBytes).toBe(0);
+    expect(again.counts.transferredFiles).toBe(0);
+    expect(again.counts.alreadyPresent).toBe(again.counts.files);
+
+    const album = [...sandbox.library.albums.values()].find((a) => a.name === 'Album 2')!;
+    const added = new Map<string, { size: number; md5: string }>();
+    for (const fileName of ['new-1.jpg', 'new-2.jpg']) {
+      const res = await fetch(`${sandbox.url}/__sandbox/albums/${album.albumKey}/images`, { method: 'POST', body: JSON.stringify({ fileName, bytes: 40_000 }) });
+      expect(res.status).toBe(200);
+      added.set(fileName, (await res.json()) as { size: number; md5: string });
+    }
+    const third = await harness.run({ migrationId: 'third', target: { bucket, prefix: 'library' } });
+    expect(third.counts.transferredFiles).toBe(2);
+    expect(third.counts.transferredBytes).toBe([...added.values()].reduce((sum, a) => sum + a.size, 0));
+    const keys = [...(await listKeys(harness.s3, bucket, 'library/')).keys()];
+    for (const [name, original] of added) {
+      const key = keys.find((k) => k.endsWith(`/${name}`))!;
+      expect(md5Of(await readObject(harness.s3, bucket, key))).toBe(original.md5);
+    }
+  });
+
+  test('a dry run plans counts and bytes per album and copies nothing', async () => {
+    const empty = await createTestBucket(harness.s3, 'dry');
+    const result = await harness.run({ migrationId: 'dry', target: { bucket: empty }, dryRun: true });
+    expect(result.phase).toBe('completed');
+    expect(result.counts.files).toBeGreaterThan(100);
+    expect(result.counts.transferredFiles).toBe(0);
+    const keys = [...(await listKeys(harness.s3, empty)).keys()];
+    expect(keys.every((k) => k.startsWith('_smugmug-s3-migration/dry/'))).toBe(true);
+  });
+});
+
+describe('refusing what cannot work', () => {
+  test('a missing bucket fails the migration at once with a clear message', async () => {
+    const handle = await harness.start({ migrationId: 'nobucket', target: { bucket: 'no-such-bucket-here' } });
+    await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { message: expect.stringMatching(/no-such-bucket-here.*does not exist/) } } });
+  });
+
+  test('a token of another account is refused', async () => {
+    const bucket = await createTestBucket(harness.s3, 'wrong');
+    const handle = await harness.start({ migrationId: 'wrongacct', account: 'someone-else', target: { bucket } });
+    await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { message: expect.stringMatching(/belongs to "sandbox-photographer", not "someone-else"/) } } });
+  });
+});

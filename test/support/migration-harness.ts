@@ -1,0 +1,93 @@
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkerConfig } from '../../activities/config';
+import { accountWorkflowId } from '../../common/ids';
+import { MigrationInput, type MigrationInputRequest } from '../../common/migration-input';
+import { minioClient } from '../../local-stack/minio-server';
+import type { RunningSandbox } from '../../smugmug-sandbox/server';
+import { accountMigration, type MigrationResult } from '../../workflows/account-migration';
+import { MigrationStatus, SmugMugAccount } from '../../workflows/search-attributes';
+import { createMigrationWorker } from '../../worker/create-worker';
+import { testStack } from './test-stack';
+
+/** Worker configuration for a sandbox and the test run's MinIO, on a task queue of the test's own. */
+export function workerConfigFor(sandbox: RunningSandbox, overrides: Partial<Record<keyof WorkerConfig, string>> = {}): WorkerConfig {
+  const { minio, temporal } = testStack();
+  const c = sandbox.credentials;
+  return WorkerConfig.parse({
+    SMUGMUG_API_BASE_URL: sandbox.url, SMUGMUG_API_KEY: c.consumerKey, SMUGMUG_API_SECRET: c.consumerSecret,
+    SMUGMUG_ACCESS_TOKEN: c.fullModify.token, SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
+    AWS_REGION: minio.region, AWS_ENDPOINT_URL_S3: minio.endpoint,
+    TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    ...overrides,
+  });
+}
+
+export function workerEnv(config: WorkerConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow code bundled once per test file (webpack takes seconds). */
+export function workflowBundle() {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  return bundle;
+}
+
+export async function createTestBucket(s3: S3Client, label: string): Promise<string> {
+  const bucket = `${label}-${randomUUID().slice(0, 8)}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+export async function listKeys(s3: S3Client, bucket: string, prefix = ''): Promise<Map<string, number>> {
+  const keys = new Map<string, number>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) keys.set(o.Key!, o.Size ?? 0);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+export async function readObject(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await res.Body!.transformToByteArray());
+}
+
+export const md5Of = (buf: Buffer) => createHash('md5').update(buf).digest('hex');
+
+type MigrationRequest = Omit<MigrationInputRequest, 'account'> & { account?: string };
+
+/** A Temporal client, an in-process worker for one sandbox, and the test's MinIO client. */
+export async function startMigrationHarness(sandbox: RunningSandbox, overrides: Parameters<typeof workerConfigFor>[1] = {}) {
+  const { temporal, minio } = testStack();
+  const config = workerConfigFor(sandbox, overrides);
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const { worker } = await createMigrationWorker(config, { connection: nativeConnection, workflowBundle: await workflowBundle() });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  const s3 = minioClient(minio);
+  const start = (request: MigrationRequest): Promise<WorkflowHandle<typeof accountMigration>> => {
+      const input = MigrationInput.parse({ account: sandbox.library.nickname, ...request });
+      return client.workflow.start(accountMigration, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: accountWorkflowId(input.account, input.migrationId), args: [input],
+        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, { key: MigrationStatus, value: 'running' }],
+      });
+  };
+  return {
+    config, client, s3, start,
+    run: async (request: MigrationRequest): Promise<MigrationResult> => (await start(request)).result(),
+    async stop() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      s3.destroy();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { WorkerConfig } from '../activities/config';
+import { createS3Client } from '../activities/s3-client';
+import { SmugMugClient } from '../activities/smugmug-client';
+
+/** A worker running the migration workflows and activities, with clients built from `config`. */
+export async function createMigrationWorker(config: WorkerConfig, opts: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle'] } = {}) {
+  const connection = opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const activities = createActivities({ config, smugmug: new SmugMugClient(config), s3: createS3Client(config) });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities,
+    // Cached workflows live in the worker's heap; a bound keeps a long migration from growing it.
+    maxCachedWorkflows: 500,
+    // In-flight transfers get a moment to checkpoint when the worker is asked to stop.
+    shutdownGraceTime: '10s',
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,2 @@
+export { accountMigration } from './account-migration';
+export { albumMigration } from './album-migration';
