@@ -7,4 +7,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   maxWorkers: 2,
   testTimeout: 60_000,
+  verbose: true,
 };

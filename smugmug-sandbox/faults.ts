@@ -17,6 +17,8 @@ export const FaultRule = z.object({
   pathContains: z.string().optional(),
   /** How many matching requests get the fault. */
   times: z.number().int().positive().default(1),
+  /** Fires on every Nth matching request only, to spread faults over a run (1: every one). */
+  every: z.number().int().positive().default(1),
   status: z.number().int().min(500).max(599).default(503),
   retryAfterSeconds: z.number().int().min(0).default(1),
   /** Body bytes sent before a reset or truncation (default: half the body). */
@@ -29,6 +31,7 @@ export type RequestTarget = 'api' | 'media';
 interface ActiveFault {
   rule: FaultRule;
   remaining: number;
+  seen: number;
 }
 
 /** What tests read to see what the sandbox did. */
@@ -53,7 +56,7 @@ export class FaultInjector {
   private active: ActiveFault[] = [];
 
   add(rule: FaultRule): void {
-    this.active.push({ rule, remaining: rule.times });
+    this.active.push({ rule, remaining: rule.times, seen: 0 });
   }
 
   clear(): void {
@@ -64,11 +67,13 @@ export class FaultInjector {
     return this.active.map(({ rule, remaining }) => ({ ...rule, remaining }));
   }
 
-  /** Takes one firing of the first rule that matches this request, if any. */
+  /** Takes one firing of the first rule that matches this request and is due, if any. */
   take(target: RequestTarget, path: string): FaultRule | undefined {
-    const hit = this.active.find(
+    const matching = this.active.filter(
       ({ rule }) => (rule.target === 'any' || rule.target === target) && (!rule.pathContains || path.includes(rule.pathContains)),
     );
+    for (const f of matching) f.seen += 1;
+    const hit = matching.find((f) => f.seen % f.rule.every === 0);
     if (!hit) return undefined;
     hit.remaining -= 1;
     if (hit.remaining <= 0) this.active = this.active.filter((f) => f !== hit);

@@ -169,10 +169,15 @@ class LibraryBuilder {
     return album;
   }
 
+  private readonly imageKeys = new Set<string>();
+
   private newImageKey(): string {
     for (;;) {
       const key = this.random.key(7);
-      if (!this.pending.some((p) => p.image.imageKey === key)) return key;
+      if (!this.imageKeys.has(key)) {
+        this.imageKeys.add(key);
+        return key;
+      }
     }
   }
 

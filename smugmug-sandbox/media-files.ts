@@ -44,9 +44,18 @@ async function writeHashed(path: string, seed: string, parts: Array<Buffer | num
   return { path, size, md5: md5.digest('hex') };
 }
 
-/** A small real picture whose colours depend on the seed, so every photo decodes and differs. */
+const PICTURE_VARIANTS = 32;
+const basePictures = new Map<number, Buffer>();
+
+/**
+ * A small real picture in one of a few colourings (encoding is slow in pure JS, so each is made once
+ * per process); every file still differs by the comment segment naming its seed.
+ */
 function encodeBaseJpeg(seed: string, width: number, height: number): Buffer {
-  const h = createHash('sha256').update(seed).digest();
+  const variant = createHash('sha256').update(seed).digest().readUInt32LE(0) % PICTURE_VARIANTS;
+  const known = basePictures.get(variant);
+  if (known) return known;
+  const h = createHash('sha256').update(`variant-${variant}`).digest();
   const data = Buffer.alloc(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -57,7 +66,16 @@ function encodeBaseJpeg(seed: string, width: number, height: number): Buffer {
       data[i + 3] = 0xff;
     }
   }
-  return jpeg.encode({ data, width, height }, 80).data;
+  const encoded = jpeg.encode({ data, width, height }, 80).data;
+  basePictures.set(variant, encoded);
+  return encoded;
+}
+
+function commentSegment(text: string): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  const header = Buffer.from([0xff, 0xfe, 0, 0]);
+  header.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([header, body]);
 }
 
 /**
@@ -65,9 +83,10 @@ function encodeBaseJpeg(seed: string, width: number, height: number): Buffer {
  * (which every decoder skips) so file sizes can be anything a test or benchmark wants.
  */
 export async function writeJpeg(path: string, seed: string, targetSize: number): Promise<MediaFile> {
-  const base = encodeBaseJpeg(seed, 96, 64);
-  const parts: Array<Buffer | number> = [base.subarray(0, 2)];
-  let padding = Math.max(0, targetSize - base.length);
+  const picture = encodeBaseJpeg(seed, 96, 64);
+  const comment = commentSegment(`smugmug-sandbox ${seed}`);
+  const parts: Array<Buffer | number> = [picture.subarray(0, 2), comment];
+  let padding = Math.max(0, targetSize - picture.length - comment.length);
   if (padding > 0 && padding < 4) padding = 4;
   while (padding > 0) {
     const data = Math.min(JPEG_SEGMENT_DATA_MAX, padding - 4);
@@ -76,7 +95,7 @@ export async function writeJpeg(path: string, seed: string, targetSize: number):
     parts.push(header, data);
     padding -= data + 4;
   }
-  parts.push(base.subarray(2));
+  parts.push(picture.subarray(2));
   return writeHashed(path, `${seed}/jpeg`, parts);
 }
 

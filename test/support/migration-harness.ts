@@ -63,12 +63,20 @@ export const md5Of = (buf: Buffer) => createHash('md5').update(buf).digest('hex'
 type MigrationRequest = Omit<MigrationInputRequest, 'account'> & { account?: string };
 
 /** A Temporal client, an in-process worker for one sandbox, and the test's MinIO client. */
-export async function startMigrationHarness(sandbox: RunningSandbox, overrides: Parameters<typeof workerConfigFor>[1] = {}) {
+export async function startMigrationHarness(sandbox: RunningSandbox, overrides: Parameters<typeof workerConfigFor>[1] = {}, opts: { inProcessWorker?: boolean } = {}) {
   const { temporal, minio } = testStack();
   const config = workerConfigFor(sandbox, overrides);
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const { worker } = await createMigrationWorker(config, { connection: nativeConnection, workflowBundle: await workflowBundle() });
-  const running = worker.run();
+  let stopWorker = async () => undefined as void;
+  if (opts.inProcessWorker ?? true) {
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const { worker } = await createMigrationWorker(config, { connection: nativeConnection, workflowBundle: await workflowBundle() });
+    const running = worker.run();
+    stopWorker = async () => {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+    };
+  }
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
   const s3 = minioClient(minio);
@@ -83,9 +91,7 @@ export async function startMigrationHarness(sandbox: RunningSandbox, overrides: 
     config, client, s3, start,
     run: async (request: MigrationRequest): Promise<MigrationResult> => (await start(request)).result(),
     async stop() {
-      worker.shutdown();
-      await running;
-      await nativeConnection.close();
+      await stopWorker();
       await connection.close();
       s3.destroy();
     },
