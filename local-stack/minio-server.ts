@@ -2,6 +2,9 @@ import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk
 import { mkdir } from 'node:fs/promises';
 import { type ServerProcess, spawnServer, waitUntilReady } from './processes';
 
+/** The KMS key id of the local MinIO, for testing `aws:kms` encryption. */
+export const LOCAL_KMS_KEY_ID = 'smugmug-s3-local-key';
+
 export interface MinioServer {
   endpoint: string;
   consoleUrl: string;
@@ -34,7 +37,11 @@ export async function startMinio(opts: {
   const endpoint = `http://127.0.0.1:${opts.port}`;
   const proc = await spawnServer('MinIO', opts.binary, ['server', opts.dataDir, '--address', `127.0.0.1:${opts.port}`, '--console-address', `127.0.0.1:${opts.consolePort}`, '--quiet'], {
     logFile: opts.logFile,
-    env: { MINIO_ROOT_USER: opts.accessKeyId, MINIO_ROOT_PASSWORD: opts.secretAccessKey, MINIO_UPDATE: 'off', MINIO_BROWSER_REDIRECT: 'off' },
+    env: {
+      MINIO_ROOT_USER: opts.accessKeyId, MINIO_ROOT_PASSWORD: opts.secretAccessKey, MINIO_UPDATE: 'off', MINIO_BROWSER_REDIRECT: 'off',
+      // A local-only key, so server-side encryption (SSE-S3, SSE-KMS) works as on AWS.
+      MINIO_KMS_SECRET_KEY: `${LOCAL_KMS_KEY_ID}:${Buffer.alloc(32, 'smugmug-s3-local-kms').toString('base64')}`,
+    },
   });
   await waitUntilReady(proc, async () => (await fetch(`${endpoint}/minio/health/live`)).ok, 60_000);
   const server: MinioServer = {

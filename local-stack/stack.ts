@@ -24,6 +24,46 @@ export interface LocalStack {
 
 export const DEFAULT_PORTS: StackPorts = { temporal: 7233, temporalUi: 8233, minio: 9000, minioConsole: 9001, sandbox: 8467 };
 
+const PORT_ENV: Record<keyof StackPorts, string> = {
+  temporal: 'TEMPORAL_PORT', temporalUi: 'TEMPORAL_UI_PORT', minio: 'MINIO_PORT', minioConsole: 'MINIO_CONSOLE_PORT', sandbox: 'SANDBOX_PORT',
+};
+
+/** The default ports, each overridable by its environment variable. */
+export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPorts {
+  const ports = { ...DEFAULT_PORTS };
+  for (const [key, name] of Object.entries(PORT_ENV) as Array<[keyof StackPorts, string]>) {
+    const value = env[name];
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new Error(`${name}=${value} is not a port number (1-65535)`);
+    ports[key] = Number(value);
+  }
+  return ports;
+}
+
+/** Every URL and credential a person needs to use the stack. */
+export function describeStack({ temporal, minio, sandbox }: Pick<LocalStack, 'temporal' | 'minio' | 'sandbox'>): string {
+  const c = sandbox.credentials;
+  return `Temporal   ${temporal.address}  namespace ${temporal.namespace}
+  web UI   ${temporal.uiUrl}
+  TEMPORAL_ADDRESS=${temporal.address}
+
+MinIO (S3) ${minio.endpoint}   console ${minio.consoleUrl}
+  bucket ${minio.bucket}
+  AWS_ENDPOINT_URL_S3=${minio.endpoint}
+  AWS_ACCESS_KEY_ID=${minio.accessKeyId}
+  AWS_SECRET_ACCESS_KEY=${minio.secretAccessKey}
+  AWS_REGION=${minio.region}
+
+SmugMug sandbox ${sandbox.url}  (user ${sandbox.library.nickname}: ${sandbox.library.albums.size} albums, ${sandbox.library.images.size} images)
+  SMUGMUG_API_BASE_URL=${sandbox.url}
+  SMUGMUG_API_KEY=${c.consumerKey}
+  SMUGMUG_API_SECRET=${c.consumerSecret}
+  SMUGMUG_ACCESS_TOKEN=${c.fullModify.token}
+  SMUGMUG_ACCESS_TOKEN_SECRET=${c.fullModify.secret}
+  admin: ${sandbox.url}/__sandbox/info  ${sandbox.url}/__sandbox/counters  ${sandbox.url}/__sandbox/faults
+`;
+}
+
 export async function freePorts(): Promise<StackPorts> {
   return { temporal: await freePort(), temporalUi: await freePort(), minio: await freePort(), minioConsole: await freePort(), sandbox: await freePort() };
 }
@@ -76,4 +116,23 @@ export async function startLocalStack(opts: {
     await stop();
     throw err;
   }
+}
+
+/** Ctrl-C (or SIGTERM) stops every server of the stack, then the process. */
+export function stopOnSignals(stack: { stop(): Promise<void> }): void {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack...`);
+    stack.stop().then(() => {
+      console.log('Stopped.');
+      process.exit(0);
+    }, (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

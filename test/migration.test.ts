@@ -1,4 +1,5 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MigrationInput } from '../common/migration-input';
 import type { SandboxImage } from '../smugmug-sandbox/library';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
 import { createTestBucket, listKeys, md5Of, readObject, startMigrationHarness } from './support/migration-harness';
@@ -120,6 +121,43 @@ describe('migrating the sandbox\'s default library', () => {
     expect(result.counts.transferredFiles).toBe(0);
     const keys = [...(await listKeys(harness.s3, empty)).keys()];
     expect(keys.every((k) => k.startsWith('_smugmug-s3-migration/dry/'))).toBe(true);
+  });
+});
+
+describe('migration options', () => {
+  test('an album filter, tags, a storage class and server-side encryption reach every object', async () => {
+    const bucket = await createTestBucket(harness.s3, 'options');
+    const result = await harness.run({
+      migrationId: 'options',
+      target: { bucket, prefix: 'opts', storageClass: 'STANDARD', sse: { type: 'AES256' }, tags: { project: 'smugmug-move', owner: 'studio' } },
+      albums: { include: ['Edge Cases/*'], exclude: ['*/Larger Than One Page', '*/Videos'] },
+    });
+    const edgeAlbums = [...sandbox.library.albums.values()].filter((a) => sandbox.library.nodes.get(a.nodeId)!.urlPath.startsWith('/Edge-Cases/'));
+    expect(result).toMatchObject({ phase: 'completed', counts: { albumsTotal: edgeAlbums.length - 2, albumsFailed: 0 } });
+    const keys = [...(await listKeys(harness.s3, bucket, 'opts/')).keys()].filter((k) => /\.(jpg|JPG)$/.test(k));
+    expect(keys.length).toBeGreaterThan(5);
+    expect(keys.every((k) => k.startsWith('opts/Edge Cases/') && !k.includes('Larger Than One Page'))).toBe(true);
+    for (const key of keys.slice(0, 5)) {
+      const head = await harness.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      expect(head.ServerSideEncryption).toBe('AES256');
+      expect(head.Metadata).toMatchObject({ 'smugmug-image-key': expect.any(String), 'source-md5': expect.stringMatching(/^[0-9a-f]{32}$/) });
+      const tags = await harness.s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+      expect(tags.TagSet).toEqual(expect.arrayContaining([{ Key: 'project', Value: 'smugmug-move' }, { Key: 'owner', Value: 'studio' }]));
+    }
+    // Encrypted objects do not carry the MD5 as ETag; the next run still recognises them.
+    const again = await harness.run({
+      migrationId: 'options-again',
+      target: { bucket, prefix: 'opts', sse: { type: 'AES256' } },
+      albums: { include: ['Edge Cases/*'], exclude: ['*/Larger Than One Page', '*/Videos'] },
+    });
+    expect(again.counts.transferredFiles).toBe(0);
+  });
+
+  test('bad input is refused before anything starts, naming the field', () => {
+    const parsed = MigrationInput.safeParse({ migrationId: 'Bad Id!', account: 'x', target: { bucket: 'B' }, albumConcurrency: 0 });
+    expect(parsed.success).toBe(false);
+    const fields = parsed.error!.issues.map((i) => i.path.join('.'));
+    expect(fields).toEqual(expect.arrayContaining(['migrationId', 'target.bucket', 'albumConcurrency']));
   });
 });
 
