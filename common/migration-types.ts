@@ -66,9 +66,8 @@ export interface VerificationSummary {
 
 export type AlbumStatus = 'planned' | 'verified' | 'failed';
 
-export interface AlbumSummary {
-  albumKey: string;
-  status: AlbumStatus;
+/** File totals of an album, and summed over the albums of a migration. */
+export interface FileTotals {
   files: number;
   bytes: number;
   transferredFiles: number;
@@ -76,21 +75,21 @@ export interface AlbumSummary {
   alreadyPresent: number;
   unavailable: number;
   verified: number;
+}
+
+export const FILE_TOTAL_KEYS: ReadonlyArray<keyof FileTotals> = ['files', 'bytes', 'transferredFiles', 'transferredBytes', 'alreadyPresent', 'unavailable', 'verified'];
+
+export interface AlbumSummary extends FileTotals {
+  albumKey: string;
+  status: AlbumStatus;
   reportKey?: string;
   error?: string;
 }
 
-export interface MigrationCounts {
+export interface MigrationCounts extends FileTotals {
   albumsTotal: number;
   albumsDone: number;
   albumsFailed: number;
-  files: number;
-  bytes: number;
-  transferredFiles: number;
-  transferredBytes: number;
-  alreadyPresent: number;
-  unavailable: number;
-  verified: number;
 }
 
 export type MigrationPhase = 'preflight' | 'discovering' | 'migrating' | 'completed' | 'completed-with-failures' | 'failed';

@@ -1,15 +1,10 @@
 import { GetObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Connection } from '@temporalio/client';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { minioClient } from '../local-stack/minio-server';
-import { projectRoot } from '../local-stack/paths';
-import { freePorts } from '../local-stack/stack';
 import { searchAttributes } from '../workflows/search-attributes';
+import { spawnStackScript } from './support/stack-process';
 import { testStack } from './support/test-stack';
 
 describe('local stack started by the test harness', () => {
@@ -51,26 +46,15 @@ describe('local stack started by the test harness', () => {
 
 describe('npm run stack', () => {
   test('brings up Temporal (with UI), MinIO and the sandbox on the given ports, and Ctrl-C stops all of them', async () => {
-    const dataDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'smugmug-s3-stack-'));
-    const ports = await freePorts();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local-stack/main.ts'], {
-      cwd: projectRoot,
-      env: {
-        ...process.env, LOCAL_STACK_DATA_DIR: dataDir, TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.temporalUi),
-        MINIO_PORT: String(ports.minio), MINIO_CONSOLE_PORT: String(ports.minioConsole), SANDBOX_PORT: String(ports.sandbox),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const stack = await spawnStackScript('local-stack/main.ts');
+    const { child, ports } = stack;
     const exited = once(child, 'exit');
     try {
       const deadline = Date.now() + 60_000;
-      while (!output.includes('Ctrl-C stops everything') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
-      expect(output).toContain('Ctrl-C stops everything');
-      expect(output).toContain(`http://127.0.0.1:${ports.temporalUi}`);
-      expect(output).toContain('SMUGMUG_ACCESS_TOKEN_SECRET=');
+      while (!stack.output().includes('Ctrl-C stops everything') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+      expect(stack.output()).toContain('Ctrl-C stops everything');
+      expect(stack.output()).toContain(`http://127.0.0.1:${ports.temporalUi}`);
+      expect(stack.output()).toContain('SMUGMUG_ACCESS_TOKEN_SECRET=');
 
       expect((await fetch(`http://127.0.0.1:${ports.temporalUi}`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${ports.minio}/minio/health/live`)).status).toBe(200);
@@ -85,8 +69,7 @@ describe('npm run stack', () => {
         await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
       }
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await rm(dataDir, { recursive: true, force: true });
+      await stack.cleanup();
     }
   });
 });

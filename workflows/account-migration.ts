@@ -4,7 +4,7 @@ import {
 import type { Activities } from '../activities';
 import { albumWorkflowId } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
-import type { AlbumRef, AlbumSummary, BucketReport, DiscoveryResult, MigrationCounts, MigrationPhase, MigrationProgress } from '../common/migration-types';
+import { type AlbumRef, type AlbumSummary, type BucketReport, type DiscoveryResult, FILE_TOTAL_KEYS, type MigrationCounts, type MigrationPhase, type MigrationProgress } from '../common/migration-types';
 import { metadataActivity } from './activity-options';
 import { albumMigration } from './album-migration';
 import { migrationProgress } from './messages';
@@ -69,15 +69,7 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
 
   const record = (album: AlbumRef, summary: AlbumSummary | undefined, error?: string) => {
     const c = state.counts;
-    if (summary) {
-      c.files += summary.files;
-      c.bytes += summary.bytes;
-      c.transferredFiles += summary.transferredFiles;
-      c.transferredBytes += summary.transferredBytes;
-      c.alreadyPresent += summary.alreadyPresent;
-      c.unavailable += summary.unavailable;
-      c.verified += summary.verified;
-    }
+    if (summary) for (const key of FILE_TOTAL_KEYS) c[key] += summary[key];
     if (summary && summary.status !== 'failed') c.albumsDone += 1;
     else {
       c.albumsFailed += 1;
