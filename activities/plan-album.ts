@@ -1,10 +1,10 @@
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { heartbeat } from '@temporalio/activity';
 import { statePrefix } from '../common/ids';
 import type { MigrationTarget } from '../common/migration-input';
 import type { AlbumPlan, AlbumRef, BatchRef } from '../common/migration-types';
 import type { AlbumPlanRecord, PlanEntry, UnavailableEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
+import { withHeartbeats } from './keep-alive';
 import { StateStore } from './s3-client';
 import { albumFolderKey, fileNamesFor, joinKey } from './s3-keys';
 import { Album, type AlbumImage } from './smugmug-schemas';
@@ -60,6 +60,11 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
   }
 
   return async function planAlbum(input: PlanAlbumInput): Promise<AlbumPlan> {
+    let listed = 0;
+    return withHeartbeats(() => ({ listed }), () => plan(input, (n) => (listed = n)));
+  };
+
+  async function plan(input: PlanAlbumInput, onListed: (n: number) => void): Promise<AlbumPlan> {
     const { target, album } = input;
     const planPrefix = planPrefixOf(target, input.migrationId, album.albumKey);
     const folder = albumFolderKey(target.prefix, album.path, album.albumKey);
@@ -69,7 +74,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     for await (const page of smugmug.albumImages(album.albumKey)) {
       // Paging can repeat an item when the album changes meanwhile: ImageKey decides.
       for (const image of page) images.set(image.ImageKey, image);
-      heartbeat({ listed: images.size });
+      onListed(images.size);
     }
     const names = fileNamesFor([...images.values()].map((i) => ({ imageKey: i.ImageKey, fileName: i.FileName || `${i.ImageKey}.${i.Format.toLowerCase() || 'bin'}`, uploaded: i.DateTimeUploaded })));
     const existing = await existingObjects(target.bucket, folder);
@@ -148,5 +153,5 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
       alreadyPresent: present.length, alreadyPresentBytes: present.reduce((s, e) => s + e.size, 0),
       unavailable: unavailable.length, batches: transferBatches,
     };
-  };
+  }
 }

@@ -12,6 +12,9 @@ export function createS3Client(config: Pick<WorkerConfig, 'AWS_REGION' | 'AWS_EN
     endpoint: config.AWS_ENDPOINT_URL_S3,
     forcePathStyle: Boolean(config.AWS_ENDPOINT_URL_S3),
     requestHandler: new NodeHttpHandler({
+      // A connection silent this long is dead: the attempt fails and is retried.
+      connectionTimeout: 10_000,
+      requestTimeout: 120_000,
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
       httpsAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
     }),

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { TransferResult } from '../common/migration-types';
 import type { PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
+import { withHeartbeats } from './keep-alive';
 import { isAlreadyCopied, objectSettings } from './object-settings';
 import { StateStore } from './s3-client';
 import { type BatchInput, loadBatch } from './transfer-small-files';
@@ -108,7 +109,7 @@ export function transferLargeFile({ smugmug, s3, config }: ActivityDeps) {
     const cp: Checkpoint = checkpoint;
     heartbeat({ bytesDone: cp.bytesDone, resumedAtPart: cp.nextPart });
 
-    if (cp.bytesDone < entry.size) {
+    if (cp.bytesDone < entry.size) await withHeartbeats(() => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }), async () => {
       const res = await smugmug.download(entry.url, { from: cp.bytesDone, signal });
       for await (const piece of piecesOf(res.body!, cp.partSize)) {
         if (cp.bytesDone + piece.length > entry.size) break;
@@ -124,7 +125,7 @@ export function transferLargeFile({ smugmug, s3, config }: ActivityDeps) {
         await store.put(cpKey, cp);
         heartbeat({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 });
       }
-    }
+    });
 
     const digest = md5.digest('hex');
     if (cp.bytesDone !== entry.size || digest !== entry.md5) {

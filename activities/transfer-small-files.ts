@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -8,6 +8,7 @@ import type { MigrationTarget } from '../common/migration-input';
 import type { TransferResult } from '../common/migration-types';
 import { PlanBatch, type PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
+import { withHeartbeats } from './keep-alive';
 import { isAlreadyCopied, objectSettings } from './object-settings';
 import { batchKey } from './plan-album';
 import { StateStore } from './s3-client';
@@ -50,7 +51,7 @@ export function transferSmallFiles({ smugmug, s3, config }: ActivityDeps) {
     const retried = activityInfo().attempt > 1;
     const result: TransferResult = { files: 0, bytes: 0, alreadyPresent: 0 };
     const limit = pLimit(config.FILE_CONCURRENCY);
-    await Promise.all(
+    await withHeartbeats(() => ({ done: result.files + result.alreadyPresent }), () => Promise.all(
       entries.map((entry) =>
         limit(async () => {
           if (retried && (await isAlreadyCopied(s3, input.target.bucket, entry))) {
@@ -62,17 +63,16 @@ export function transferSmallFiles({ smugmug, s3, config }: ActivityDeps) {
               await copyOnce(entry, input.target, signal);
               break;
             } catch (err) {
-              if (signal.aborted || err instanceof ApplicationFailure && err.nonRetryable) throw err;
+              if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;
               if (attempt >= FILE_ATTEMPTS) throw ApplicationFailure.retryable(`${entry.fileName} (${entry.imageKey}): ${(err as Error).message}`, 'FileTransferFailed');
               await delay(500 * attempt, undefined, { signal });
             }
           }
           result.files += 1;
           result.bytes += entry.size;
-          heartbeat({ done: result.files + result.alreadyPresent });
         }),
       ),
-    );
+    ));
     return result;
   };
 }

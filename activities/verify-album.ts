@@ -1,5 +1,4 @@
 import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
@@ -7,6 +6,7 @@ import type { MigrationInput, MigrationTarget } from '../common/migration-input'
 import type { VerificationSummary } from '../common/migration-types';
 import { AlbumPlanRecord, PlanBatch, type PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
+import { withHeartbeats } from './keep-alive';
 import { MediaProbe } from './media-check';
 import { batchKey, planRecordKey } from './plan-album';
 import { StateStore } from './s3-client';
@@ -76,11 +76,11 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
 
     const limit = pLimit(16);
     let done = 0;
-    const results = await Promise.all(entries.map((e) => limit(async () => {
+    const results = await withHeartbeats(() => ({ checked: done }), () => Promise.all(entries.map((e) => limit(async () => {
       const r = await check(e);
-      if (++done % 100 === 0) heartbeat({ checked: done });
+      done += 1;
       return r;
-    })));
+    }))));
     const byKey = new Map(results.map((r) => [r.imageKey, r]));
     const failed = results.filter((r) => !r.ok);
     const checkedAt = new Date().toISOString();

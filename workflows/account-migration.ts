@@ -7,6 +7,7 @@ import type { MigrationInput } from '../common/migration-input';
 import { type AlbumRef, type AlbumSummary, type BucketReport, type DiscoveryResult, FILE_TOTAL_KEYS, type MigrationCounts, type MigrationPhase, type MigrationProgress } from '../common/migration-types';
 import { metadataActivity } from './activity-options';
 import { albumMigration } from './album-migration';
+import { failureMessage } from './failure-message';
 import { migrationProgress } from './messages';
 import { AlbumKey, MigrationStatus, SmugMugAccount } from './search-attributes';
 
@@ -91,7 +92,7 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       ],
       staticSummary: `Album ${album.path.join(' / ')}`,
     })
-      .then((summary) => record(album, summary, summary.error), (err: Error) => record(album, undefined, err.message))
+      .then((summary) => record(album, summary, summary.error), (err: unknown) => record(album, undefined, failureMessage(err)))
       .finally(() => inFlight.delete(album.albumKey));
   };
 

@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import type { MigrationInput } from '../common/migration-input';
 import type { AlbumProgress, AlbumRef, AlbumSummary, BatchRef } from '../common/migration-types';
 import { largeFileActivity, metadataActivity, smallFilesActivity } from './activity-options';
+import { failureMessage } from './failure-message';
 import { albumProgress } from './messages';
 import { MigrationStatus } from './search-attributes';
 
@@ -54,7 +55,7 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
     if (!verification.passed) summary.error = `${verification.failed} file(s) failed verification; see ${verification.reportKey}`;
   } catch (err) {
     summary.status = 'failed';
-    summary.error = ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+    summary.error = failureMessage(err);
   } finally {
     // Whatever happened, no half-finished multipart upload stays behind.
     await CancellationScope.nonCancellable(() => cleanUpUploads({ bucket: target.bucket, albumFolderKey: plan.albumFolderKey, planPrefix: plan.planPrefix }));
