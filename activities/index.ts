@@ -1,6 +1,8 @@
 import { preflightBucket } from './bucket-preflight';
 import type { ActivityDeps } from './deps';
+import { deleteOriginals } from './delete-originals';
 import { discoverAlbums, readAlbums } from './discover-albums';
+import { findAlbums, writeMigrationReport } from './migration-report';
 import { planAlbum } from './plan-album';
 import { transferLargeFile } from './transfer-large-file';
 import { transferSmallFiles } from './transfer-small-files';
@@ -17,6 +19,9 @@ export function createActivities(deps: ActivityDeps) {
     transferLargeFile: transferLargeFile(deps),
     verifyAlbum: verifyAlbum(deps),
     cleanUpUploads: cleanUpUploads(deps),
+    deleteOriginals: deleteOriginals(deps),
+    findAlbums: findAlbums(deps),
+    writeMigrationReport: writeMigrationReport(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -4,8 +4,9 @@ export function accountWorkflowId(account: string, migrationId: string): string 
   return `migrate-${account}-${migrationId}`;
 }
 
-export function albumWorkflowId(accountWorkflowId: string, albumKey: string): string {
-  return `${accountWorkflowId}/album-${albumKey}`;
+/** An album's run; a retry of a failed album is a new run with its own id. */
+export function albumWorkflowId(accountWorkflowId: string, albumKey: string, retry = 0): string {
+  return `${accountWorkflowId}/album-${albumKey}${retry > 0 ? `/retry-${retry}` : ''}`;
 }
 
 /** Where a migration keeps its plans, checkpoints and reports, beside the copied library. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A duration as Temporal reads it: "90s", "15 minutes", "7 days". */
+const duration = z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/, 'a duration such as "90s", "2 hours" or "7 days"');
+
 /** What a person asks for when starting a migration: validated where it enters (API, CLI, demo). */
 export const MigrationInput = z.object({
   /** Short id of this migration; with the account it makes the workflow id `migrate-<account>-<id>`. */
@@ -27,6 +30,16 @@ export const MigrationInput = z.object({
   verification: z
     .object({ deep: z.enum(['none', 'sample', 'all']).default('sample'), sampleSize: z.number().int().min(1).max(1000).default(3) })
     .default({ deep: 'sample', sampleSize: 3 }),
+  /**
+   * Deleting the originals on SmugMug: only when enabled here, only for verified albums, only after
+   * an approval that names the report digest. An album not approved within `approvalTimeout` keeps
+   * its originals.
+   */
+  deletion: z
+    .object({ enabled: z.boolean().default(false), approvalTimeout: duration.default('7 days') })
+    .default({ enabled: false, approvalTimeout: '7 days' }),
+  /** How long a finished run stays open for retries of failed albums and for approvals. */
+  keepOpenFor: duration.default('7 days'),
   /** Continue-as-new after this many albums in one run (tests); otherwise when Temporal suggests it. */
   continueAsNewAfterAlbums: z.number().int().min(1).optional(),
 });

@@ -66,6 +66,56 @@ export interface VerificationSummary {
 
 export type AlbumStatus = 'planned' | 'verified' | 'failed';
 
+/** The verification report of a whole migration, stored in the bucket; approvals name its digest. */
+export interface ReportRef {
+  key: string;
+  digest: string;
+}
+
+export interface RetryRequest {
+  /** Failed albums to run again; none named means every failed album. */
+  albumKeys?: string[];
+}
+
+export interface RetryResult {
+  retried: string[];
+}
+
+export interface ApprovalRequest {
+  approvedBy: string;
+  /** AlbumKeys, or 'all' verified albums. */
+  albums: string[] | 'all';
+  /** The digest of the report the approver read: an approval of another report is refused. */
+  reportDigest: string;
+  /** List what would be deleted, delete nothing. */
+  dryRun: boolean;
+  approvalId: string;
+}
+
+export interface ApprovalResult {
+  approvalId: string;
+  approved: string[];
+  alreadyApproved: string[];
+  dryRun: boolean;
+}
+
+/** What an album hears from its migration when a person approved deleting its originals. */
+export interface AlbumApproval {
+  approvedBy: string;
+  approvalId: string;
+  approvedAt: string;
+  dryRun: boolean;
+}
+
+export interface DeletionSummary {
+  albumKey: string;
+  status: 'deleted' | 'dry-run' | 'expired';
+  deleted: number;
+  alreadyGone: number;
+  logKey?: string;
+  approvedBy?: string;
+}
+
 /** File totals of an album, and summed over the albums of a migration. */
 export interface FileTotals {
   files: number;
@@ -84,6 +134,7 @@ export interface AlbumSummary extends FileTotals {
   status: AlbumStatus;
   reportKey?: string;
   error?: string;
+  deletion?: DeletionSummary;
 }
 
 export interface MigrationCounts extends FileTotals {
@@ -92,13 +143,27 @@ export interface MigrationCounts extends FileTotals {
   albumsFailed: number;
 }
 
-export type MigrationPhase = 'preflight' | 'discovering' | 'migrating' | 'completed' | 'completed-with-failures' | 'failed';
+export type MigrationPhase = 'preflight' | 'discovering' | 'migrating' | 'awaiting-approval' | 'completed' | 'completed-with-failures' | 'failed' | 'cancelled';
+
+export interface DeletionCounts {
+  enabled: boolean;
+  albumsApproved: number;
+  albumsDeleted: number;
+  albumsExpired: number;
+  imagesDeleted: number;
+  imagesAlreadyGone: number;
+}
 
 export interface MigrationProgress {
   phase: MigrationPhase;
+  target: { bucket: string; prefix: string };
   counts: MigrationCounts;
+  /** Workflow ids of the album runs copying or verifying now. */
   inFlight: string[];
-  failedAlbums: string[];
+  /** AlbumKey → why it failed (the first ones; all are in the report). */
+  failedAlbums: Record<string, string>;
+  report?: ReportRef;
+  deletion: DeletionCounts;
   bucket?: BucketReport;
   continuedAsNew: number;
 }

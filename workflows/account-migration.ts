@@ -1,123 +1,253 @@
+import type { Duration } from '@temporalio/common';
 import {
-  allHandlersFinished, condition, continueAsNew, executeChild, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, ParentClosePolicy,
+  proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { albumWorkflowId } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
-import { type AlbumRef, type AlbumSummary, type BucketReport, type DiscoveryResult, FILE_TOTAL_KEYS, type MigrationCounts, type MigrationPhase, type MigrationProgress } from '../common/migration-types';
+import {
+  type AlbumRef, type AlbumSummary, type ApprovalRequest, type BucketReport, type DeletionCounts, type DeletionSummary, type DiscoveryResult,
+  FILE_TOTAL_KEYS, type MigrationCounts, type MigrationPhase, type MigrationProgress, type ReportRef, type RetryRequest,
+} from '../common/migration-types';
 import { metadataActivity } from './activity-options';
 import { albumMigration } from './album-migration';
-import { failureMessage } from './failure-message';
-import { migrationProgress } from './messages';
-import { AlbumKey, MigrationStatus, SmugMugAccount } from './search-attributes';
+import { albumDeletionSettled, albumSettled, approveAlbumDeletion, approveDeletion, migrationProgress, retryAlbums } from './messages';
+import { AlbumKey, MigrationId, MigrationStatus, SmugMugAccount } from './search-attributes';
 
-/** What a run hands to the next when it continues as new: counters and a cursor, never album lists. */
+/** What a run hands to the next when it continues as new: counters, a cursor and small key sets, never album lists. */
 export interface CarriedState {
   phase: MigrationPhase;
   bucket?: BucketReport;
   discovery?: DiscoveryResult;
   nextAlbumIndex: number;
   counts: MigrationCounts;
-  failedAlbums: string[];
+  /** Album runs started and not yet settled: AlbumKey → its workflow id. */
+  inFlight: Record<string, string>;
+  failedAlbums: Record<string, string>;
+  /** Verified albums (kept for the approval check), and those approved, settled or not. */
+  verifiedAlbums: string[];
+  approvedAlbums: string[];
+  deletionSettled: string[];
+  retries: Record<string, number>;
+  deletion: DeletionCounts;
+  report?: ReportRef;
+  /** The report no longer tells the latest album outcomes. */
+  reportStale: boolean;
   continuedAsNew: number;
 }
 
 export type MigrationResult = MigrationProgress;
 
-const { preflightBucket, discoverAlbums, readAlbums } = proxyActivities<Activities>(metadataActivity);
+const { preflightBucket, discoverAlbums, readAlbums, findAlbums, writeMigrationReport } = proxyActivities<Activities>(metadataActivity);
 
 const ALBUM_PAGE = 100;
-/** Failed album keys kept by name; beyond that only counted (they are all in the reports). */
+/** Failure reasons kept by name; beyond that only counted (all are in the report). */
 const MAX_FAILED_LISTED = 200;
 
-function initialState(): CarriedState {
+function initialState(input: MigrationInput): CarriedState {
   return {
-    phase: 'preflight', nextAlbumIndex: 0, failedAlbums: [], continuedAsNew: 0,
+    phase: 'preflight', nextAlbumIndex: 0, inFlight: {}, failedAlbums: {}, verifiedAlbums: [], approvedAlbums: [], deletionSettled: [],
+    retries: {}, reportStale: true, continuedAsNew: 0,
     counts: { albumsTotal: 0, albumsDone: 0, albumsFailed: 0, files: 0, bytes: 0, transferredFiles: 0, transferredBytes: 0, alreadyPresent: 0, unavailable: 0, verified: 0 },
+    deletion: { enabled: input.deletion.enabled, albumsApproved: 0, albumsDeleted: 0, albumsExpired: 0, imagesDeleted: 0, imagesAlreadyGone: 0 },
   };
 }
 
 /**
- * Migrates a SmugMug account: checks the bucket, discovers the albums, then runs one child workflow
- * per album with a bounded number in flight. Before its history grows large it drains the albums in
- * flight and continues as new, carrying only counters and a cursor.
+ * Migrates a SmugMug account: checks the bucket, discovers the albums, and runs one album workflow
+ * per album, a bounded number at a time; albums report back by signal, so runs can continue as new
+ * without waiting for them. When all albums are settled it writes the verification report, then stays
+ * open for retries of failed albums and, when deletion is enabled, for approvals, until nothing is
+ * left to wait for or `keepOpenFor` passes without news.
  */
 export async function accountMigration(input: MigrationInput, carried?: CarriedState): Promise<MigrationResult> {
-  const state = carried ?? initialState();
-  const inFlight = new Set<string>();
+  const state = carried ?? initialState(input);
+  const self = workflowInfo().workflowId;
+  let news = 0;
   const progress = (): MigrationProgress => ({
-    phase: state.phase, counts: state.counts, failedAlbums: state.failedAlbums, bucket: state.bucket, continuedAsNew: state.continuedAsNew,
-    inFlight: [...inFlight].map((key) => albumWorkflowId(workflowInfo().workflowId, key)),
+    phase: state.phase, target: { bucket: input.target.bucket, prefix: input.target.prefix }, counts: state.counts, inFlight: Object.values(state.inFlight),
+    failedAlbums: state.failedAlbums, report: state.reportStale ? undefined : state.report, deletion: state.deletion, bucket: state.bucket,
+    continuedAsNew: state.continuedAsNew,
   });
-  setHandler(migrationProgress, progress);
   const setPhase = (phase: MigrationPhase) => {
     state.phase = phase;
     upsertSearchAttributes([{ key: MigrationStatus, value: phase }]);
   };
 
-  if (!state.bucket) {
-    setCurrentDetails(`Checking bucket ${input.target.bucket}`);
-    state.bucket = await preflightBucket({ bucket: input.target.bucket });
-  }
-  if (!state.discovery) {
-    setPhase('discovering');
-    setCurrentDetails(`Discovering the albums of ${input.account}`);
-    state.discovery = await discoverAlbums({ migrationId: input.migrationId, account: input.account, target: input.target, albums: input.albums });
-    state.counts.albumsTotal = state.discovery.albums;
-    setPhase('migrating');
-  }
-  const discovery = state.discovery;
-
-  const record = (album: AlbumRef, summary: AlbumSummary | undefined, error?: string) => {
+  setHandler(migrationProgress, progress);
+  setHandler(albumSettled, (summary: AlbumSummary) => {
+    if (!(summary.albumKey in state.inFlight)) return;
+    delete state.inFlight[summary.albumKey];
     const c = state.counts;
-    if (summary) for (const key of FILE_TOTAL_KEYS) c[key] += summary[key];
-    if (summary && summary.status !== 'failed') c.albumsDone += 1;
-    else {
+    if (summary.status === 'failed') {
       c.albumsFailed += 1;
-      if (state.failedAlbums.length < MAX_FAILED_LISTED) state.failedAlbums.push(album.albumKey);
-      if (error) setCurrentDetails(`Album ${album.name} failed: ${error}`);
+      if (Object.keys(state.failedAlbums).length < MAX_FAILED_LISTED) state.failedAlbums[summary.albumKey] = summary.error ?? 'failed';
+    } else {
+      c.albumsDone += 1;
+      for (const key of FILE_TOTAL_KEYS) c[key] += summary[key];
+      if (summary.status === 'verified') state.verifiedAlbums.push(summary.albumKey);
     }
-  };
+    state.reportStale = true;
+    news += 1;
+  });
+  setHandler(albumDeletionSettled, (outcome: DeletionSummary) => {
+    if (state.deletionSettled.includes(outcome.albumKey)) return;
+    state.deletionSettled.push(outcome.albumKey);
+    const d = state.deletion;
+    if (outcome.status === 'expired') d.albumsExpired += 1;
+    else {
+      d.albumsDeleted += 1;
+      d.imagesDeleted += outcome.deleted;
+      d.imagesAlreadyGone += outcome.alreadyGone;
+    }
+    news += 1;
+  });
 
-  const launch = (album: AlbumRef) => {
-    inFlight.add(album.albumKey);
-    const parentId = workflowInfo().workflowId;
-    executeChild(albumMigration, {
-      workflowId: albumWorkflowId(parentId, album.albumKey),
-      args: [{ migrationId: input.migrationId, account: input.account, target: input.target, dryRun: input.dryRun, verification: input.verification, album }],
+  const launch = async (album: AlbumRef) => {
+    const retry = state.retries[album.albumKey] ?? 0;
+    const workflowId = albumWorkflowId(self, album.albumKey, retry);
+    state.inFlight[album.albumKey] = workflowId;
+    // Abandoned on purpose: albums outlive a continue-as-new and report back by signal.
+    await startChild(albumMigration, {
+      workflowId, parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ migrationId: input.migrationId, account: input.account, target: input.target, dryRun: input.dryRun, verification: input.verification, deletion: input.deletion, album }],
       typedSearchAttributes: [
-        { key: SmugMugAccount, value: input.account },
-        { key: AlbumKey, value: album.albumKey },
-        { key: MigrationStatus, value: 'running' },
+        { key: SmugMugAccount, value: input.account }, { key: AlbumKey, value: album.albumKey },
+        { key: MigrationStatus, value: 'running' }, { key: MigrationId, value: self },
       ],
-      staticSummary: `Album ${album.path.join(' / ')}`,
-    })
-      .then((summary) => record(album, summary, summary.error), (err: unknown) => record(album, undefined, failureMessage(err)))
-      .finally(() => inFlight.delete(album.albumKey));
+      staticSummary: `Album ${album.path.join(' / ')}${retry > 0 ? ` (retry ${retry})` : ''}`,
+    });
   };
 
-  let startedThisRun = 0;
-  const continueAsNewDue = () =>
-    workflowInfo().continueAsNewSuggested || (input.continueAsNewAfterAlbums !== undefined && startedThisRun >= input.continueAsNewAfterAlbums);
-  let page: AlbumRef[] = [];
-  while (state.nextAlbumIndex < discovery.albums && !continueAsNewDue()) {
-    await condition(() => inFlight.size < input.albumConcurrency);
-    if (page.length === 0) page = await readAlbums({ bucket: input.target.bucket, albumsKey: discovery.albumsKey, start: state.nextAlbumIndex, count: ALBUM_PAGE });
-    const album = page.shift()!;
-    state.nextAlbumIndex += 1;
-    startedThisRun += 1;
-    launch(album);
-    setCurrentDetails(`Migrating: ${state.counts.albumsDone + state.counts.albumsFailed} of ${discovery.albums} albums finished, ${inFlight.size} in progress`);
-  }
-  // Children do not survive continue-as-new: let those in flight finish first.
-  await condition(() => inFlight.size === 0);
+  setHandler(retryAlbums, async (request: RetryRequest) => {
+    const keys = request.albumKeys ?? Object.keys(state.failedAlbums);
+    const albums = await findAlbums({ bucket: input.target.bucket, albumsKey: state.discovery!.albumsKey, albumKeys: keys });
+    for (const album of albums) {
+      delete state.failedAlbums[album.albumKey];
+      state.counts.albumsFailed -= 1;
+      state.retries[album.albumKey] = (state.retries[album.albumKey] ?? 0) + 1;
+      await launch(album);
+    }
+    setPhase('migrating');
+    news += 1;
+    return { retried: albums.map((a) => a.albumKey) };
+  }, {
+    validator: (request: RetryRequest) => {
+      if (!state.discovery) throw new Error('The migration has not discovered its albums yet');
+      const keys = request.albumKeys ?? Object.keys(state.failedAlbums);
+      if (keys.length === 0) throw new Error('No album has failed: nothing to retry');
+      const notFailed = keys.filter((k) => !(k in state.failedAlbums));
+      if (notFailed.length > 0) throw new Error(`Not failed, so not retried: ${notFailed.join(', ')}`);
+    },
+  });
 
-  if (state.nextAlbumIndex < discovery.albums) {
+  setHandler(approveDeletion, async (request: ApprovalRequest) => {
+    // Versioning is checked again now: it may have changed since the start, and deletion needs it.
+    const bucket = await preflightBucket({ bucket: input.target.bucket });
+    state.bucket = bucket;
+    if (bucket.versioning !== 'Enabled') {
+      throw ApplicationFailure.nonRetryable(`Bucket ${bucket.bucket} has no versioning (${bucket.versioning}): enable it before approving deletion, so no copy can be lost by an overwrite`, 'VersioningRequired');
+    }
+    const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
+    const alreadyApproved = request.dryRun ? [] : wanted.filter((k) => state.approvedAlbums.includes(k));
+    const approved = wanted.filter((k) => !alreadyApproved.includes(k));
+    const approvedAt = new Date().toISOString();
+    for (const albumKey of approved) {
+      const albumRun = albumWorkflowId(self, albumKey, state.retries[albumKey] ?? 0);
+      await getExternalWorkflowHandle(albumRun).signal(approveAlbumDeletion, { approvedBy: request.approvedBy, approvalId: request.approvalId, approvedAt, dryRun: request.dryRun });
+      if (!request.dryRun) {
+        state.approvedAlbums.push(albumKey);
+        state.deletion.albumsApproved += 1;
+      }
+    }
+    news += 1;
+    return { approvalId: request.approvalId, approved, alreadyApproved, dryRun: request.dryRun };
+  }, {
+    validator: (request: ApprovalRequest) => {
+      if (!input.deletion.enabled) throw new Error('This migration was started without deletion: nothing can be approved');
+      if (!state.report || state.reportStale) throw new Error('The verification report is not ready yet: approve once the albums are verified');
+      if (request.reportDigest !== state.report.digest) throw new Error('The report digest does not match the current report: read the report again, then approve');
+      const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
+      if (wanted.length === 0) throw new Error('No verified album to approve');
+      const unverified = wanted.filter((k) => !state.verifiedAlbums.includes(k));
+      if (unverified.length > 0) throw new Error(`Not verified, so their originals stay: ${unverified.join(', ')}`);
+      const settled = wanted.filter((k) => state.deletionSettled.includes(k) && !state.approvedAlbums.includes(k));
+      if (settled.length > 0) throw new Error(`The approval window of these albums has passed: ${settled.join(', ')}`);
+    },
+  });
+
+  const continueAsNewDue = (startedThisRun: number) =>
+    workflowInfo().continueAsNewSuggested || (input.continueAsNewAfterAlbums !== undefined && startedThisRun >= input.continueAsNewAfterAlbums);
+  const carryOn = async () => {
     await condition(allHandlersFinished);
     state.continuedAsNew += 1;
     await continueAsNew<typeof accountMigration>(input, state);
+  };
+
+  try {
+    if (!state.bucket) {
+      setCurrentDetails(`Checking bucket ${input.target.bucket}`);
+      state.bucket = await preflightBucket({ bucket: input.target.bucket });
+    }
+    if (!state.discovery) {
+      setPhase('discovering');
+      setCurrentDetails(`Discovering the albums of ${input.account}`);
+      state.discovery = await discoverAlbums({ migrationId: input.migrationId, account: input.account, target: input.target, albums: input.albums });
+      state.counts.albumsTotal = state.discovery.albums;
+      setPhase('migrating');
+    }
+    const discovery = state.discovery;
+
+    let startedThisRun = 0;
+    let page: AlbumRef[] = [];
+    while (state.nextAlbumIndex < discovery.albums) {
+      if (continueAsNewDue(startedThisRun)) await carryOn();
+      await condition(() => Object.keys(state.inFlight).length < input.albumConcurrency);
+      if (page.length === 0) page = await readAlbums({ bucket: input.target.bucket, albumsKey: discovery.albumsKey, start: state.nextAlbumIndex, count: ALBUM_PAGE });
+      const album = page.shift()!;
+      state.nextAlbumIndex += 1;
+      startedThisRun += 1;
+      await launch(album);
+      setCurrentDetails(`Migrating: ${state.counts.albumsDone + state.counts.albumsFailed} of ${discovery.albums} albums finished, ${Object.keys(state.inFlight).length} in progress`);
+    }
+
+    // Every album started: settle, report, then wait for retries and approvals.
+    for (;;) {
+      await condition(() => Object.keys(state.inFlight).length === 0 || workflowInfo().continueAsNewSuggested);
+      if (Object.keys(state.inFlight).length > 0) await carryOn();
+      if (state.reportStale) {
+        state.report = await writeMigrationReport({ migrationId: input.migrationId, account: input.account, target: input.target, albumsKey: discovery.albumsKey });
+        state.reportStale = Object.keys(state.inFlight).length > 0;
+      }
+      const failed = state.counts.albumsFailed > 0;
+      const awaitingApproval = input.deletion.enabled && !input.dryRun && state.verifiedAlbums.some((k) => !state.deletionSettled.includes(k));
+      setPhase(awaitingApproval ? 'awaiting-approval' : failed ? 'completed-with-failures' : 'completed');
+      setCurrentDetails(
+        `${state.counts.albumsDone} albums migrated, ${state.counts.albumsFailed} failed` +
+          (awaitingApproval ? `; originals of ${state.verifiedAlbums.length - state.deletionSettled.length} verified albums await an approval` : '') +
+          (failed ? '; failed albums can be retried' : ''),
+      );
+      if (!failed && !awaitingApproval) break;
+      const seen = news;
+      if (!(await condition(() => news !== seen, input.keepOpenFor as Duration))) break;
+      if (workflowInfo().continueAsNewSuggested && Object.keys(state.inFlight).length === 0) await carryOn();
+    }
+    if (state.counts.albumsFailed > 0) setPhase('completed-with-failures');
+    else if (state.phase === 'awaiting-approval') setPhase('completed');
+    await condition(allHandlersFinished);
+    return progress();
+  } catch (err) {
+    if (isCancellation(err)) {
+      // Album runs are abandoned children: cancel them explicitly, those copying and those awaiting an approval.
+      const waiting = state.verifiedAlbums.filter((k) => !state.deletionSettled.includes(k)).map((k) => albumWorkflowId(self, k, state.retries[k] ?? 0));
+      await CancellationScope.nonCancellable(async () => {
+        for (const id of [...Object.values(state.inFlight), ...(input.deletion.enabled ? waiting : [])]) {
+          await getExternalWorkflowHandle(id).cancel().catch(() => undefined);
+        }
+        setPhase('cancelled');
+      });
+    }
+    throw err;
   }
-  setPhase(state.counts.albumsFailed > 0 ? 'completed-with-failures' : 'completed');
-  setCurrentDetails(`${state.counts.albumsDone} albums migrated and verified, ${state.counts.albumsFailed} failed`);
-  return progress();
 }

@@ -1,66 +1,96 @@
-import { CancellationScope, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { MigrationInput } from '../common/migration-input';
-import type { AlbumProgress, AlbumRef, AlbumSummary, BatchRef } from '../common/migration-types';
+import type { AlbumApproval, AlbumPlan, AlbumProgress, AlbumRef, AlbumSummary, BatchRef, DeletionSummary } from '../common/migration-types';
 import { largeFileActivity, metadataActivity, smallFilesActivity } from './activity-options';
 import { failureMessage } from './failure-message';
-import { albumProgress } from './messages';
+import { albumDeletionSettled, albumProgress, albumSettled, approveAlbumDeletion } from './messages';
 import { MigrationStatus } from './search-attributes';
 
-export interface AlbumMigrationInput extends Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'dryRun' | 'verification'> {
+export interface AlbumMigrationInput extends Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'dryRun' | 'verification' | 'deletion'> {
   album: AlbumRef;
 }
 
-const { planAlbum, verifyAlbum, cleanUpUploads } = proxyActivities<Activities>(metadataActivity);
+const { planAlbum, verifyAlbum, cleanUpUploads, deleteOriginals } = proxyActivities<Activities>(metadataActivity);
 const { transferSmallFiles } = proxyActivities<Activities>(smallFilesActivity);
 const { transferLargeFile } = proxyActivities<Activities>(largeFileActivity);
 
 /** Batches of one album copied at once. */
 const BATCH_CONCURRENCY = 3;
 
-/** Migrates one album: plan, copy in batches, verify, report. Only totals pass through its history. */
+/**
+ * Migrates one album: plan, copy in batches, verify, report; tells its migration the outcome. When
+ * deletion is enabled and the album verified, it then waits for an approval and only then deletes
+ * the originals. Only totals pass through its history.
+ */
 export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumSummary> {
   const { album, target } = input;
   const progress: AlbumProgress = { phase: 'planning', files: 0, bytes: 0, doneFiles: 0, doneBytes: 0 };
   setHandler(albumProgress, () => progress);
+  let approval: AlbumApproval | undefined;
+  setHandler(approveAlbumDeletion, (a) => void (approval = a));
+  const parent = workflowInfo().parent ? getExternalWorkflowHandle(workflowInfo().parent!.workflowId) : undefined;
   const summary: AlbumSummary = { albumKey: album.albumKey, status: 'failed', files: 0, bytes: 0, transferredFiles: 0, transferredBytes: 0, alreadyPresent: 0, unavailable: 0, verified: 0 };
+  const setStatus = (status: string) => upsertSearchAttributes([{ key: MigrationStatus, value: status }]);
 
-  const plan = await planAlbum({ migrationId: input.migrationId, target, album });
-  Object.assign(summary, { files: plan.files, bytes: plan.bytes, alreadyPresent: plan.alreadyPresent, unavailable: plan.unavailable });
-  Object.assign(progress, { files: plan.files, bytes: plan.bytes, doneFiles: plan.alreadyPresent, doneBytes: plan.alreadyPresentBytes });
-  if (input.dryRun) {
-    progress.phase = 'done';
-    return { ...summary, status: 'planned' };
-  }
-
+  let plan: AlbumPlan | undefined;
   try {
-    progress.phase = 'transferring';
-    const queue = [...plan.batches];
-    const runBatch = async (batch: BatchRef) => {
-      const transfer = batch.kind === 'large' ? transferLargeFile : transferSmallFiles;
-      const result = await transfer({ planPrefix: plan.planPrefix, batchIndex: batch.index, target });
-      summary.transferredFiles += result.files;
-      summary.transferredBytes += result.bytes;
-      summary.alreadyPresent += result.alreadyPresent;
-      progress.doneFiles += batch.files;
-      progress.doneBytes += batch.bytes;
-    };
-    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, queue.length) }, async () => {
-      for (let batch = queue.shift(); batch; batch = queue.shift()) await runBatch(batch);
-    }));
-
-    progress.phase = 'verifying';
-    const verification = await verifyAlbum({ planPrefix: plan.planPrefix, target, verification: input.verification });
-    Object.assign(summary, { verified: verification.verified, reportKey: verification.reportKey, status: verification.passed ? 'verified' : 'failed' });
-    if (!verification.passed) summary.error = `${verification.failed} file(s) failed verification; see ${verification.reportKey}`;
+    plan = await planAlbum({ migrationId: input.migrationId, target, album });
+    Object.assign(summary, { files: plan.files, bytes: plan.bytes, alreadyPresent: plan.alreadyPresent, unavailable: plan.unavailable });
+    Object.assign(progress, { files: plan.files, bytes: plan.bytes, doneFiles: plan.alreadyPresent, doneBytes: plan.alreadyPresentBytes });
+    if (input.dryRun) summary.status = 'planned';
+    else {
+      await transferAll(plan, input, summary, progress);
+      progress.phase = 'verifying';
+      const verification = await verifyAlbum({ planPrefix: plan.planPrefix, target, verification: input.verification });
+      Object.assign(summary, { verified: verification.verified, reportKey: verification.reportKey, status: verification.passed ? 'verified' : 'failed' });
+      if (!verification.passed) summary.error = `${verification.failed} file(s) failed verification; see ${verification.reportKey}`;
+    }
   } catch (err) {
     summary.status = 'failed';
     summary.error = failureMessage(err);
   } finally {
     // Whatever happened, no half-finished multipart upload stays behind.
-    await CancellationScope.nonCancellable(() => cleanUpUploads({ bucket: target.bucket, albumFolderKey: plan.albumFolderKey, planPrefix: plan.planPrefix }));
+    const p = plan;
+    if (p) await CancellationScope.nonCancellable(() => cleanUpUploads({ bucket: target.bucket, albumFolderKey: p.albumFolderKey, planPrefix: p.planPrefix }));
     progress.phase = 'done';
   }
-  upsertSearchAttributes([{ key: MigrationStatus, value: summary.status }]);
-  return summary;
+  setStatus(summary.status);
+  await parent?.signal(albumSettled, summary);
+  if (!input.deletion.enabled || summary.status !== 'verified' || !plan) return summary;
+
+  // Originals go only on an explicit approval; a dry-run approval lists what would go and waits on.
+  setStatus('awaiting-approval');
+  for (;;) {
+    const approved = await condition(() => approval !== undefined, input.deletion.approvalTimeout as Duration);
+    let outcome: DeletionSummary;
+    if (!approved) outcome = { albumKey: album.albumKey, status: 'expired', deleted: 0, alreadyGone: 0 };
+    else {
+      const given = approval!;
+      approval = undefined;
+      outcome = await deleteOriginals({ albumKey: album.albumKey, planPrefix: plan.planPrefix, reportKey: summary.reportKey!, target, approval: given });
+      if (given.dryRun) continue;
+    }
+    setStatus(outcome.status === 'deleted' ? 'originals-deleted' : 'approval-expired');
+    await parent?.signal(albumDeletionSettled, outcome);
+    return { ...summary, deletion: outcome };
+  }
+}
+
+async function transferAll(plan: AlbumPlan, input: AlbumMigrationInput, summary: AlbumSummary, progress: AlbumProgress): Promise<void> {
+  progress.phase = 'transferring';
+  const queue = [...plan.batches];
+  const runBatch = async (batch: BatchRef) => {
+    const transfer = batch.kind === 'large' ? transferLargeFile : transferSmallFiles;
+    const result = await transfer({ planPrefix: plan.planPrefix, batchIndex: batch.index, target: input.target });
+    summary.transferredFiles += result.files;
+    summary.transferredBytes += result.bytes;
+    summary.alreadyPresent += result.alreadyPresent;
+    progress.doneFiles += batch.files;
+    progress.doneBytes += batch.bytes;
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, queue.length) }, async () => {
+    for (let batch = queue.shift(); batch; batch = queue.shift()) await runBatch(batch);
+  }));
 }

@@ -1,6 +1,20 @@
-import { defineQuery } from '@temporalio/workflow';
-import type { AlbumProgress, MigrationProgress } from '../common/migration-types';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  AlbumApproval, AlbumProgress, AlbumSummary, ApprovalRequest, ApprovalResult, DeletionSummary, MigrationProgress, RetryRequest, RetryResult,
+} from '../common/migration-types';
 
 /** Signals, queries and updates of the workflows, defined once for the workflows and every client. */
 export const migrationProgress = defineQuery<MigrationProgress>('migrationProgress');
 export const albumProgress = defineQuery<AlbumProgress>('albumProgress');
+
+/** A person asks to run failed albums again. */
+export const retryAlbums = defineUpdate<RetryResult, [RetryRequest]>('retryAlbums');
+/** A person approves deleting originals of verified albums, naming the report they read. */
+export const approveDeletion = defineUpdate<ApprovalResult, [ApprovalRequest]>('approveDeletion');
+
+/** Album → its migration (by workflow id, so it reaches the current run): verified or failed. */
+export const albumSettled = defineSignal<[AlbumSummary]>('albumSettled');
+/** Album → its migration: originals deleted, or the approval window passed. */
+export const albumDeletionSettled = defineSignal<[DeletionSummary]>('albumDeletionSettled');
+/** Migration → album: the approval fanned out. */
+export const approveAlbumDeletion = defineSignal<[AlbumApproval]>('approveAlbumDeletion');

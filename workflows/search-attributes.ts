@@ -8,5 +8,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const SmugMugAccount = defineSearchAttributeKey('SmugMugAccount', SearchAttributeType.KEYWORD);
 export const MigrationStatus = defineSearchAttributeKey('MigrationStatus', SearchAttributeType.KEYWORD);
 export const AlbumKey = defineSearchAttributeKey('AlbumKey', SearchAttributeType.KEYWORD);
+/** The account workflow id an album run belongs to, so a migration's albums can be listed. */
+export const MigrationId = defineSearchAttributeKey('MigrationId', SearchAttributeType.KEYWORD);
 
-export const searchAttributes = [SmugMugAccount, MigrationStatus, AlbumKey];
+export const searchAttributes = [SmugMugAccount, MigrationStatus, AlbumKey, MigrationId];

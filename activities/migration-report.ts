@@ -1,0 +1,66 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { statePrefix } from '../common/ids';
+import type { MigrationTarget } from '../common/migration-input';
+import type { AlbumRef, ReportRef } from '../common/migration-types';
+import type { ActivityDeps } from './deps';
+import { withHeartbeats } from './keep-alive';
+import { planPrefixOf } from './plan-album';
+import { StateStore } from './s3-client';
+
+const AlbumRefList = z.array(z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }));
+const AlbumVerification = z.object({
+  passed: z.boolean(), verified: z.number(), checkedAt: z.string(),
+  failed: z.array(z.object({ imageKey: z.string(), problem: z.string().optional() })),
+  unavailable: z.array(z.object({ imageKey: z.string(), reason: z.string() })),
+});
+
+async function albumList(deps: ActivityDeps, bucket: string, albumsKey: string): Promise<AlbumRef[]> {
+  const res = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: albumsKey }));
+  return AlbumRefList.parse(JSON.parse(await res.Body!.transformToString()));
+}
+
+/** The AlbumRefs of some albums, to start them again. */
+export function findAlbums(deps: ActivityDeps) {
+  return async function findAlbums(input: { bucket: string; albumsKey: string; albumKeys: string[] }): Promise<AlbumRef[]> {
+    const wanted = new Set(input.albumKeys);
+    return (await albumList(deps, input.bucket, input.albumsKey)).filter((a) => wanted.has(a.albumKey));
+  };
+}
+
+/**
+ * The migration's verification report: every album with its verification result, written to the
+ * bucket. Its SHA-256 digest is what an approval must name, so nobody approves a report they did not see.
+ */
+export function writeMigrationReport(deps: ActivityDeps) {
+  return async function writeMigrationReport(input: { migrationId: string; account: string; target: MigrationTarget; albumsKey: string }): Promise<ReportRef> {
+    const store = new StateStore(deps.s3, input.target.bucket);
+    const albums = await albumList(deps, input.target.bucket, input.albumsKey);
+    let read = 0;
+    const rows = await withHeartbeats(() => ({ read }), async () => {
+      const out = [];
+      for (const album of albums) {
+        const verification = await store.get(`${planPrefixOf(input.target, input.migrationId, album.albumKey)}/verification.json`, AlbumVerification.loose());
+        read += 1;
+        out.push({
+          albumKey: album.albumKey, path: album.path,
+          passed: verification?.passed ?? false, verified: verification?.verified ?? 0, checkedAt: verification?.checkedAt,
+          failed: verification?.failed.length ?? 0, unavailable: verification?.unavailable.length ?? 0,
+          problems: verification ? verification.failed.slice(0, 20) : [{ imageKey: '', problem: 'the album was not verified' }],
+        });
+      }
+      return out;
+    });
+    const report = {
+      migrationId: input.migrationId, account: input.account, bucket: input.target.bucket, prefix: input.target.prefix,
+      generatedAt: new Date().toISOString(),
+      totals: { albums: rows.length, passed: rows.filter((r) => r.passed).length, verifiedFiles: rows.reduce((s, r) => s + r.verified, 0) },
+      albums: rows,
+    };
+    const body = Buffer.from(JSON.stringify(report, null, 2));
+    const key = `${statePrefix(input.target.prefix, input.migrationId)}/report.json`;
+    await deps.s3.send(new PutObjectCommand({ Bucket: input.target.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    return { key, digest: createHash('sha256').update(body).digest('hex') };
+  };
+}
