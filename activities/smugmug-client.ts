@@ -151,6 +151,11 @@ export class SmugMugClient {
     if (opts.from) headers.Range = `bytes=${opts.from}-`;
     const res = await this.request(url, { headers, signal: opts.signal });
     const expected = opts.from ? 206 : 200;
+    if (res.status === 404 || res.status === 410) {
+      await res.arrayBuffer().catch(() => undefined);
+      // The original is gone or its URL is stale: retrying the same URL cannot help; planning the album again can.
+      throw ApplicationFailure.nonRetryable(`The original at ${new URL(url).pathname} is gone (HTTP ${res.status}); retry the album to plan it again`, 'OriginalNotFound');
+    }
     if (res.status !== expected) {
       await res.arrayBuffer().catch(() => undefined);
       throw ApplicationFailure.retryable(`Download of ${new URL(url).pathname} answered HTTP ${res.status} (expected ${expected})`, 'SmugMugDownloadFailed');

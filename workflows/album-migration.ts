@@ -1,4 +1,4 @@
-import { CancellationScope, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { MigrationInput } from '../common/migration-input';
@@ -57,6 +57,7 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
     progress.phase = 'done';
   }
   setStatus(summary.status);
+  upsertMemo({ summary });
   await parent?.signal(albumSettled, summary);
   if (!input.deletion.enabled || summary.status !== 'verified' || !plan) return summary;
 
@@ -73,6 +74,7 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
       if (given.dryRun) continue;
     }
     setStatus(outcome.status === 'deleted' ? 'originals-deleted' : 'approval-expired');
+    upsertMemo({ summary: { ...summary, deletion: outcome } });
     await parent?.signal(albumDeletionSettled, outcome);
     return { ...summary, deletion: outcome };
   }

@@ -1,0 +1,77 @@
+import { z } from '@hono/zod-openapi';
+import { MigrationInput } from '../common/migration-input';
+
+/** A failure: what went wrong, and for bad input which fields. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      issues: z.array(z.object({ field: z.string(), problem: z.string() })).optional(),
+      runningId: z.string().optional(),
+    }),
+  })
+  .openapi('Error');
+
+/** Starting a migration: the migration input, its id optional (one is made). */
+export const StartMigrationRequest = MigrationInput.extend({ migrationId: MigrationInput.shape.migrationId.optional() }).openapi('StartMigrationRequest');
+
+export const MigrationStarted = z.object({ id: z.string(), migrationId: z.string(), uiUrl: z.string(), statusUrl: z.string() }).openapi('MigrationStarted');
+
+export const MigrationIdParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' }, example: 'migrate-jane-2026-11' }) });
+export const AlbumParams = MigrationIdParam.extend({ albumKey: z.string().regex(/^[A-Za-z0-9]{1,20}$/).openapi({ param: { name: 'albumKey', in: 'path' } }) });
+
+export const Paging = z.object({
+  page: z.coerce.number().int().min(1).default(1).openapi({ param: { name: 'page', in: 'query' } }),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'pageSize', in: 'query' } }),
+});
+
+export const ListMigrationsQuery = Paging.extend({
+  account: z.string().regex(/^[A-Za-z0-9-]{1,60}$/).optional().openapi({ param: { name: 'account', in: 'query' } }),
+  status: z.string().regex(/^[a-z-]{1,40}$/).optional().openapi({ param: { name: 'status', in: 'query' }, description: 'migration phase, e.g. migrating, completed-with-failures' }),
+});
+
+const Counts = z.object({
+  albumsTotal: z.number(), albumsDone: z.number(), albumsFailed: z.number(), files: z.number(), bytes: z.number(),
+  transferredFiles: z.number(), transferredBytes: z.number(), alreadyPresent: z.number(), unavailable: z.number(), verified: z.number(),
+});
+
+export const MigrationSummary = z
+  .object({ id: z.string(), account: z.string().optional(), status: z.string(), phase: z.string().optional(), startedAt: z.string(), closedAt: z.string().optional(), uiUrl: z.string() })
+  .openapi('MigrationSummary');
+
+export const MigrationList = z.object({ migrations: z.array(MigrationSummary), page: z.number(), pageSize: z.number(), hasMore: z.boolean() }).openapi('MigrationList');
+
+export const MigrationStatus = MigrationSummary.extend({
+  counts: Counts.optional(),
+  inFlight: z.array(z.string()).optional(),
+  failedAlbums: z.record(z.string(), z.string()).optional(),
+  report: z.object({ key: z.string(), digest: z.string() }).optional(),
+  deletion: z.object({ enabled: z.boolean(), albumsApproved: z.number(), albumsDeleted: z.number(), albumsExpired: z.number(), imagesDeleted: z.number(), imagesAlreadyGone: z.number() }).optional(),
+  bucket: z.object({ bucket: z.string(), region: z.string(), versioning: z.string(), encryption: z.string() }).optional(),
+  bytesPerSecond: z.number().optional(),
+  etaSeconds: z.number().optional(),
+}).openapi('MigrationStatus');
+
+export const AlbumRun = z
+  .object({ albumKey: z.string(), workflowId: z.string(), status: z.string(), runStatus: z.string(), startedAt: z.string(), closedAt: z.string().optional(), summary: z.record(z.string(), z.unknown()).optional() })
+  .openapi('AlbumRun');
+export const AlbumList = z.object({ albums: z.array(AlbumRun), page: z.number(), pageSize: z.number(), hasMore: z.boolean() }).openapi('AlbumList');
+
+export const Report = z.object({ key: z.string(), digest: z.string(), report: z.record(z.string(), z.unknown()) }).openapi('Report');
+
+export const RetryAccepted = z.object({ retried: z.array(z.string()) }).openapi('RetryAccepted');
+
+export const ApprovalRequest = z
+  .object({
+    approvedBy: z.string().min(1).max(200),
+    albums: z.union([z.literal('all'), z.array(z.string().regex(/^[A-Za-z0-9]{1,20}$/)).min(1)]),
+    reportDigest: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 digest (64 hex digits) of the report you read'),
+    dryRun: z.boolean().default(false),
+  })
+  .openapi('ApprovalRequest');
+export const ApprovalResult = z
+  .object({ approvalId: z.string(), approved: z.array(z.string()), alreadyApproved: z.array(z.string()), dryRun: z.boolean() })
+  .openapi('ApprovalResult');
+
+export const Accepted = z.object({ id: z.string(), status: z.string() }).openapi('Accepted');

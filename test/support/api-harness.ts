@@ -1,0 +1,41 @@
+import { ApiConfig } from '../../api/config';
+import { startApiServer } from '../../api/server';
+import type { WorkerConfig } from '../../activities/config';
+import { testStack } from './test-stack';
+
+/** Answers are read by test assertions, which reach into them freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export const TEST_API_TOKEN = 'test-token-0123456789abcdef';
+
+/** The HTTP API on a free port, talking to the test run's Temporal and MinIO, for one worker's task queue. */
+export async function startTestApi(worker: WorkerConfig) {
+  const { temporal, minio } = testStack();
+  const config = ApiConfig.parse({
+    API_PORT: '0', API_TOKEN: TEST_API_TOKEN, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace,
+    TEMPORAL_TASK_QUEUE: worker.TEMPORAL_TASK_QUEUE, AWS_REGION: minio.region, AWS_ENDPOINT_URL_S3: minio.endpoint, TEMPORAL_UI_URL: temporal.uiUrl,
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const api = await startApiServer(config, (entry) => logs.push(entry));
+  const call = async (method: string, path: string, body?: unknown, token: string | null = TEST_API_TOKEN) => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as Json, headers: res.headers };
+  };
+  /** Polls the status until `done` holds (or fails the test after the timeout). */
+  const waitFor = async (id: string, done: (status: Json) => boolean, timeoutMs = 90_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await call('GET', `/v1/migrations/${id}`);
+      if (done(body)) return body;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting on ${id}: ${JSON.stringify(body)}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  };
+  return { ...api, config, logs, call, waitFor };
+}
