@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // The command's launcher is plain CommonJS: it loads tsx before any TypeScript.
+    files: ['cli/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries.
     files: ['workflows/**/*.ts'],
     rules: {

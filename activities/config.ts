@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** The worker's configuration, from its environment only: credentials never pass through workflows. */
@@ -23,8 +26,22 @@ export const WorkerConfig = z.object({
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
+/** Where `smugmug-s3 login` stores the SmugMug tokens and the worker looks for them. */
+export function credentialsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SMUGMUG_CREDENTIALS_FILE ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'smugmug-s3', 'smugmug.env');
+}
+
+/** KEY=VALUE lines of the credentials file, if there is one; the environment wins over it. */
+function credentialsFromFile(env: NodeJS.ProcessEnv): Record<string, string> {
+  const path = credentialsFilePath(env);
+  if (!existsSync(path)) return {};
+  return Object.fromEntries(
+    readFileSync(path, 'utf8').split('\n').map((line) => /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line)).filter((m) => m !== null).map((m) => [m[1], m[2]]),
+  );
+}
+
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = WorkerConfig.safeParse(env);
+  const parsed = WorkerConfig.safeParse({ ...credentialsFromFile(env), ...env });
   if (!parsed.success) {
     throw new Error(`Worker configuration is incomplete:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }

@@ -7,7 +7,7 @@ import { accountWorkflowId } from '../common/ids';
 import { MigrationInput } from '../common/migration-input';
 import type { MigrationProgress } from '../common/migration-types';
 import { accountMigration } from '../workflows/account-migration';
-import { approveDeletion, migrationProgress, retryAlbums } from '../workflows/messages';
+import { albumProgress, approveDeletion, migrationProgress, retryAlbums } from '../workflows/messages';
 import { AlbumKey, MigrationId, MigrationStatus as MigrationStatusAttribute, SmugMugAccount } from '../workflows/search-attributes';
 import type { ApiConfig } from './config';
 import { docsAsset, docsPage } from './docs-page';
@@ -158,8 +158,14 @@ export function createApiApp({ config, connection, client, s3, log = (e) => cons
       const bytesPerSecond = k && elapsed > 0 ? Math.round(k.transferredBytes / elapsed) : undefined;
       const settled = k ? k.albumsDone + k.albumsFailed : 0;
       const etaSeconds = k && settled > 0 && description.status.name === 'RUNNING' ? Math.round((elapsed / settled) * Math.max(0, k.albumsTotal - settled)) : undefined;
+      const inFlightAlbums = description.status.name === 'RUNNING' && progress
+        ? await Promise.all(progress.inFlight.map(async (workflowId) => {
+          const album = await client.workflow.getHandle(workflowId).query(albumProgress).catch(() => undefined);
+          return album && { workflowId, albumKey: /album-([A-Za-z0-9]+)/.exec(workflowId)?.[1] ?? '', ...album };
+        })).then((list) => list.filter((a) => a !== undefined))
+        : undefined;
       return c.json({
-        id, account: description.typedSearchAttributes.get(SmugMugAccount), status: description.status.name, phase: progress?.phase ?? description.typedSearchAttributes.get(MigrationStatusAttribute),
+        id, account: description.typedSearchAttributes.get(SmugMugAccount), inFlightAlbums, status: description.status.name, phase: progress?.phase ?? description.typedSearchAttributes.get(MigrationStatusAttribute),
         startedAt: startedAt.toISOString(), closedAt: description.closeTime?.toISOString(), uiUrl: uiUrl(id),
         counts: k, inFlight: progress?.inFlight, failedAlbums: progress?.failedAlbums, report: progress?.report, deletion: progress?.deletion, bucket: progress?.bucket,
         bytesPerSecond, etaSeconds,

@@ -49,6 +49,9 @@ export const MigrationStatus = MigrationSummary.extend({
   report: z.object({ key: z.string(), digest: z.string() }).optional(),
   deletion: z.object({ enabled: z.boolean(), albumsApproved: z.number(), albumsDeleted: z.number(), albumsExpired: z.number(), imagesDeleted: z.number(), imagesAlreadyGone: z.number() }).optional(),
   bucket: z.object({ bucket: z.string(), region: z.string(), versioning: z.string(), encryption: z.string() }).optional(),
+  inFlightAlbums: z.array(z.object({
+    workflowId: z.string(), albumKey: z.string(), phase: z.string(), files: z.number(), bytes: z.number(), doneFiles: z.number(), doneBytes: z.number(),
+  })).optional(),
   bytesPerSecond: z.number().optional(),
   etaSeconds: z.number().optional(),
 }).openapi('MigrationStatus');

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type { MigrationStatus, Report } from '../api/schemas';
+
+export type MigrationStatusBody = z.infer<typeof MigrationStatus>;
+export type ReportBody = z.infer<typeof Report>;
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** The CLI's way to the HTTP API: the URL and token from its environment or flags. */
+export class ApiClient {
+  constructor(readonly baseUrl: string, private readonly token: string | undefined) {}
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiClient {
+    return new ApiClient((env.SMUGMUG_S3_API_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''), env.SMUGMUG_S3_API_TOKEN);
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, `The API at ${this.baseUrl} is unreachable: start it (npm run api) or set SMUGMUG_S3_API_URL`);
+    }
+    const payload = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    if (!res.ok) throw new ApiError(res.status, payload.error?.message ?? `HTTP ${res.status}`);
+    return payload as T;
+  }
+
+  status(id: string) {
+    return this.call<MigrationStatusBody>('GET', `/v1/migrations/${encodeURIComponent(id)}`);
+  }
+}

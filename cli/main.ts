@@ -1,0 +1,126 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { credentialsFilePath } from '../activities/config';
+import { ApiClient, ApiError, type ReportBody } from './api-client';
+import { login } from './login';
+import { watchMigration } from './progress-display';
+
+const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMUG_S3_API_TOKEN)
+
+  migrate --account NICK --bucket B [--prefix P] [--id ID] [--delete] [--concurrency N]
+          [--include PATTERN]... [--exclude PATTERN]... [--dry-run] [--watch]
+  list    [--account NICK] [--status PHASE]
+  status  ID [--once]               live progress bars per album and overall, with rate and ETA
+  retry   ID [--album KEY]          run failed albums (or one) again
+  approve ID --by NAME [--albums KEY,KEY|all] [--dry-run] [--yes]
+                                    shows the verification report, asks, then approves deletion
+  cancel  ID
+  login   [--api-base URL] [--key KEY] [--secret SECRET] [--out FILE]
+                                    OAuth PIN flow; stores the tokens where the worker reads them`;
+
+const WAITING_FOR_A_PERSON = ['awaiting-approval', 'completed-with-failures'];
+
+function fail(message: string): never {
+  throw new ApiError(2, message);
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest, allowPositionals: true,
+    options: {
+      account: { type: 'string' }, bucket: { type: 'string' }, prefix: { type: 'string' }, id: { type: 'string' }, delete: { type: 'boolean' },
+      concurrency: { type: 'string' }, include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' }, watch: { type: 'boolean' }, status: { type: 'string' }, once: { type: 'boolean' }, album: { type: 'string' },
+      by: { type: 'string' }, albums: { type: 'string' }, yes: { type: 'boolean' }, 'api-base': { type: 'string' }, key: { type: 'string' },
+      secret: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
+    },
+  });
+  if (!command || values.help || ['help', '--help', '-h'].includes(command)) return console.log(USAGE);
+  const api = ApiClient.fromEnv();
+  const id = positionals[0];
+  const needId = () => id ?? fail(`${command} needs a migration id (see: smugmug-s3 list)`);
+  const prompt = () => createInterface({ input: process.stdin, output: process.stdout });
+
+  switch (command) {
+    case 'migrate': {
+      const started = await api.call<{ id: string; uiUrl: string }>('POST', '/v1/migrations', {
+        account: values.account, migrationId: values.id, target: { bucket: values.bucket, prefix: values.prefix ?? '' },
+        albums: { include: values.include ?? [], exclude: values.exclude ?? [] }, dryRun: values['dry-run'] ?? false,
+        deletion: { enabled: values.delete ?? false }, ...(values.concurrency ? { albumConcurrency: Number(values.concurrency) } : {}),
+      });
+      console.log(`Started ${started.id}\n  Temporal UI: ${started.uiUrl}`);
+      if (values.watch) await watchMigration(api, started.id);
+      return;
+    }
+    case 'list': {
+      const query = new URLSearchParams({ ...(values.account ? { account: values.account } : {}), ...(values.status ? { status: values.status } : {}) });
+      const { migrations } = await api.call<{ migrations: Array<{ id: string; status: string; phase?: string; startedAt: string }> }>('GET', `/v1/migrations?${query}`);
+      for (const m of migrations) console.log(`${m.id}  ${m.status}  ${m.phase ?? ''}  started ${m.startedAt}`);
+      return;
+    }
+    case 'status': {
+      // Watching ends when the run ends or waits for a person (an approval, a retry).
+      const s = values.once ? await api.status(needId()) : await watchMigration(api, needId(), { until: (st) => WAITING_FOR_A_PERSON.includes(st.phase ?? '') });
+      const k = s.counts;
+      console.log(`${s.id}: ${s.status} (${s.phase})${k ? `, ${k.albumsDone}/${k.albumsTotal} albums, ${k.albumsFailed} failed, ${k.verified} files verified` : ''}`);
+      for (const [albumKey, reason] of Object.entries(s.failedAlbums ?? {})) console.log(`  failed ${albumKey}: ${reason}`);
+      return;
+    }
+    case 'retry': {
+      const path = values.album ? `/v1/migrations/${needId()}/albums/${values.album}/retry` : `/v1/migrations/${needId()}/retry-failed`;
+      const { retried } = await api.call<{ retried: string[] }>('POST', path);
+      console.log(`Retrying ${retried.length} album(s): ${retried.join(', ')}`);
+      return;
+    }
+    case 'approve': {
+      const by = values.by ?? fail('approve needs --by NAME: the approval records who gave it');
+      const { digest, report } = await api.call<ReportBody>('GET', `/v1/migrations/${needId()}/report`);
+      const totals = report.totals as { albums: number; passed: number; verifiedFiles: number };
+      const albums = !values.albums || values.albums === 'all' ? 'all' : values.albums.split(',').map((a) => a.trim());
+      console.log(`Verification report of ${id} (digest ${digest}):\n  ${totals.passed} of ${totals.albums} albums passed, ${totals.verifiedFiles} files verified in the bucket.`);
+      console.log(`Approving ${values['dry-run'] ? 'a DRY RUN of ' : ''}the deletion on SmugMug of the verified originals of ${albums === 'all' ? 'every verified album' : albums.join(', ')}.`);
+      if (!values.yes && !values['dry-run']) {
+        const rl = prompt();
+        const answer = (await rl.question('Type "delete" to approve deleting these originals on SmugMug: ')).trim();
+        rl.close();
+        if (answer !== 'delete') {
+          console.log('Not approved: nothing will be deleted.');
+          return;
+        }
+      }
+      const result = await api.call<{ approved: string[]; alreadyApproved: string[] }>('POST', `/v1/migrations/${id}/deletion/approve`, {
+        approvedBy: by, albums, reportDigest: digest, dryRun: values['dry-run'] ?? false,
+      });
+      console.log(`Approved: ${result.approved.join(', ') || 'none'}${result.alreadyApproved.length ? `; already approved: ${result.alreadyApproved.join(', ')}` : ''}`);
+      return;
+    }
+    case 'cancel': {
+      await api.call('POST', `/v1/migrations/${needId()}/cancel`);
+      console.log(`Cancellation of ${id} requested: copies made stay, nothing is deleted.`);
+      return;
+    }
+    case 'login': {
+      const rl = prompt();
+      try {
+        const out = await login({
+          apiBaseUrl: values['api-base'] ?? process.env.SMUGMUG_API_BASE_URL ?? 'https://api.smugmug.com',
+          consumerKey: values.key ?? process.env.SMUGMUG_API_KEY ?? fail('login needs --key (or SMUGMUG_API_KEY): your SmugMug API key'),
+          consumerSecret: values.secret ?? process.env.SMUGMUG_API_SECRET ?? fail('login needs --secret (or SMUGMUG_API_SECRET)'),
+          out: values.out ?? credentialsFilePath(), prompt: rl, print: console.log,
+        });
+        console.log(`Tokens stored in ${out} (readable by you only); the worker reads them from there.`);
+      } finally {
+        rl.close();
+      }
+      return;
+    }
+    default:
+      fail(`Unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(err instanceof ApiError && err.status === 2 ? 2 : 1);
+});

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { projectRoot } from '../local-stack/paths';
+import type { Counters } from '../smugmug-sandbox/faults';
+import type { RunningSandbox } from '../smugmug-sandbox/server';
+import { startTestApi, TEST_API_TOKEN } from './support/api-harness';
+import { createTestBucket, startMigrationHarness } from './support/migration-harness';
+import { sandboxClient, startPrivateSandbox } from './support/sandbox-client';
+
+let sandbox: RunningSandbox;
+let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
+let api: Awaited<ReturnType<typeof startTestApi>>;
+beforeAll(async () => {
+  sandbox = await startPrivateSandbox({
+    library: { seed: 'cli', albums: 2, folders: 0, photosPerAlbum: 6, videos: 0, photoBytes: { min: 200_000, max: 300_000 }, trickyCases: false },
+    mediaBytesPerSecond: 1_000_000,
+  });
+  harness = await startMigrationHarness(sandbox);
+  api = await startTestApi(harness.config);
+});
+afterAll(async () => {
+  await api?.close();
+  await harness?.stop();
+  await sandbox?.close();
+});
+
+/** Runs the installed command as a user would, its output a pipe (not a terminal). */
+function cli(args: string[], input?: string) {
+  const child = spawn(process.execPath, ['cli/smugmug-s3.cjs', ...args], {
+    cwd: projectRoot, env: { ...process.env, SMUGMUG_S3_API_URL: api.url, SMUGMUG_S3_API_TOKEN: TEST_API_TOKEN }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  if (input !== undefined) child.stdin.end(input);
+  return { child, output: () => output, done: once(child, 'exit').then(([code]) => ({ code: code as number, output })) };
+}
+
+const deletions = async () => ((await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as Counters).deletions;
+
+describe('the smugmug-s3 command', () => {
+  test('status shows progress bars per album and overall while a migration runs; approve deletes only after confirmation', async () => {
+    const bucket = await createTestBucket(harness.s3, 'cli');
+    await harness.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    const started = await cli(['migrate', '--account', sandbox.library.nickname, '--bucket', bucket, '--id', 'cli', '--delete']).done;
+    expect(started.code).toBe(0);
+    const id = /Started (\S+)/.exec(started.output)![1];
+
+    const status = await cli(['status', id]).done;
+    expect(status.code).toBe(0);
+    expect(status.output).toMatch(/Overall\s+\|[█░]+\| \d+% \d+\/2 albums/);
+    expect(status.output).toMatch(/album [A-Za-z0-9]+\s+\|[█░]+\| \d+% \d+\/6 files (planning|transferring|verifying)/);
+    expect(status.output).toMatch(/MB\/s, ETA/);
+    expect(status.output).toContain(`${id}: RUNNING (awaiting-approval), 2/2 albums, 0 failed, 12 files verified`);
+
+    const declined = await cli(['approve', id, '--by', 'Jane'], 'no\n').done;
+    expect(declined.code).toBe(0);
+    expect(declined.output).toContain('2 of 2 albums passed, 12 files verified');
+    expect(declined.output).toContain('Not approved: nothing will be deleted.');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await deletions()).toEqual([]);
+
+    const album = [...sandbox.library.albums.values()][0];
+    const images = album.placements.map((p) => p.imageKey).sort();
+    const confirmed = await cli(['approve', id, '--by', 'Jane', '--albums', album.albumKey], 'delete\n').done;
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.output).toContain(`Approved: ${album.albumKey}`);
+    await api.waitFor(id, (s) => s.deletion?.albumsDeleted === 1);
+    expect((await deletions()).map((d) => d.imageKey).sort()).toEqual(images);
+
+    expect((await cli(['cancel', id]).done).code).toBe(0);
+    await api.waitFor(id, (s) => s.status === 'CANCELLED');
+  }, 120_000);
+
+  test('a command without its argument says what is missing', async () => {
+    const res = await cli(['approve', 'some-id']).done;
+    expect(res.code).toBe(2);
+    expect(res.output).toMatch(/approve needs --by NAME/);
+  });
+
+  test('login runs the OAuth PIN flow and stores working tokens where the worker reads them, readable by the user only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'smugmug-s3-login-'));
+    try {
+      const out = join(dir, 'smugmug.env');
+      const run = cli(['login', '--api-base', sandbox.url, '--key', sandbox.credentials.consumerKey, '--secret', sandbox.credentials.consumerSecret, '--out', out]);
+      const deadline = Date.now() + 20_000;
+      let url: string | undefined;
+      while (!url && Date.now() < deadline) {
+        url = /(http:\/\/\S+\/authorize\?\S+)/.exec(run.output())?.[1];
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(url).toContain('Access=Full&Permissions=Modify');
+      const pin = /id="verifier">(\d{6})</.exec(await (await fetch(url!)).text())![1];
+      run.child.stdin.end(`${pin}\n`);
+      const { code, output } = await run.done;
+      expect({ code, output }).toMatchObject({ code: 0 });
+      expect((await stat(out)).mode & 0o777).toBe(0o600);
+      const stored = Object.fromEntries((await readFile(out, 'utf8')).trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+      const me = await sandboxClient(sandbox, { token: stored.SMUGMUG_ACCESS_TOKEN, secret: stored.SMUGMUG_ACCESS_TOKEN_SECRET }).json('/api/v2!authuser');
+      expect(me.status).toBe(200);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
