@@ -9,7 +9,8 @@ describe('npm run demo -- --once', () => {
       const [code] = await once(demo.child, 'exit');
       const output = demo.output();
       expect({ code, tail: output.slice(-1500) }).toMatchObject({ code: 0 });
-      expect(output).toMatch(/Albums\s+\|/);
+      expect(output).toContain(`HTTP API on http://127.0.0.1:${ports.api}`);
+      expect(output).toMatch(/Overall\s+\|[█░]+\| \d+% \d+\/\d+ albums/);
       expect(output).toContain('Migration verified.');
       expect(output).toMatch(/files\s+\d+ planned: \d+ copied/);
       expect(output).toContain(`http://127.0.0.1:${ports.temporalUi}/namespaces/default/workflows/migrate-sandbox-photographer-demo-`);
