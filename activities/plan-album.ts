@@ -118,7 +118,9 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     let current: PlanEntry[] = [];
     const close = (kind: BatchRef['kind'], list: PlanEntry[]) => {
       if (list.length === 0) return;
-      stored.push({ ref: { index: stored.length, kind, files: list.length, bytes: list.reduce((s, e) => s + e.size, 0) }, entries: list });
+      const ref: BatchRef = { index: stored.length, kind, files: list.length, bytes: list.reduce((s, e) => s + e.size, 0) };
+      if (kind === 'large') ref.label = list[0].fileName;
+      stored.push({ ref, entries: list });
     };
     for (const entry of entries.filter((e) => !e.present)) {
       if (entry.size > largeBytes) {

@@ -30,6 +30,8 @@ export interface BatchRef {
   kind: 'small' | 'large';
   files: number;
   bytes: number;
+  /** The file's name for a large file's batch, shown in the Temporal UI. */
+  label?: string;
 }
 
 export interface AlbumPlan {

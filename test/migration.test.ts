@@ -1,5 +1,9 @@
 import { GetObjectTaggingCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { execFileSync } from 'node:child_process';
 import { MigrationInput } from '../common/migration-input';
+import { resolveTool } from '../local-stack/tools';
+import { MigrationStatus } from '../workflows/search-attributes';
+import { testStack } from './support/test-stack';
 import type { SandboxImage } from '../smugmug-sandbox/library';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
 import { createTestBucket, listKeys, md5Of, readObject, startMigrationHarness } from './support/migration-harness';
@@ -87,6 +91,26 @@ describe('migrating the sandbox\'s default library', () => {
     expect(videos.images.find((i) => i.fileName === 'transcode-only.mp4')).toMatchObject({ source: 'largest-video' });
     expect(videos.images.find((i) => i.fileName === 'original-kept.mp4')).toMatchObject({ source: 'original' });
     expect(videos.unavailable.map((u) => u.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/processing/), expect.stringMatching(/could not process/)]));
+  });
+
+  test('the Temporal UI can find and explain the run: search attributes, summaries, details, activity summaries', async () => {
+    const { temporal } = testStack();
+    const binary = await resolveTool('temporal', { install: false });
+    const listed = execFileSync(binary, ['workflow', 'list', '--address', temporal.address, '--query', `SmugMugAccount='${sandbox.library.nickname}'`, '-o', 'json'], { encoding: 'utf8' });
+    const ids = (JSON.parse(listed) as Array<{ execution: { workflowId: string } }>).map((w) => w.execution.workflowId);
+    const accountId = `migrate-${sandbox.library.nickname}-full`;
+    expect(ids).toContain(accountId);
+    expect(ids.filter((id) => id.startsWith(`${accountId}/album-`))).toHaveLength(sandbox.library.albums.size);
+
+    const account = harness.client.workflow.getHandle(accountId);
+    const description = await account.describe();
+    expect(description.typedSearchAttributes.get(MigrationStatus)).toBe('completed');
+    const album = [...sandbox.library.albums.values()].find((a) => a.name === 'Duplicate File Names')!;
+    const albumRun = harness.client.workflow.getHandle(`${accountId}/album-${album.albumKey}`);
+    expect(await (await albumRun.describe()).staticSummary()).toBe('Album Edge Cases / Duplicate File Names');
+    const history = await albumRun.fetchHistory();
+    const summaries = history.events!.filter((e) => e.userMetadata?.summary).map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString()) as string);
+    expect(summaries).toEqual(expect.arrayContaining(['Plan album Edge Cases / Duplicate File Names', 'Copy 3 files of album Edge Cases / Duplicate File Names', 'Verify album Edge Cases / Duplicate File Names']));
   });
 
   test('a second run transfers 0 bytes; after new uploads, a run transfers exactly those', async () => {

@@ -188,12 +188,15 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
   try {
     if (!state.bucket) {
       setCurrentDetails(`Checking bucket ${input.target.bucket}`);
-      state.bucket = await preflightBucket({ bucket: input.target.bucket });
+      state.bucket = await preflightBucket.executeWithOptions({ ...metadataActivity, summary: `Check bucket ${input.target.bucket}` }, [{ bucket: input.target.bucket }]);
     }
     if (!state.discovery) {
       setPhase('discovering');
       setCurrentDetails(`Discovering the albums of ${input.account}`);
-      state.discovery = await discoverAlbums({ migrationId: input.migrationId, account: input.account, target: input.target, albums: input.albums });
+      state.discovery = await discoverAlbums.executeWithOptions(
+        { ...metadataActivity, summary: `Discover the folders and albums of ${input.account}` },
+        [{ migrationId: input.migrationId, account: input.account, target: input.target, albums: input.albums }],
+      );
       state.counts.albumsTotal = state.discovery.albums;
       setPhase('migrating');
     }
@@ -217,7 +220,10 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       await condition(() => Object.keys(state.inFlight).length === 0 || workflowInfo().continueAsNewSuggested);
       if (Object.keys(state.inFlight).length > 0) await carryOn();
       if (state.reportStale) {
-        state.report = await writeMigrationReport({ migrationId: input.migrationId, account: input.account, target: input.target, albumsKey: discovery.albumsKey });
+        state.report = await writeMigrationReport.executeWithOptions(
+          { ...metadataActivity, summary: `Write the verification report of ${state.counts.albumsTotal} albums` },
+          [{ migrationId: input.migrationId, account: input.account, target: input.target, albumsKey: discovery.albumsKey }],
+        );
         state.reportStale = Object.keys(state.inFlight).length > 0;
       }
       const failed = state.counts.albumsFailed > 0;

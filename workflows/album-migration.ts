@@ -1,4 +1,6 @@
-import { CancellationScope, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope, condition, getExternalWorkflowHandle, proxyActivities, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { MigrationInput } from '../common/migration-input';
@@ -33,17 +35,20 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
   const parent = workflowInfo().parent ? getExternalWorkflowHandle(workflowInfo().parent!.workflowId) : undefined;
   const summary: AlbumSummary = { albumKey: album.albumKey, status: 'failed', files: 0, bytes: 0, transferredFiles: 0, transferredBytes: 0, alreadyPresent: 0, unavailable: 0, verified: 0 };
   const setStatus = (status: string) => upsertSearchAttributes([{ key: MigrationStatus, value: status }]);
+  const name = album.path.join(' / ');
 
   let plan: AlbumPlan | undefined;
   try {
-    plan = await planAlbum({ migrationId: input.migrationId, target, album });
+    setCurrentDetails(`Listing and planning album ${name}`);
+    plan = await planAlbum.executeWithOptions({ ...metadataActivity, summary: `Plan album ${name}` }, [{ migrationId: input.migrationId, target, album }]);
     Object.assign(summary, { files: plan.files, bytes: plan.bytes, alreadyPresent: plan.alreadyPresent, unavailable: plan.unavailable });
     Object.assign(progress, { files: plan.files, bytes: plan.bytes, doneFiles: plan.alreadyPresent, doneBytes: plan.alreadyPresentBytes });
     if (input.dryRun) summary.status = 'planned';
     else {
       await transferAll(plan, input, summary, progress);
       progress.phase = 'verifying';
-      const verification = await verifyAlbum({ planPrefix: plan.planPrefix, target, verification: input.verification });
+      setCurrentDetails(`Verifying the ${plan.files} files of album ${name}`);
+      const verification = await verifyAlbum.executeWithOptions({ ...metadataActivity, summary: `Verify album ${name}` }, [{ planPrefix: plan.planPrefix, target, verification: input.verification }]);
       Object.assign(summary, { verified: verification.verified, reportKey: verification.reportKey, status: verification.passed ? 'verified' : 'failed' });
       if (!verification.passed) summary.error = `${verification.failed} file(s) failed verification; see ${verification.reportKey}`;
     }
@@ -53,16 +58,22 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
   } finally {
     // Whatever happened, no half-finished multipart upload stays behind.
     const p = plan;
-    if (p) await CancellationScope.nonCancellable(() => cleanUpUploads({ bucket: target.bucket, albumFolderKey: p.albumFolderKey, planPrefix: p.planPrefix }));
+    if (p) {
+      await CancellationScope.nonCancellable(() =>
+        cleanUpUploads.executeWithOptions({ ...metadataActivity, summary: `Abort unfinished uploads of album ${name}` }, [{ bucket: target.bucket, albumFolderKey: p.albumFolderKey, planPrefix: p.planPrefix }]),
+      );
+    }
     progress.phase = 'done';
   }
   setStatus(summary.status);
+  setCurrentDetails(summary.status === 'failed' ? `Album ${name} failed: ${summary.error}` : `Album ${name}: ${summary.verified} files copied and verified`);
   upsertMemo({ summary });
   await parent?.signal(albumSettled, summary);
   if (!input.deletion.enabled || summary.status !== 'verified' || !plan) return summary;
 
   // Originals go only on an explicit approval; a dry-run approval lists what would go and waits on.
   setStatus('awaiting-approval');
+  setCurrentDetails(`Album ${name} verified; its originals stay on SmugMug unless deletion is approved within ${input.deletion.approvalTimeout}`);
   for (;;) {
     const approved = await condition(() => approval !== undefined, input.deletion.approvalTimeout as Duration);
     let outcome: DeletionSummary;
@@ -70,7 +81,11 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
     else {
       const given = approval!;
       approval = undefined;
-      outcome = await deleteOriginals({ albumKey: album.albumKey, planPrefix: plan.planPrefix, reportKey: summary.reportKey!, target, approval: given });
+      setCurrentDetails(`${given.dryRun ? 'Listing' : 'Deleting'} the verified originals of album ${name}, approved by ${given.approvedBy}`);
+      outcome = await deleteOriginals.executeWithOptions(
+        { ...metadataActivity, summary: `${given.dryRun ? 'Dry run: list' : 'Delete'} approved originals of album ${name}` },
+        [{ albumKey: album.albumKey, planPrefix: plan.planPrefix, reportKey: summary.reportKey!, target, approval: given }],
+      );
       if (given.dryRun) continue;
     }
     setStatus(outcome.status === 'deleted' ? 'originals-deleted' : 'approval-expired');
@@ -82,10 +97,14 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
 
 async function transferAll(plan: AlbumPlan, input: AlbumMigrationInput, summary: AlbumSummary, progress: AlbumProgress): Promise<void> {
   progress.phase = 'transferring';
+  setCurrentDetails(`Copying ${plan.files - plan.alreadyPresent} files of album ${input.album.path.join(' / ')} in ${plan.batches.length} batches (${plan.alreadyPresent} already in the bucket)`);
   const queue = [...plan.batches];
   const runBatch = async (batch: BatchRef) => {
-    const transfer = batch.kind === 'large' ? transferLargeFile : transferSmallFiles;
-    const result = await transfer({ planPrefix: plan.planPrefix, batchIndex: batch.index, target: input.target });
+    const args: Parameters<typeof transferSmallFiles> = [{ planPrefix: plan.planPrefix, batchIndex: batch.index, target: input.target }];
+    const album = input.album.path.join(' / ');
+    const result = batch.kind === 'large'
+      ? await transferLargeFile.executeWithOptions({ ...largeFileActivity, summary: `Copy ${batch.label} (${(batch.bytes / 2 ** 20).toFixed(0)} MB) of album ${album}` }, args)
+      : await transferSmallFiles.executeWithOptions({ ...smallFilesActivity, summary: `Copy ${batch.files} files of album ${album}` }, args);
     summary.transferredFiles += result.files;
     summary.transferredBytes += result.bytes;
     summary.alreadyPresent += result.alreadyPresent;
