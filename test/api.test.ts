@@ -3,7 +3,7 @@ import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import type { Counters } from '../smugmug-sandbox/faults';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
 import { startTestApi, TEST_API_TOKEN } from './support/api-harness';
-import { createTestBucket, startMigrationHarness } from './support/migration-harness';
+import { createTestBucket, readObject, startMigrationHarness } from './support/migration-harness';
 import { startPrivateSandbox } from './support/sandbox-client';
 
 let sandbox: RunningSandbox;
@@ -123,6 +123,9 @@ describe('a migration through the API, with approval-gated deletion', () => {
     const deletions = (await counters()).deletions;
     expect(deletions.map((d) => d.imageKey).sort()).toEqual(targetImages);
     expect(deletions.every((d) => d.albumKey === target.albumKey)).toBe(true);
+    const log = JSON.parse((await readObject(harness.s3, bucket, `p/_smugmug-s3-migration/del/albums/${target.albumKey}/deletion.json`)).toString());
+    expect(log).toMatchObject({ albumKey: target.albumKey, approval: { approvedBy: 'Jane', approvedAt: expect.any(String) }, alreadyGone: [] });
+    expect([...log.deleted].sort()).toEqual(targetImages);
 
     // The same request again is the same approval; a new approval of the same album finds it approved.
     const twice = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: [target.albumKey], reportDigest: digest });
@@ -153,6 +156,20 @@ describe('a migration through the API, with approval-gated deletion', () => {
     expect((await counters()).deletions).toHaveLength(before);
     await api.call('POST', `/v1/migrations/${id}/cancel`);
     await api.waitFor(id, (s) => s.status === 'CANCELLED');
+  }, 120_000);
+});
+
+describe('an approval that never comes', () => {
+  test('leaves the originals in place, says so, and the run completes', async () => {
+    const bucket = await versionedBucket('api-expire');
+    const started = await api.call('POST', '/v1/migrations', { account: account(), migrationId: 'expire', target: { bucket }, deletion: { enabled: true, approvalTimeout: '2s' } });
+    const id = started.body.id as string;
+    const before = (await counters()).deletions.length;
+    const done = await api.waitFor(id, (s) => s.status === 'COMPLETED');
+    expect(done).toMatchObject({ phase: 'completed', deletion: { enabled: true, albumsApproved: 0, albumsDeleted: 0, albumsExpired: 3, imagesDeleted: 0 } });
+    expect((await counters()).deletions).toHaveLength(before);
+    const albums = (await api.call('GET', `/v1/migrations/${id}/albums`)).body.albums as Array<{ status: string }>;
+    expect(albums.map((a) => a.status)).toEqual(['approval-expired', 'approval-expired', 'approval-expired']);
   }, 120_000);
 });
 
