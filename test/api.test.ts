@@ -10,7 +10,7 @@ let sandbox: RunningSandbox;
 let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
 let api: Awaited<ReturnType<typeof startTestApi>>;
 beforeAll(async () => {
-  sandbox = await startPrivateSandbox({ library: { seed: 'api', albums: 3, folders: 1, photosPerAlbum: 4, videos: 0, trickyCases: false } });
+  sandbox = await startPrivateSandbox({ library: { seed: 'api', nickname: 'api-tester', albums: 3, folders: 1, photosPerAlbum: 4, videos: 0, trickyCases: false } });
   harness = await startMigrationHarness(sandbox);
   api = await startTestApi(harness.config);
 });

@@ -16,7 +16,7 @@ let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
 let api: Awaited<ReturnType<typeof startTestApi>>;
 beforeAll(async () => {
   sandbox = await startPrivateSandbox({
-    library: { seed: 'cli', albums: 2, folders: 0, photosPerAlbum: 6, videos: 0, photoBytes: { min: 200_000, max: 300_000 }, trickyCases: false },
+    library: { seed: 'cli', nickname: 'cli-tester', albums: 2, folders: 0, photosPerAlbum: 6, videos: 0, photoBytes: { min: 200_000, max: 300_000 }, trickyCases: false },
     mediaBytesPerSecond: 1_000_000,
   });
   harness = await startMigrationHarness(sandbox);
