@@ -26,6 +26,9 @@ export function httpErrorOf(err: unknown, what: string): HTTPException {
   const message = String((err as Error)?.message ?? err);
   if (/workflow execution already completed|already completed/i.test(message)) return conflict(`${what} has finished: it takes no more requests`);
   if (/not found/i.test(message) && /workflow/i.test(message)) return notFound(what);
+  if (/no poller|no worker/i.test(message)) {
+    return errorResponse(503, 'no_worker', 'No worker is running to answer for this migration: start one (npm run worker), then ask again');
+  }
   if (/UNAVAILABLE|ECONNREFUSED|connect|deadline exceeded|DEADLINE_EXCEEDED/i.test(message)) {
     return errorResponse(503, 'temporal_unavailable', 'The Temporal server is unreachable: the request was not carried out, try again later');
   }
