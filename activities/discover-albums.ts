@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
@@ -55,11 +55,23 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
   };
 }
 
+/** The albums a discovery wrote to the bucket. */
+export async function readAlbumList(s3: S3Client, bucket: string, albumsKey: string): Promise<AlbumRef[]> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: albumsKey }));
+  return AlbumRefList.parse(JSON.parse(await res.Body!.transformToString()));
+}
+
 /** A page of the discovered albums, so the account workflow holds only what it is about to start. */
 export function readAlbums({ s3 }: ActivityDeps) {
   return async function readAlbums(input: { bucket: string; albumsKey: string; start: number; count: number }): Promise<AlbumRef[]> {
-    const res = await s3.send(new GetObjectCommand({ Bucket: input.bucket, Key: input.albumsKey }));
-    const all = AlbumRefList.parse(JSON.parse(await res.Body!.transformToString()));
-    return all.slice(input.start, input.start + input.count);
+    return (await readAlbumList(s3, input.bucket, input.albumsKey)).slice(input.start, input.start + input.count);
+  };
+}
+
+/** The AlbumRefs of some albums, to start them again. */
+export function findAlbums({ s3 }: ActivityDeps) {
+  return async function findAlbums(input: { bucket: string; albumsKey: string; albumKeys: string[] }): Promise<AlbumRef[]> {
+    const wanted = new Set(input.albumKeys);
+    return (await readAlbumList(s3, input.bucket, input.albumsKey)).filter((a) => wanted.has(a.albumKey));
   };
 }

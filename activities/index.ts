@@ -1,8 +1,8 @@
 import { preflightBucket } from './bucket-preflight';
 import type { ActivityDeps } from './deps';
 import { deleteOriginals } from './delete-originals';
-import { discoverAlbums, readAlbums } from './discover-albums';
-import { findAlbums, writeMigrationReport } from './migration-report';
+import { discoverAlbums, findAlbums, readAlbums } from './discover-albums';
+import { writeMigrationReport } from './migration-report';
 import { planAlbum } from './plan-album';
 import { transferLargeFile } from './transfer-large-file';
 import { transferSmallFiles } from './transfer-small-files';

@@ -1,33 +1,20 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { statePrefix } from '../common/ids';
 import type { MigrationTarget } from '../common/migration-input';
-import type { AlbumRef, ReportRef } from '../common/migration-types';
+import type { ReportRef } from '../common/migration-types';
 import type { ActivityDeps } from './deps';
+import { readAlbumList } from './discover-albums';
 import { withHeartbeats } from './keep-alive';
 import { planPrefixOf } from './plan-album';
 import { StateStore } from './s3-client';
 
-const AlbumRefList = z.array(z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }));
 const AlbumVerification = z.object({
   passed: z.boolean(), verified: z.number(), checkedAt: z.string(),
   failed: z.array(z.object({ imageKey: z.string(), problem: z.string().optional() })),
   unavailable: z.array(z.object({ imageKey: z.string(), reason: z.string() })),
 });
-
-async function albumList(deps: ActivityDeps, bucket: string, albumsKey: string): Promise<AlbumRef[]> {
-  const res = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: albumsKey }));
-  return AlbumRefList.parse(JSON.parse(await res.Body!.transformToString()));
-}
-
-/** The AlbumRefs of some albums, to start them again. */
-export function findAlbums(deps: ActivityDeps) {
-  return async function findAlbums(input: { bucket: string; albumsKey: string; albumKeys: string[] }): Promise<AlbumRef[]> {
-    const wanted = new Set(input.albumKeys);
-    return (await albumList(deps, input.bucket, input.albumsKey)).filter((a) => wanted.has(a.albumKey));
-  };
-}
 
 /**
  * The migration's verification report: every album with its verification result, written to the
@@ -36,7 +23,7 @@ export function findAlbums(deps: ActivityDeps) {
 export function writeMigrationReport(deps: ActivityDeps) {
   return async function writeMigrationReport(input: { migrationId: string; account: string; target: MigrationTarget; albumsKey: string }): Promise<ReportRef> {
     const store = new StateStore(deps.s3, input.target.bucket);
-    const albums = await albumList(deps, input.target.bucket, input.albumsKey);
+    const albums = await readAlbumList(deps.s3, input.target.bucket, input.albumsKey);
     let read = 0;
     const rows = await withHeartbeats(() => ({ read }), async () => {
       const out = [];

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, type Connection, type WorkflowExecutionInfo, WorkflowNotFoundError } from '@temporalio/client';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { HTTPException } from 'hono/http-exception';
 import { accountWorkflowId } from '../common/ids';
@@ -87,6 +87,19 @@ export function createApiApp({ config, connection, client, s3, log = (e) => cons
   app.get('/docs', (c) => c.html(docsPage));
   app.get('/docs/assets/:name', async (c) => (await docsAsset(c.req.param('name'))) ?? c.notFound());
 
+  /** One page of a visibility query, numbered from 1, and whether more follow. */
+  async function visibilityPage<T>(query: string, page: number, pageSize: number, map: (wf: WorkflowExecutionInfo) => T) {
+    const items: T[] = [];
+    let seen = 0;
+    for await (const wf of client.workflow.list({ query, pageSize: Math.min(1000, page * pageSize + 1) })) {
+      seen += 1;
+      if (seen <= (page - 1) * pageSize) continue;
+      if (items.length === pageSize) return { items, hasMore: true };
+      items.push(map(wf));
+    }
+    return { items, hasMore: false };
+  }
+
   /** Progress of a migration, running or finished; undefined when it left no result (failed, cancelled). */
   async function progressOf(id: string): Promise<{ description: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['describe']>>; progress?: MigrationProgress }> {
     const handle = client.workflow.getHandle<typeof accountMigration>(id);
@@ -128,21 +141,10 @@ export function createApiApp({ config, connection, client, s3, log = (e) => cons
       const clauses = [`WorkflowType = 'accountMigration'`];
       if (account) clauses.push(`SmugMugAccount = '${account}'`);
       if (status) clauses.push(`MigrationStatus = '${status}'`);
-      const migrations: z.infer<typeof s.MigrationSummary>[] = [];
-      let seen = 0;
-      let hasMore = false;
-      for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(1000, page * pageSize + 1) })) {
-        seen += 1;
-        if (seen <= (page - 1) * pageSize) continue;
-        if (migrations.length === pageSize) {
-          hasMore = true;
-          break;
-        }
-        migrations.push({
-          id: wf.workflowId, account: wf.typedSearchAttributes.get(SmugMugAccount), status: wf.status.name, phase: wf.typedSearchAttributes.get(MigrationStatusAttribute),
-          startedAt: wf.startTime.toISOString(), closedAt: wf.closeTime?.toISOString(), uiUrl: uiUrl(wf.workflowId),
-        });
-      }
+      const { items: migrations, hasMore } = await visibilityPage(clauses.join(' AND '), page, pageSize, (wf): z.infer<typeof s.MigrationSummary> => ({
+        id: wf.workflowId, account: wf.typedSearchAttributes.get(SmugMugAccount), status: wf.status.name, phase: wf.typedSearchAttributes.get(MigrationStatusAttribute),
+        startedAt: wf.startTime.toISOString(), closedAt: wf.closeTime?.toISOString(), uiUrl: uiUrl(wf.workflowId),
+      }));
       return c.json({ migrations, page, pageSize, hasMore }, 200);
     },
   );
@@ -179,21 +181,10 @@ export function createApiApp({ config, connection, client, s3, log = (e) => cons
       const { id } = c.req.valid('param');
       const { page, pageSize } = c.req.valid('query');
       await client.workflow.getHandle(id).describe().catch((err) => Promise.reject(httpErrorOf(err, `Migration ${id}`)));
-      const albums: z.infer<typeof s.AlbumRun>[] = [];
-      let seen = 0;
-      let hasMore = false;
-      for await (const wf of client.workflow.list({ query: `${MigrationId.name} = '${id}'`, pageSize: Math.min(1000, page * pageSize + 1) })) {
-        seen += 1;
-        if (seen <= (page - 1) * pageSize) continue;
-        if (albums.length === pageSize) {
-          hasMore = true;
-          break;
-        }
-        albums.push({
-          albumKey: wf.typedSearchAttributes.get(AlbumKey) ?? '', workflowId: wf.workflowId, status: wf.typedSearchAttributes.get(MigrationStatusAttribute) ?? 'unknown',
-          runStatus: wf.status.name, startedAt: wf.startTime.toISOString(), closedAt: wf.closeTime?.toISOString(), summary: wf.memo?.summary as Record<string, unknown> | undefined,
-        });
-      }
+      const { items: albums, hasMore } = await visibilityPage(`${MigrationId.name} = '${id}'`, page, pageSize, (wf): z.infer<typeof s.AlbumRun> => ({
+        albumKey: wf.typedSearchAttributes.get(AlbumKey) ?? '', workflowId: wf.workflowId, status: wf.typedSearchAttributes.get(MigrationStatusAttribute) ?? 'unknown',
+        runStatus: wf.status.name, startedAt: wf.startTime.toISOString(), closedAt: wf.closeTime?.toISOString(), summary: wf.memo?.summary as Record<string, unknown> | undefined,
+      }));
       return c.json({ albums, page, pageSize, hasMore }, 200);
     },
   );
