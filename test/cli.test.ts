@@ -16,8 +16,9 @@ let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
 let api: Awaited<ReturnType<typeof startTestApi>>;
 beforeAll(async () => {
   sandbox = await startPrivateSandbox({
-    library: { seed: 'cli', nickname: 'cli-tester', albums: 2, folders: 0, photosPerAlbum: 6, videos: 0, photoBytes: { min: 200_000, max: 300_000 }, trickyCases: false },
-    mediaBytesPerSecond: 1_000_000,
+    library: { seed: 'cli', nickname: 'cli-tester', albums: 2, folders: 0, photosPerAlbum: 6, videos: 0, photoBytes: { min: 300_000, max: 400_000 }, trickyCases: false },
+    // Slow enough that each album copies for a few seconds: the display has something to show.
+    mediaBytesPerSecond: 100_000,
   });
   harness = await startMigrationHarness(sandbox);
   api = await startTestApi(harness.config);
