@@ -370,6 +370,31 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       (n) => count(counters.bytesServedByImage, image.imageKey, n), throttle);
   }
 
+  /**
+   * A plain directory listing of the originals (`/files/<AlbumKey>/<ImageKey>.<ext>`), served only
+   * with open media: the way tools without SmugMug support (rclone's http remote, curl) reach the bytes.
+   */
+  async function handleFileIndex(res: ServerResponse, url: URL) {
+    if (options.requireSignedMedia) throw new HttpError(404, 'Not Found: the file index needs --open-media');
+    const parts = url.pathname.split('/').filter(Boolean).slice(1);
+    const page = (links: string[]) => Buffer.from(`<!doctype html><html><body>\n${links.map((l) => `<a href="${l}">${l}</a><br>`).join('\n')}\n</body></html>`);
+    if (parts.length === 0) {
+      return void sendBuffer(res, 200, page([...library.albums.keys()].map((k) => `${k}/`)), 'text/html; charset=utf-8', undefined, {});
+    }
+    const album = library.albums.get(parts[0]);
+    if (!album) throw new HttpError(404, 'Not Found');
+    const files = album.placements.map((p) => library.images.get(p.imageKey)!).filter((i) => !i.deleted && i.original && !i.processing);
+    if (parts.length === 1) {
+      return void sendBuffer(res, 200, page(files.map((i) => `${i.imageKey}.${i.isVideo ? 'mp4' : 'jpg'}`)), 'text/html; charset=utf-8', undefined, {});
+    }
+    const image = files.find((i) => `${i.imageKey}.${i.isVideo ? 'mp4' : 'jpg'}` === parts[1]);
+    if (!image || parts.length !== 2) throw new HttpError(404, 'Not Found');
+    count(counters.mediaRequestsByImage, image.imageKey);
+    const file = image.original!;
+    await sendStream(res, 200, () => createReadStream(file.path), file.size, image.isVideo ? 'video/mp4' : 'image/jpeg', undefined,
+      { ETag: `"${file.md5}"`, 'Last-Modified': new Date(image.lastUpdated).toUTCString() }, (n) => count(counters.bytesServedByImage, image.imageKey, n), throttle);
+  }
+
   async function handleOAuth(req: IncomingMessage, res: ServerResponse, url: URL) {
     counters.requests.oauth += 1;
     const step = url.pathname.replace('/services/oauth/1.0a/', '');
@@ -464,6 +489,7 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     try {
       if (url.pathname.startsWith('/__sandbox/')) return await handleAdmin(req, res, url);
       if (url.pathname.startsWith('/services/oauth/1.0a/')) return await handleOAuth(req, res, url);
+      if (url.pathname === '/files' || url.pathname.startsWith('/files/')) return await handleFileIndex(res, url);
       counters.requests[target] += 1;
       const fault = takeFault(res, target, url.pathname);
       if (target === 'media') {
