@@ -10,7 +10,7 @@ import type { TransferResult } from '../common/migration-types';
 import type { PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
-import { isAlreadyCopied, objectSettings } from './object-settings';
+import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
 import { StateStore } from './s3-client';
 import { type BatchInput, loadBatch } from './transfer-small-files';
 
@@ -115,7 +115,7 @@ export function transferLargeFile({ smugmug, s3, config }: ActivityDeps) {
         if (cp.bytesDone + piece.length > entry.size) break;
         md5.update(piece);
         const uploaded = await s3.send(
-          new UploadPartCommand({ Bucket: bucket, Key: entry.key, UploadId: cp.uploadId, PartNumber: cp.nextPart, Body: piece, ContentLength: piece.length, ChecksumAlgorithm: 'CRC32' }),
+          new UploadPartCommand({ Bucket: bucket, Key: entry.key, UploadId: cp.uploadId, PartNumber: cp.nextPart, Body: piece, ContentLength: piece.length, ChecksumCRC32: crc32Base64(piece) }),
           { abortSignal: signal },
         );
         parts.push({ PartNumber: cp.nextPart, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 });

@@ -9,7 +9,7 @@ import type { TransferResult } from '../common/migration-types';
 import { PlanBatch, type PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
-import { isAlreadyCopied, objectSettings } from './object-settings';
+import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
 import { batchKey } from './plan-album';
 import { StateStore } from './s3-client';
 
@@ -40,7 +40,7 @@ export function transferSmallFiles({ smugmug, s3, config }: ActivityDeps) {
     const md5 = createHash('md5').update(body).digest('hex');
     if (md5 !== entry.md5) throw new Error(`received bytes have MD5 ${md5}, SmugMug says ${entry.md5}`);
     await s3.send(
-      new PutObjectCommand({ ...objectSettings(entry, target), Body: body, ContentLength: body.length, ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'), ChecksumAlgorithm: 'CRC32' }),
+      new PutObjectCommand({ ...objectSettings(entry, target), Body: body, ContentLength: body.length, ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'), ChecksumCRC32: crc32Base64(body) }),
       { abortSignal: signal },
     );
   }
