@@ -23,6 +23,8 @@ export const WorkerConfig = z.object({
   FILE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   BATCH_MAX_FILES: z.coerce.number().int().min(1).default(100),
   BATCH_MAX_MB: z.coerce.number().positive().default(256),
+  /** Bytes of file data this worker holds in memory at once, over all its transfers. */
+  MEMORY_BUDGET_MB: z.coerce.number().min(16).default(160),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 

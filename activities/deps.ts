@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ByteBudget } from './byte-budget';
 import type { WorkerConfig } from './config';
 import type { SmugMugClient } from './smugmug-client';
 
@@ -7,4 +8,6 @@ export interface ActivityDeps {
   config: WorkerConfig;
   smugmug: SmugMugClient;
   s3: S3Client;
+  /** Bytes all transfers of this worker may hold in memory at once. */
+  memory: ByteBudget;
 }

@@ -71,7 +71,7 @@ async function* piecesOf(body: ReadableStream<Uint8Array>, size: number): AsyncG
  * checksummed, progress is checkpointed after each part, and the object is completed only if the
  * whole file's size and MD5 equal SmugMug's; otherwise the upload is aborted and started afresh.
  */
-export function transferLargeFile({ smugmug, s3, config }: ActivityDeps) {
+export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps) {
   return async function transferLargeFile(input: BatchInput): Promise<TransferResult> {
     const signal = cancellationSignal();
     const { bucket } = input.target;
@@ -109,7 +109,9 @@ export function transferLargeFile({ smugmug, s3, config }: ActivityDeps) {
     const cp: Checkpoint = checkpoint;
     heartbeat({ bytesDone: cp.bytesDone, resumedAtPart: cp.nextPart });
 
-    if (cp.bytesDone < entry.size) await withHeartbeats(() => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }), async () => {
+    // A part being gathered and a part being sent: held within the worker's memory budget.
+    // Heartbeats go on while waiting for the budget, so a long wait is not taken for a dead worker.
+    if (cp.bytesDone < entry.size) await withHeartbeats(() => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }), () => memory.with(2 * cp.partSize, async () => {
       const res = await smugmug.download(entry.url, { from: cp.bytesDone, signal });
       for await (const piece of piecesOf(res.body!, cp.partSize)) {
         if (cp.bytesDone + piece.length > entry.size) break;
@@ -125,7 +127,7 @@ export function transferLargeFile({ smugmug, s3, config }: ActivityDeps) {
         await store.put(cpKey, cp);
         heartbeat({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 });
       }
-    });
+    }));
 
     const digest = md5.digest('hex');
     if (cp.bytesDone !== entry.size || digest !== entry.md5) {

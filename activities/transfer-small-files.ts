@@ -32,7 +32,7 @@ export async function loadBatch(store: StateStore, input: BatchInput): Promise<P
  * SmugMug's size and MD5, and written with Content-MD5 so S3 itself refuses bytes that differ.
  * A retried attempt skips files an earlier attempt already finished.
  */
-export function transferSmallFiles({ smugmug, s3, config }: ActivityDeps) {
+export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps) {
   async function copyOnce(entry: PlanEntry, target: MigrationTarget, signal: AbortSignal) {
     const res = await smugmug.download(entry.url, { signal });
     const body = Buffer.from(await res.arrayBuffer());
@@ -60,7 +60,8 @@ export function transferSmallFiles({ smugmug, s3, config }: ActivityDeps) {
           }
           for (let attempt = 1; ; attempt++) {
             try {
-              await copyOnce(entry, input.target, signal);
+              // The whole file is held in memory while it is checked and written: within the worker's budget.
+              await memory.with(entry.size, () => copyOnce(entry, input.target, signal));
               break;
             } catch (err) {
               if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;

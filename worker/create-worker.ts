@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { ByteBudget } from '../activities/byte-budget';
 import type { WorkerConfig } from '../activities/config';
 import { createS3Client } from '../activities/s3-client';
 import { SmugMugClient } from '../activities/smugmug-client';
@@ -7,7 +8,9 @@ import { SmugMugClient } from '../activities/smugmug-client';
 /** A worker running the migration workflows and activities, with clients built from `config`. */
 export async function createMigrationWorker(config: WorkerConfig, opts: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle'] } = {}) {
   const connection = opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
-  const activities = createActivities({ config, smugmug: new SmugMugClient(config), s3: createS3Client(config) });
+  const activities = createActivities({
+    config, smugmug: new SmugMugClient(config), s3: createS3Client(config), memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
