@@ -16,6 +16,7 @@ import type { LibraryOptions } from '../smugmug-sandbox/library';
 import { type RunningSandbox, startSandbox } from '../smugmug-sandbox/server';
 import { accountMigration } from '../workflows/account-migration';
 import { MigrationId } from '../workflows/search-attributes';
+import { writeWorkflowBundle } from '../worker/bundle-workflows';
 import { throughputChart } from './chart';
 import { benchTool, ensureBenchTools, run } from './tools';
 
@@ -67,14 +68,17 @@ async function countObjects(s3: S3Client, bucket: string, prefix: string): Promi
 }
 
 /** The service end to end with one worker process: start → every file verified. */
-async function benchService(stack: LocalStack, sandbox: RunningSandbox, workload: Workload, files: number, bytes: number): Promise<ToolResult> {
+async function benchService(stack: LocalStack, sandbox: RunningSandbox, workload: Workload, files: number, bytes: number, workflowBundle: string): Promise<ToolResult> {
   const c = sandbox.credentials;
   const config = WorkerConfig.parse({
     SMUGMUG_API_BASE_URL: sandbox.url, SMUGMUG_API_KEY: c.consumerKey, SMUGMUG_API_SECRET: c.consumerSecret, SMUGMUG_ACCESS_TOKEN: c.fullRead.token,
     SMUGMUG_ACCESS_TOKEN_SECRET: c.fullRead.secret, AWS_REGION: stack.minio.region, AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
     TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: `bench-${workload.name}-${Date.now()}`,
   });
-  const env = { ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), AWS_ACCESS_KEY_ID: stack.minio.accessKeyId, AWS_SECRET_ACCESS_KEY: stack.minio.secretAccessKey };
+  const env = {
+    ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), AWS_ACCESS_KEY_ID: stack.minio.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: stack.minio.secretAccessKey, WORKFLOW_BUNDLE_PATH: workflowBundle,
+  };
   const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   worker.stdout.on('data', (d: Buffer) => (log += d.toString()));
@@ -120,6 +124,9 @@ async function main() {
   const s3 = minioClient(stack.minio);
   const s3Env = { AWS_ACCESS_KEY_ID: stack.minio.accessKeyId, AWS_SECRET_ACCESS_KEY: stack.minio.secretAccessKey, AWS_DEFAULT_REGION: stack.minio.region, AWS_REGION: stack.minio.region };
   const workloads = [];
+  // Workers start from a prebuilt bundle, as in production: webpack is not part of what is measured.
+  const workflowBundle = join(dataDir, 'workflow-bundle.js');
+  await writeWorkflowBundle(workflowBundle);
   try {
     for (const workload of WORKLOADS[mode]) {
       log(`${workload.name}: generating the library`);
@@ -135,7 +142,7 @@ async function main() {
       const results: Record<string, ToolResult> = {};
       try {
         log(`${workload.name}: ${files} files, ${(bytes / MB).toFixed(0)} MB: the service (one worker)`);
-        results.service = await benchService(stack, sandbox, workload, files, bytes);
+        results.service = await benchService(stack, sandbox, workload, files, bytes, workflowBundle);
 
         log(`${workload.name}: the two-step way (curl download, then aws s3 sync)`);
         const downloads = join(dataDir, `download-${workload.name}`);
