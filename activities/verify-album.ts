@@ -12,6 +12,12 @@ import { batchKey, planRecordKey } from './plan-album';
 import { StateStore } from './s3-client';
 import { joinKey, MANIFEST_NAME } from './s3-keys';
 
+/**
+ * The sample reads files back whole; it leaves out the large ones, whose bytes were hashed end to
+ * end while streaming and checked part by part by S3 (deep: 'all' reads them too).
+ */
+const SAMPLE_MAX_BYTES = 64 * 2 ** 20;
+
 export interface VerifyAlbumInput {
   planPrefix: string;
   target: MigrationTarget;
@@ -43,7 +49,8 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
 
     const deepKeys = new Set(
       input.verification.deep === 'all' ? entries.map((e) => e.imageKey)
-        : input.verification.deep === 'sample' ? [...entries].sort((a, b) => a.md5.localeCompare(b.md5)).slice(0, input.verification.sampleSize).map((e) => e.imageKey)
+        : input.verification.deep === 'sample'
+          ? [...entries].filter((e) => e.size <= SAMPLE_MAX_BYTES).sort((a, b) => a.md5.localeCompare(b.md5)).slice(0, input.verification.sampleSize).map((e) => e.imageKey)
         : [],
     );
 

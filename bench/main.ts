@@ -110,7 +110,8 @@ async function benchService(stack: LocalStack, sandbox: RunningSandbox, workload
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' } } });
+  if (values.only && !['photos', 'videos'].includes(values.only)) throw new Error('--only takes photos or videos');
   const mode = values.quick ? 'quick' : 'full';
   const out = values.out ?? join(projectRoot, 'bench-results');
   const log = (line: string) => console.log(`[bench] ${line}`);
@@ -128,7 +129,7 @@ async function main() {
   const workflowBundle = join(dataDir, 'workflow-bundle.js');
   await writeWorkflowBundle(workflowBundle);
   try {
-    for (const workload of WORKLOADS[mode]) {
+    for (const workload of WORKLOADS[mode].filter((w) => !values.only || w.name === values.only)) {
       log(`${workload.name}: generating the library`);
       const sandbox = await startSandbox({
         port: 0, mediaDir: join(dataDir, 'media'), requireSignedMedia: false, maxPageSize: 100,
