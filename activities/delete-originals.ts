@@ -2,10 +2,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { MigrationTarget } from '../common/migration-input';
 import type { AlbumApproval, DeletionSummary } from '../common/migration-types';
-import { AlbumPlanRecord, PlanBatch } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
-import { batchKey, planRecordKey } from './plan-album';
+import { loadPlan } from './plan-album';
 import { StateStore } from './s3-client';
 
 export interface DeleteOriginalsInput {
@@ -28,15 +27,10 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
     const store = new StateStore(s3, input.target.bucket);
     const report = await store.get(input.reportKey, VerificationReport);
     if (!report?.passed) throw ApplicationFailure.nonRetryable(`Album ${input.albumKey} has no passed verification: nothing deleted`, 'NotVerified');
-    const plan = await store.get(planRecordKey(input.planPrefix), AlbumPlanRecord);
-    if (!plan) throw ApplicationFailure.nonRetryable(`No plan under ${input.planPrefix}`, 'PlanMissing');
     const verified = new Set(report.results.filter((r) => r.ok).map((r) => r.imageKey));
-    const images: Array<{ imageKey: string; serial: number; fileName: string }> = [];
-    for (let i = 0; i < plan.batches; i++) {
-      for (const e of (await store.get(batchKey(input.planPrefix, i), PlanBatch))?.entries ?? []) {
-        if (verified.has(e.imageKey)) images.push({ imageKey: e.imageKey, serial: e.serial, fileName: e.fileName });
-      }
-    }
+    const images = (await loadPlan(store, input.planPrefix)).entries
+      .filter((e) => verified.has(e.imageKey))
+      .map((e) => ({ imageKey: e.imageKey, serial: e.serial, fileName: e.fileName }));
 
     const deleted: string[] = [];
     const alreadyGone: string[] = [];

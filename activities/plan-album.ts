@@ -1,8 +1,9 @@
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ApplicationFailure } from '@temporalio/common';
 import { statePrefix } from '../common/ids';
 import type { MigrationTarget } from '../common/migration-input';
 import type { AlbumPlan, AlbumRef, BatchRef } from '../common/migration-types';
-import type { AlbumPlanRecord, PlanEntry, UnavailableEntry } from '../common/plan-entry';
+import { AlbumPlanRecord, PlanBatch, type PlanEntry, type UnavailableEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { StateStore } from './s3-client';
@@ -21,6 +22,15 @@ export function planPrefixOf(target: MigrationTarget, migrationId: string, album
 
 export const planRecordKey = (planPrefix: string) => `${planPrefix}/plan.json`;
 export const batchKey = (planPrefix: string, index: number) => `${planPrefix}/batch-${String(index).padStart(5, '0')}.json`;
+
+/** A stored plan: its record and every entry of every batch (those copied and those already present). */
+export async function loadPlan(store: StateStore, planPrefix: string): Promise<{ record: AlbumPlanRecord; entries: PlanEntry[] }> {
+  const record = await store.get(planRecordKey(planPrefix), AlbumPlanRecord);
+  if (!record) throw ApplicationFailure.nonRetryable(`No plan under ${planPrefix}`, 'PlanMissing');
+  const entries: PlanEntry[] = [];
+  for (let i = 0; i < record.batches; i++) entries.push(...((await store.get(batchKey(planPrefix, i), PlanBatch))?.entries ?? []));
+  return { record, entries };
+}
 
 /** Entries kept in one stored batch of already-present files (those are only verified, not copied). */
 const PRESENT_BATCH_SIZE = 1000;

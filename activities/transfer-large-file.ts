@@ -29,7 +29,8 @@ const Checkpoint = z.object({
 });
 type Checkpoint = z.infer<typeof Checkpoint>;
 
-export const checkpointKey = (planPrefix: string, entry: Pick<PlanEntry, 'imageKey' | 'serial'>) => `${planPrefix}/multipart/${entry.imageKey}-${entry.serial}.json`;
+export const checkpointPrefix = (planPrefix: string) => `${planPrefix}/multipart/`;
+export const checkpointKey = (planPrefix: string, entry: Pick<PlanEntry, 'imageKey' | 'serial'>) => `${checkpointPrefix(planPrefix)}${entry.imageKey}-${entry.serial}.json`;
 
 export class SourceMismatch extends Error {}
 

@@ -1,15 +1,15 @@
 import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { MigrationInput, MigrationTarget } from '../common/migration-input';
 import type { VerificationSummary } from '../common/migration-types';
-import { AlbumPlanRecord, PlanBatch, type PlanEntry } from '../common/plan-entry';
+import type { PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { MediaProbe } from './media-check';
-import { batchKey, planRecordKey } from './plan-album';
+import { loadPlan } from './plan-album';
 import { StateStore } from './s3-client';
+import { checkpointPrefix } from './transfer-large-file';
 import { joinKey, MANIFEST_NAME } from './s3-keys';
 
 /**
@@ -42,10 +42,7 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
   return async function verifyAlbum(input: VerifyAlbumInput): Promise<VerificationSummary> {
     const { bucket } = input.target;
     const store = new StateStore(s3, bucket);
-    const plan = await store.get(planRecordKey(input.planPrefix), AlbumPlanRecord);
-    if (!plan) throw ApplicationFailure.nonRetryable(`No plan under ${input.planPrefix}`, 'PlanMissing');
-    const entries: PlanEntry[] = [];
-    for (let i = 0; i < plan.batches; i++) entries.push(...((await store.get(batchKey(input.planPrefix, i), PlanBatch))?.entries ?? []));
+    const { record: plan, entries } = await loadPlan(store, input.planPrefix);
 
     const deepKeys = new Set(
       input.verification.deep === 'all' ? entries.map((e) => e.imageKey)
@@ -134,7 +131,7 @@ export function cleanUpUploads({ s3 }: ActivityDeps) {
       keyMarker = page.NextKeyMarker;
       uploadIdMarker = page.NextUploadIdMarker;
     }
-    const checkpoints = await s3.send(new ListObjectsV2Command({ Bucket: input.bucket, Prefix: `${input.planPrefix}/multipart/` }));
+    const checkpoints = await s3.send(new ListObjectsV2Command({ Bucket: input.bucket, Prefix: checkpointPrefix(input.planPrefix) }));
     const keys = (checkpoints.Contents ?? []).map((o) => ({ Key: o.Key! }));
     if (keys.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys } }));
     return aborted;
