@@ -2,23 +2,20 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import type { Counters } from '../smugmug-sandbox/faults';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { startTestApi, TEST_API_TOKEN } from './support/api-harness';
-import { createTestBucket, readObject, startMigrationHarness } from './support/migration-harness';
-import { startPrivateSandbox } from './support/sandbox-client';
+import { startApiTestbed, TEST_API_TOKEN } from './support/api-harness';
+import { createTestBucket, readObject } from './support/migration-harness';
+
+type Testbed = Awaited<ReturnType<typeof startApiTestbed>>;
 
 let sandbox: RunningSandbox;
-let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
-let api: Awaited<ReturnType<typeof startTestApi>>;
+let harness: Testbed['harness'];
+let api: Testbed['api'];
+let testbed: Testbed | undefined;
 beforeAll(async () => {
-  sandbox = await startPrivateSandbox({ library: { seed: 'api', nickname: 'api-tester', albums: 3, folders: 1, photosPerAlbum: 4, videos: 0, trickyCases: false } });
-  harness = await startMigrationHarness(sandbox);
-  api = await startTestApi(harness.config);
+  testbed = await startApiTestbed({ library: { seed: 'api', nickname: 'api-tester', albums: 3, folders: 1, photosPerAlbum: 4, videos: 0, trickyCases: false } });
+  ({ sandbox, harness, api } = testbed);
 });
-afterAll(async () => {
-  await api?.close();
-  await harness?.stop();
-  await sandbox?.close();
-});
+afterAll(() => testbed?.close());
 
 afterEach(async () => {
   const { migrations } = (await api.call('GET', `/v1/migrations?account=${sandbox.library.nickname}`)).body as { migrations: Array<{ id: string; status: string }> };

@@ -7,27 +7,25 @@ import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { projectRoot } from '../local-stack/paths';
 import type { Counters } from '../smugmug-sandbox/faults';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { startTestApi, TEST_API_TOKEN } from './support/api-harness';
-import { createTestBucket, startMigrationHarness } from './support/migration-harness';
-import { sandboxClient, startPrivateSandbox } from './support/sandbox-client';
+import { startApiTestbed, TEST_API_TOKEN } from './support/api-harness';
+import { createTestBucket } from './support/migration-harness';
+import { sandboxClient } from './support/sandbox-client';
+
+type Testbed = Awaited<ReturnType<typeof startApiTestbed>>;
 
 let sandbox: RunningSandbox;
-let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
-let api: Awaited<ReturnType<typeof startTestApi>>;
+let harness: Testbed['harness'];
+let api: Testbed['api'];
+let testbed: Testbed | undefined;
 beforeAll(async () => {
-  sandbox = await startPrivateSandbox({
+  testbed = await startApiTestbed({
     library: { seed: 'cli', nickname: 'cli-tester', albums: 2, folders: 0, photosPerAlbum: 6, videos: 0, photoBytes: { min: 300_000, max: 400_000 }, trickyCases: false },
     // Slow enough that each album copies for a few seconds: the display has something to show.
     mediaBytesPerSecond: 100_000,
   });
-  harness = await startMigrationHarness(sandbox);
-  api = await startTestApi(harness.config);
+  ({ sandbox, harness, api } = testbed);
 });
-afterAll(async () => {
-  await api?.close();
-  await harness?.stop();
-  await sandbox?.close();
-});
+afterAll(() => testbed?.close());
 
 /** Runs the installed command as a user would, its output a pipe (not a terminal). */
 function cli(args: string[], input?: string) {

@@ -1,6 +1,8 @@
 import { ApiConfig } from '../../api/config';
 import { startApiServer } from '../../api/server';
 import type { WorkerConfig } from '../../activities/config';
+import { startMigrationHarness } from './migration-harness';
+import { startPrivateSandbox } from './sandbox-client';
 import { testStack } from './test-stack';
 
 /** Answers are read by test assertions, which reach into them freely. */
@@ -38,4 +40,19 @@ export async function startTestApi(worker: WorkerConfig) {
     }
   };
   return { ...api, config, logs, call, waitFor };
+}
+
+/** A sandbox of the test file's own, an in-process worker for it, and the API in front: what API and CLI tests stand on. */
+export async function startApiTestbed(sandboxOptions: Parameters<typeof startPrivateSandbox>[0]) {
+  const sandbox = await startPrivateSandbox(sandboxOptions);
+  const harness = await startMigrationHarness(sandbox);
+  const api = await startTestApi(harness.config);
+  return {
+    sandbox, harness, api,
+    async close() {
+      await api.close();
+      await harness.stop();
+      await sandbox.close();
+    },
+  };
 }
