@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.local-stack/', 'coverage/', 'jest.config.js', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/', '.local-stack/', 'coverage/', 'dist/', 'bench-results/', 'jest.config.js', 'eslint.config.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

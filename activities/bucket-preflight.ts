@@ -1,9 +1,13 @@
-import { GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketVersioningCommand, HeadBucketCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, HeadBucketCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
+import { checkBucket } from '../bucket/bucket-checks';
 import type { BucketReport } from '../common/migration-types';
 import type { ActivityDeps } from './deps';
 
-/** Checks the target bucket before anything is copied: it exists, we may write, and how it is protected. */
+/**
+ * Checks the target bucket before anything is copied: it exists, we may write, and how it is
+ * protected (each setting ok / missing / unknown; `smugmug-s3 bucket setup` fixes what is missing).
+ */
 export function preflightBucket({ s3 }: ActivityDeps) {
   return async function preflightBucket(input: { bucket: string }): Promise<BucketReport> {
     const { bucket } = input;
@@ -15,21 +19,15 @@ export function preflightBucket({ s3 }: ActivityDeps) {
       if (status === 403) throw ApplicationFailure.nonRetryable(`Access to bucket "${bucket}" is denied for the worker's AWS credentials`, 'BucketAccessDenied');
       throw err;
     }
-    const optional = async <T>(fn: () => Promise<T>): Promise<T | undefined> => fn().catch(() => undefined);
-    const location = await optional(() => s3.send(new GetBucketLocationCommand({ Bucket: bucket })));
-    const versioning = await optional(() => s3.send(new GetBucketVersioningCommand({ Bucket: bucket })));
-    let encryption = 'unknown';
-    try {
-      const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
-      encryption = enc.ServerSideEncryptionConfiguration?.Rules?.map((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).join(',') || 'none';
-    } catch (err) {
-      if (err instanceof S3ServiceException && /ServerSideEncryptionConfigurationNotFound/.test(err.name)) encryption = 'none';
-    }
+    const location = await s3.send(new GetBucketLocationCommand({ Bucket: bucket })).catch(() => undefined);
+    const checks = await checkBucket(s3, bucket);
+    const versioning = checks.versioning.status === 'ok' ? 'Enabled' : checks.versioning.status === 'unknown' ? 'unknown' : checks.versioning.detail === 'Suspended' ? 'Suspended' : 'Disabled';
     return {
       bucket,
       region: location?.LocationConstraint || 'us-east-1',
-      versioning: versioning ? ((versioning.Status as 'Enabled' | 'Suspended' | undefined) ?? 'Disabled') : 'unknown',
-      encryption,
+      versioning,
+      encryption: checks.encryption.status === 'ok' ? checks.encryption.detail : checks.encryption.status === 'missing' ? 'none' : 'unknown',
+      checks,
     };
   };
 }

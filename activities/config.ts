@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PayloadEncryptionKeys } from '../encryption/payload-codec';
 
 /** The worker's configuration, from its environment only: credentials never pass through workflows. */
 export const WorkerConfig = z.object({
@@ -16,15 +17,21 @@ export const WorkerConfig = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('smugmug-s3'),
+  /** AES-256 keys of the payload codec (encryption/payload-codec.ts): workflow data is encrypted before Temporal sees it. */
+  PAYLOAD_ENCRYPTION_KEYS: PayloadEncryptionKeys,
   /** Files above this go through a resumable multipart upload, one per activity. */
   LARGE_FILE_THRESHOLD_MB: z.coerce.number().positive().default(16),
   PART_SIZE_MB: z.coerce.number().min(5).default(16),
+  /** Parts of one large file sent at once while the next is read. */
+  PART_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   /** Files of one small-file batch copied at once. */
   FILE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   BATCH_MAX_FILES: z.coerce.number().int().min(1).default(100),
   BATCH_MAX_MB: z.coerce.number().positive().default(256),
+  /** host:port of the worker's Prometheus endpoint (/metrics); unset: no metrics served. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
   /** Bytes of file data this worker holds in memory at once, over all its transfers. */
-  MEMORY_BUDGET_MB: z.coerce.number().min(16).default(160),
+  MEMORY_BUDGET_MB: z.coerce.number().min(16).default(96),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 

@@ -4,6 +4,7 @@ import type { MigrationTarget } from '../common/migration-input';
 import type { AlbumApproval, DeletionSummary } from '../common/migration-types';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
+import { migrationMetrics } from './migration-metrics';
 import { loadPlan } from './plan-album';
 import { StateStore } from './s3-client';
 
@@ -51,6 +52,7 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
         }
       });
     }
+    if (!input.approval.dryRun) migrationMetrics().originalsDeleted.add(deleted.length);
     const logKey = `${input.planPrefix}/${input.approval.dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
     await store.put(logKey, {
       albumKey: input.albumKey, approval: input.approval, finishedAt: new Date().toISOString(),

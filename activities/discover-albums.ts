@@ -1,11 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { statePrefix } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
 import type { AlbumRef, DiscoveryResult } from '../common/migration-types';
 import type { ActivityDeps } from './deps';
+import { withHeartbeats } from './keep-alive';
 
 const AlbumRefList = z.array(z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }));
 
@@ -35,20 +35,21 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
     const albums: AlbumRef[] = [];
     let excluded = 0;
     const folders: Array<{ uri: string; path: string[] }> = [{ uri: user.Uris.Node.Uri, path: [] }];
-    while (folders.length > 0) {
-      const folder = folders.shift()!;
-      for await (const page of smugmug.nodeChildren(folder.uri)) {
-        for (const node of page) {
-          if (node.Type === 'Folder') folders.push({ uri: node.Uri, path: [...folder.path, node.Name] });
-          else if (node.Type === 'Album' && node.Uris.Album) {
-            const album: AlbumRef = { albumKey: node.Uris.Album.Uri.split('/').pop()!, nodeId: node.NodeID, name: node.Name, path: [...folder.path, node.Name] };
-            if (keep(album)) albums.push(album);
-            else excluded += 1;
+    await withHeartbeats(() => ({ albums: albums.length }), async () => {
+      while (folders.length > 0) {
+        const folder = folders.shift()!;
+        for await (const page of smugmug.nodeChildren(folder.uri)) {
+          for (const node of page) {
+            if (node.Type === 'Folder') folders.push({ uri: node.Uri, path: [...folder.path, node.Name] });
+            else if (node.Type === 'Album' && node.Uris.Album) {
+              const album: AlbumRef = { albumKey: node.Uris.Album.Uri.split('/').pop()!, nodeId: node.NodeID, name: node.Name, path: [...folder.path, node.Name] };
+              if (keep(album)) albums.push(album);
+              else excluded += 1;
+            }
           }
         }
-        heartbeat({ albums: albums.length });
       }
-    }
+    });
     const albumsKey = `${statePrefix(input.target.prefix, input.migrationId)}/albums.json`;
     await s3.send(new PutObjectCommand({ Bucket: input.target.bucket, Key: albumsKey, Body: JSON.stringify(albums), ContentType: 'application/json' }));
     return { albumsKey, albums: albums.length, excluded };

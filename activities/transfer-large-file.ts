@@ -10,6 +10,7 @@ import type { TransferResult } from '../common/migration-types';
 import type { PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
+import { migrationMetrics } from './migration-metrics';
 import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
 import { StateStore } from './s3-client';
 import { type BatchInput, loadBatch } from './transfer-small-files';
@@ -45,26 +46,26 @@ async function listAllParts(s3: S3Client, bucket: string, key: string, uploadId:
   }
 }
 
-/** Reads a web stream in pieces of exactly `size` bytes (the last may be shorter). */
+/** Reads a web stream in pieces of exactly `size` bytes (the last may be shorter), each filled in place. */
 async function* piecesOf(body: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Buffer> {
-  let chunks: Buffer[] = [];
+  let piece: Buffer | undefined;
   let held = 0;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    let buf = Buffer.from(chunk);
-    while (held + buf.length >= size) {
-      const take = size - held;
-      chunks.push(buf.subarray(0, take));
-      yield Buffer.concat(chunks);
-      chunks = [];
-      held = 0;
-      buf = buf.subarray(take);
-    }
-    if (buf.length > 0) {
-      chunks.push(buf);
-      held += buf.length;
+    let offset = 0;
+    while (offset < chunk.length) {
+      piece ??= Buffer.allocUnsafe(size);
+      const take = Math.min(size - held, chunk.length - offset);
+      piece.set(chunk.subarray(offset, offset + take), held);
+      held += take;
+      offset += take;
+      if (held === size) {
+        yield piece;
+        piece = undefined;
+        held = 0;
+      }
     }
   }
-  if (held > 0) yield Buffer.concat(chunks);
+  if (piece && held > 0) yield piece.subarray(0, held);
 }
 
 /**
@@ -110,29 +111,71 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
     const cp: Checkpoint = checkpoint;
     heartbeat({ bytesDone: cp.bytesDone, resumedAtPart: cp.nextPart });
 
-    // A part being gathered and a part being sent: held within the worker's memory budget.
-    // Heartbeats go on while waiting for the budget, so a long wait is not taken for a dead worker.
-    if (cp.bytesDone < entry.size) await withHeartbeats(() => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }), () => memory.with(2 * cp.partSize, async () => {
+    // Parts are read in order (the MD5 needs them so) and sent several at once, so reading and
+    // writing overlap. The checkpoint only moves over a gap-free run of finished parts, with the
+    // MD5 state at that point; parts beyond it are sent again after a crash. All parts in flight
+    // plus the one being gathered are held within the worker's memory budget, and heartbeats go
+    // on while waiting for it, so a long wait is not taken for a dead worker.
+    const inFlight = config.PART_CONCURRENCY;
+    if (cp.bytesDone < entry.size) await withHeartbeats(() => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }), () => memory.with((inFlight + 1) * cp.partSize, async () => {
+      const finished = new Map<number, { part: Part; end: number; md5State: string }>();
+      const sending = new Set<Promise<void>>();
+      let saving = Promise.resolve();
+      let failure: unknown;
+      const advanceCheckpoint = () => {
+        let moved = false;
+        for (let next = finished.get(cp.nextPart); next; next = finished.get(cp.nextPart)) {
+          finished.delete(cp.nextPart);
+          parts.push(next.part);
+          cp.nextPart += 1;
+          cp.bytesDone = next.end;
+          cp.md5State = next.md5State;
+          moved = true;
+        }
+        if (moved) {
+          const snapshot = { ...cp };
+          saving = saving.then(() => store.put(cpKey, snapshot)).catch((err: unknown) => {
+            failure ??= err;
+          });
+          heartbeat({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 });
+        }
+      };
+      let partNumber = cp.nextPart;
+      let bytesRead = cp.bytesDone;
       const res = await smugmug.download(entry.url, { from: cp.bytesDone, signal });
-      for await (const piece of piecesOf(res.body!, cp.partSize)) {
-        if (cp.bytesDone + piece.length > entry.size) break;
-        md5.update(piece);
-        const uploaded = await s3.send(
-          new UploadPartCommand({ Bucket: bucket, Key: entry.key, UploadId: cp.uploadId, PartNumber: cp.nextPart, Body: piece, ContentLength: piece.length, ChecksumCRC32: crc32Base64(piece) }),
-          { abortSignal: signal },
-        );
-        parts.push({ PartNumber: cp.nextPart, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 });
-        cp.nextPart += 1;
-        cp.bytesDone += piece.length;
-        cp.md5State = Buffer.from(md5.save()).toString('base64');
-        await store.put(cpKey, cp);
-        heartbeat({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 });
+      try {
+        for await (const piece of piecesOf(res.body!, cp.partSize)) {
+          if (bytesRead + piece.length > entry.size) break;
+          md5.update(piece);
+          bytesRead += piece.length;
+          const number = partNumber++;
+          const end = bytesRead;
+          const md5State = Buffer.from(md5.save()).toString('base64');
+          const send = s3.send(
+            new UploadPartCommand({ Bucket: bucket, Key: entry.key, UploadId: cp.uploadId, PartNumber: number, Body: piece, ContentLength: piece.length, ChecksumCRC32: crc32Base64(piece) }),
+            { abortSignal: signal },
+          ).then((uploaded) => {
+            finished.set(number, { part: { PartNumber: number, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 }, end, md5State });
+            advanceCheckpoint();
+          }, (err: unknown) => {
+            failure ??= err;
+          }).finally(() => sending.delete(send));
+          sending.add(send);
+          if (sending.size >= inFlight) await Promise.race(sending);
+          if (failure) throw failure;
+        }
+      } finally {
+        // A failed part must not leave others running behind the activity's back.
+        await Promise.all(sending);
+        await saving;
       }
+      if (failure) throw failure;
     }));
 
     const digest = md5.digest('hex');
     if (cp.bytesDone !== entry.size || digest !== entry.md5) {
       await abort(cp.uploadId);
+      migrationMetrics().transferFailures.add(1);
       if (cp.bytesDone < entry.size) throw ApplicationFailure.retryable(`${entry.fileName}: the download ended after ${cp.bytesDone} of ${entry.size} bytes`, 'ShortDownload');
       // The bytes read differ from SmugMug's original: nothing was published; the next attempt starts over.
       throw ApplicationFailure.retryable(`${entry.fileName}: copied bytes have MD5 ${digest}, SmugMug says ${entry.md5}; upload aborted`, SourceMismatch.name);
@@ -142,6 +185,9 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
       MultipartUpload: { Parts: parts.sort((a, b) => a.PartNumber! - b.PartNumber!).map((p) => ({ PartNumber: p.PartNumber, ETag: p.ETag, ChecksumCRC32: p.ChecksumCRC32 })) },
     }));
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: cpKey }));
+    const metrics = migrationMetrics();
+    metrics.filesTransferred.add(1);
+    metrics.bytesTransferred.add(entry.size);
     return { files: 1, bytes: entry.size, alreadyPresent: 0 };
   };
 }

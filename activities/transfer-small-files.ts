@@ -9,6 +9,7 @@ import type { TransferResult } from '../common/migration-types';
 import { PlanBatch, type PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
+import { migrationMetrics } from './migration-metrics';
 import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
 import { batchKey } from './plan-album';
 import { StateStore } from './s3-client';
@@ -35,8 +36,18 @@ export async function loadBatch(store: StateStore, input: BatchInput): Promise<P
 export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps) {
   async function copyOnce(entry: PlanEntry, target: MigrationTarget, signal: AbortSignal) {
     const res = await smugmug.download(entry.url, { signal });
-    const body = Buffer.from(await res.arrayBuffer());
-    if (body.length !== entry.size) throw new Error(`received ${body.length} of ${entry.size} bytes`);
+    // Straight into a buffer of the expected size: the file is held once, not once per copy.
+    const body = Buffer.allocUnsafe(entry.size);
+    let received = 0;
+    for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) {
+      if (received + chunk.length > entry.size) {
+        await res.body!.cancel().catch(() => undefined);
+        throw new Error(`received more than the ${entry.size} bytes SmugMug lists`);
+      }
+      body.set(chunk, received);
+      received += chunk.length;
+    }
+    if (received !== entry.size) throw new Error(`received ${received} of ${entry.size} bytes`);
     const md5 = createHash('md5').update(body).digest('hex');
     if (md5 !== entry.md5) throw new Error(`received bytes have MD5 ${md5}, SmugMug says ${entry.md5}`);
     await s3.send(
@@ -51,6 +62,7 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
     const retried = activityInfo().attempt > 1;
     const result: TransferResult = { files: 0, bytes: 0, alreadyPresent: 0 };
     const limit = pLimit(config.FILE_CONCURRENCY);
+    const metrics = migrationMetrics();
     await withHeartbeats(() => ({ done: result.files + result.alreadyPresent }), () => Promise.all(
       entries.map((entry) =>
         limit(async () => {
@@ -65,12 +77,16 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
               break;
             } catch (err) {
               if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+              if (attempt >= FILE_ATTEMPTS) metrics.transferFailures.add(1);
+              else metrics.transferRetries.add(1);
               if (attempt >= FILE_ATTEMPTS) throw ApplicationFailure.retryable(`${entry.fileName} (${entry.imageKey}): ${(err as Error).message}`, 'FileTransferFailed');
               await delay(500 * attempt, undefined, { signal });
             }
           }
           result.files += 1;
           result.bytes += entry.size;
+          metrics.filesTransferred.add(1);
+          metrics.bytesTransferred.add(entry.size);
         }),
       ),
     ));

@@ -6,6 +6,7 @@ import type { VerificationSummary } from '../common/migration-types';
 import type { PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
+import { migrationMetrics } from './migration-metrics';
 import { MediaProbe } from './media-check';
 import { loadPlan } from './plan-album';
 import { StateStore } from './s3-client';
@@ -87,6 +88,9 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
     }))));
     const byKey = new Map(results.map((r) => [r.imageKey, r]));
     const failed = results.filter((r) => !r.ok);
+    const { filesVerified } = migrationMetrics();
+    filesVerified.add(results.length - failed.length, { result: 'ok' });
+    if (failed.length > 0) filesVerified.add(failed.length, { result: 'failed' });
     const checkedAt = new Date().toISOString();
 
     const reportKey = `${input.planPrefix}/verification.json`;

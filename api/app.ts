@@ -2,13 +2,20 @@ import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type Client, type Connection, type WorkflowExecutionInfo, WorkflowNotFoundError } from '@temporalio/client';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { PayloadCodec } from '@temporalio/common';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { rateLimiter } from 'hono-rate-limiter';
 import { accountWorkflowId } from '../common/ids';
+import { createRedactor, redactDeep } from '../common/redact';
+import { payloadKeySecrets } from '../encryption/payload-codec';
 import { MigrationInput } from '../common/migration-input';
 import type { MigrationProgress } from '../common/migration-types';
 import { accountMigration } from '../workflows/account-migration';
 import { albumProgress, approveDeletion, migrationProgress, retryAlbums } from '../workflows/messages';
 import { AlbumKey, MigrationId, MigrationStatus as MigrationStatusAttribute, SmugMugAccount } from '../workflows/search-attributes';
+import { codecRoutes } from './codec-routes';
 import type { ApiConfig } from './config';
 import { docsAsset, docsPage } from './docs-page';
 import * as s from './schemas';
@@ -18,6 +25,8 @@ export interface ApiDeps {
   config: ApiConfig;
   connection: Connection;
   client: Client;
+  /** The payload codec of the service's data converter, for the Temporal UI's /codec calls. */
+  codec: PayloadCodec;
   s3: S3Client;
   log?: (entry: Record<string, unknown>) => void;
 }
@@ -28,6 +37,7 @@ const errors = {
   401: json(s.ErrorBody, 'Missing or wrong bearer token'),
   404: json(s.ErrorBody, 'No such migration'),
   409: json(s.ErrorBody, 'Refused in the migration\'s current state'),
+  413: json(s.ErrorBody, 'Request body too large'),
   503: json(s.ErrorBody, 'Temporal is unreachable'),
 };
 const security = [{ bearer: [] }];
@@ -40,7 +50,9 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /** The HTTP API: start, list, watch, retry, approve deletion, cancel, report. */
-export function createApiApp({ config, connection, client, s3, log = (e) => console.log(JSON.stringify(e)) }: ApiDeps) {
+export function createApiApp({ config, connection, client, codec, s3, log: write = (e) => console.log(JSON.stringify(e)) }: ApiDeps) {
+  const redact = createRedactor([config.API_TOKEN, process.env.AWS_SECRET_ACCESS_KEY, ...payloadKeySecrets(config.PAYLOAD_ENCRYPTION_KEYS)]);
+  const log = (entry: Record<string, unknown>) => write(redactDeep(entry, redact));
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -59,7 +71,7 @@ export function createApiApp({ config, connection, client, s3, log = (e) => cons
     await next();
     log({ time: new Date().toISOString(), level: c.res.status >= 500 ? 'error' : 'info', msg: 'request', requestId, method: c.req.method, path: c.req.path, status: c.res.status, durationMs: Date.now() - started });
   });
-  app.use('/v1/*', async (c, next) => {
+  const requireToken: MiddlewareHandler = async (c, next) => {
     if (config.API_AUTH === 'local-demo') return next();
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer (.+)$/i.exec(header)?.[1];
@@ -67,7 +79,19 @@ export function createApiApp({ config, connection, client, s3, log = (e) => cons
       return c.json({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>' } }, 401, { 'WWW-Authenticate': 'Bearer' });
     }
     return next();
+  };
+  const tooLarge = (maxSize: number) => bodyLimit({
+    maxSize, onError: (c) => c.json({ error: { code: 'payload_too_large', message: `Request bodies are limited to ${maxSize} bytes` } }, 413),
   });
+  app.use('/v1/*', tooLarge(config.API_MAX_BODY_BYTES));
+  app.use('/v1/*', requireToken);
+  // Approvals delete originals: a client looping on them (or guessing digests) is slowed down, per migration, after authentication.
+  app.use('/v1/migrations/:id/deletion/approve', rateLimiter({
+    windowMs: 60_000, limit: config.APPROVAL_RATE_LIMIT_PER_MINUTE, standardHeaders: 'draft-7', keyGenerator: (c) => c.req.param('id') ?? '',
+    handler: (c) => c.json({ error: { code: 'rate_limited', message: `At most ${config.APPROVAL_RATE_LIMIT_PER_MINUTE} approval requests per migration per minute: try again shortly` } }, 429),
+  }));
+  app.use('/codec/*', tooLarge(4 * 2 ** 20));
+  app.route('/codec', codecRoutes({ codec, uiOrigin: new URL(config.TEMPORAL_UI_URL).origin, requireToken }));
   app.onError((err, c) => {
     const http = httpErrorOf(err, 'migration');
     if (http.status >= 500) log({ time: new Date().toISOString(), level: 'error', msg: 'request failed', path: c.req.path, error: String((err as Error).message) });
@@ -224,7 +248,7 @@ export function createApiApp({ config, connection, client, s3, log = (e) => cons
   app.openapi(
     createRoute({ method: 'post', path: '/v1/migrations/{id}/deletion/approve', security, summary: 'Approve deleting the verified originals on SmugMug',
       request: { params: s.MigrationIdParam, body: { content: { 'application/json': { schema: s.ApprovalRequest } }, required: true } },
-      responses: { 200: json(s.ApprovalResult, 'Approved (or, for a dry run, listed)'), ...errors } }),
+      responses: { 200: json(s.ApprovalResult, 'Approved (or, for a dry run, listed)'), 429: json(s.ErrorBody, 'Too many approval requests for this migration'), ...errors } }),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');

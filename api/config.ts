@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PayloadEncryptionKeys } from '../encryption/payload-codec';
 
 /** The API server's configuration, from its environment. */
 export const ApiConfig = z
@@ -12,7 +13,13 @@ export const ApiConfig = z
     TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: z.string().default('default'),
     TEMPORAL_TASK_QUEUE: z.string().default('smugmug-s3'),
+    /** The Temporal UI: its origin is the only one allowed to call the codec endpoint from a browser. */
     TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+    /** The workers' payload keys: the API starts and reads migrations, and decodes for the UI. */
+    PAYLOAD_ENCRYPTION_KEYS: PayloadEncryptionKeys,
+    /** Largest request body accepted on /v1 (JSON requests are small). */
+    API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+    APPROVAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     AWS_REGION: z.string().default('us-east-1'),
     AWS_ENDPOINT_URL_S3: z.url().optional(),
   })

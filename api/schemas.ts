@@ -48,7 +48,11 @@ export const MigrationStatus = MigrationSummary.extend({
   failedAlbums: z.record(z.string(), z.string()).optional(),
   report: z.object({ key: z.string(), digest: z.string() }).optional(),
   deletion: z.object({ enabled: z.boolean(), albumsApproved: z.number(), albumsDeleted: z.number(), albumsExpired: z.number(), imagesDeleted: z.number(), imagesAlreadyGone: z.number() }).optional(),
-  bucket: z.object({ bucket: z.string(), region: z.string(), versioning: z.string(), encryption: z.string() }).optional(),
+  bucket: z.object({
+    bucket: z.string(), region: z.string(), versioning: z.string(), encryption: z.string(),
+    /** Each protection of the bucket: ok, missing, or unknown (this S3 would not tell). */
+    checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'missing', 'unknown']), detail: z.string() })).optional(),
+  }).optional(),
   inFlightAlbums: z.array(z.object({
     workflowId: z.string(), albumKey: z.string(), phase: z.string(), files: z.number(), bytes: z.number(), doneFiles: z.number(), doneBytes: z.number(),
   })).optional(),

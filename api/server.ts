@@ -2,15 +2,17 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
 import { createS3Client } from '../activities/s3-client';
+import { encryptedDataConverter } from '../encryption/data-converter';
 import { createApiApp } from './app';
 import type { ApiConfig } from './config';
 
 /** Runs the API on its host and port; `close()` stops it and its connections. */
 export async function startApiServer(config: ApiConfig, log?: (entry: Record<string, unknown>) => void) {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const s3 = createS3Client(config);
-  const app = createApiApp({ config, connection, client, s3, log });
+  const app = createApiApp({ config, connection, client, codec: dataConverter.payloadCodecs![0], s3, log });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, () => resolve(s));
   });

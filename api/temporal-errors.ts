@@ -19,7 +19,8 @@ function innermost(err: unknown): string {
  * 409, an unreachable server 503 (a real outage, said so). Anything else is rethrown.
  */
 export function httpErrorOf(err: unknown, what: string): HTTPException {
-  if (err instanceof HTTPException) return err;
+  // Hono's own refusals (a body that is not JSON…) come as text: every answer of this API is JSON.
+  if (err instanceof HTTPException) return err.res ? err : errorResponse(err.status, err.status === 400 ? 'invalid_request' : 'http_error', err.message);
   if (err instanceof WorkflowNotFoundError) return notFound(what);
   if (err instanceof WorkflowUpdateFailedError) return conflict(innermost(err));
   if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict(`${what} already exists`);

@@ -1,24 +1,24 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WorkerConfig } from '../activities/config';
 import { accountWorkflowId } from '../common/ids';
+import { encryptedDataConverter } from '../encryption/data-converter';
 import { MigrationInput } from '../common/migration-input';
 import { minioClient } from '../local-stack/minio-server';
 import { projectRoot } from '../local-stack/paths';
-import { freePorts, startLocalStack, type LocalStack } from '../local-stack/stack';
+import type { LocalStack } from '../local-stack/stack';
 import type { LibraryOptions } from '../smugmug-sandbox/library';
 import { type RunningSandbox, startSandbox } from '../smugmug-sandbox/server';
 import { accountMigration } from '../workflows/account-migration';
-import { MigrationId } from '../workflows/search-attributes';
-import { writeWorkflowBundle } from '../worker/bundle-workflows';
+import { startBenchStack } from './bench-stack';
 import { throughputChart } from './chart';
+import { cpuMeter } from './cpu-time';
 import { benchTool, ensureBenchTools, run } from './tools';
+import { migrationHistoryStats } from './history-stats';
+import { benchWorkerEnv, startWorkerProcess } from './worker-process';
 
 const MB = 1e6;
 const MiB = 2 ** 20;
@@ -43,7 +43,9 @@ interface ToolResult {
   seconds: number;
   mbPerSecond: number;
   filesPerSecond: number;
-  [extra: string]: number;
+  /** CPU seconds during the run: the tool's processes, the bench process (the sandbox), MinIO, Temporal. */
+  cpuSeconds?: Record<string, number>;
+  [extra: string]: number | Record<string, number> | undefined;
 }
 
 function result(seconds: number, files: number, bytes: number, extra: Record<string, number> = {}): ToolResult {
@@ -69,43 +71,25 @@ async function countObjects(s3: S3Client, bucket: string, prefix: string): Promi
 
 /** The service end to end with one worker process: start → every file verified. */
 async function benchService(stack: LocalStack, sandbox: RunningSandbox, workload: Workload, files: number, bytes: number, workflowBundle: string): Promise<ToolResult> {
-  const c = sandbox.credentials;
-  const config = WorkerConfig.parse({
-    SMUGMUG_API_BASE_URL: sandbox.url, SMUGMUG_API_KEY: c.consumerKey, SMUGMUG_API_SECRET: c.consumerSecret, SMUGMUG_ACCESS_TOKEN: c.fullRead.token,
-    SMUGMUG_ACCESS_TOKEN_SECRET: c.fullRead.secret, AWS_REGION: stack.minio.region, AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
-    TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: `bench-${workload.name}-${Date.now()}`,
-  });
-  const env = {
-    ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), AWS_ACCESS_KEY_ID: stack.minio.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: stack.minio.secretAccessKey, WORKFLOW_BUNDLE_PATH: workflowBundle,
-  };
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  worker.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  worker.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  for (const deadline = Date.now() + 60_000; !log.includes('Worker polling'); await new Promise((r) => setTimeout(r, 100))) {
-    if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`The bench worker did not start:\n${log.slice(-2000)}`);
-  }
+  const taskQueue = `bench-${workload.name}-${Date.now()}`;
+  const worker = await startWorkerProcess(benchWorkerEnv(stack, sandbox, taskQueue, workflowBundle));
+  const idleRss = await worker.rssMiB();
   const connection = await Connection.connect({ address: stack.temporal.address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: encryptedDataConverter(stack.payloadKeys) });
   try {
     const input = MigrationInput.parse({ migrationId: `bench-${workload.name}-${Date.now()}`, account: sandbox.library.nickname, target: { bucket: stack.minio.bucket, prefix: `service-${workload.name}` } });
     const workflowId = accountWorkflowId(input.account, input.migrationId);
     let outcome: Awaited<ReturnType<typeof accountMigration>> | undefined;
     const seconds = await timed(async () => {
-      outcome = await client.workflow.execute(accountMigration, { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [input] });
+      outcome = await client.workflow.execute(accountMigration, { taskQueue, workflowId, args: [input] });
     });
     if (outcome!.counts.verified !== files) throw new Error(`The service verified ${outcome!.counts.verified} of ${files} files`);
-    const peakRss = Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${worker.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-    let events = (await client.workflow.getHandle(workflowId).fetchHistory()).events!.length;
-    for await (const album of client.workflow.list({ query: `${MigrationId.name} = '${workflowId}'` })) {
-      events += (await client.workflow.getHandle(album.workflowId, album.runId).fetchHistory()).events!.length;
-    }
-    return result(seconds, files, bytes, { workerPeakRssMB: Number((peakRss / MiB).toFixed(1)), temporalEventsPer1000Files: Math.round((events / files) * 1000) });
+    const history = await migrationHistoryStats(client, workflowId);
+    const events = history.accountEvents + history.albumEvents;
+    return result(seconds, files, bytes, { workerPeakRssMB: await worker.peakRssMiB(), workerIdleRssMB: idleRss, temporalEventsPer1000Files: Math.round((events / files) * 1000) });
   } finally {
     await connection.close();
-    worker.kill('SIGTERM');
-    await once(worker, 'exit');
+    await worker.stop();
   }
 }
 
@@ -120,14 +104,11 @@ async function main() {
   const rclone = benchTool('rclone');
   const curl = benchTool('curl');
 
-  const dataDir = await mkdtemp(join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'smugmug-s3-bench-'));
-  const stack = await startLocalStack({ dataDir, ports: await freePorts(), bucket: 'bench', installTools: true, log });
+  const bench = await startBenchStack(log);
+  const { dataDir, stack, workflowBundle } = bench;
   const s3 = minioClient(stack.minio);
   const s3Env = { AWS_ACCESS_KEY_ID: stack.minio.accessKeyId, AWS_SECRET_ACCESS_KEY: stack.minio.secretAccessKey, AWS_DEFAULT_REGION: stack.minio.region, AWS_REGION: stack.minio.region };
   const workloads = [];
-  // Workers start from a prebuilt bundle, as in production: webpack is not part of what is measured.
-  const workflowBundle = join(dataDir, 'workflow-bundle.js');
-  await writeWorkflowBundle(workflowBundle);
   try {
     for (const workload of WORKLOADS[mode].filter((w) => !values.only || w.name === values.only)) {
       log(`${workload.name}: generating the library`);
@@ -143,7 +124,9 @@ async function main() {
       const results: Record<string, ToolResult> = {};
       try {
         log(`${workload.name}: ${files} files, ${(bytes / MB).toFixed(0)} MB: the service (one worker)`);
-        results.service = await benchService(stack, sandbox, workload, files, bytes, workflowBundle);
+        const servers = { minio: stack.minio.process.child.pid!, temporal: stack.temporal.process.child.pid! };
+        let cpu = cpuMeter(servers);
+        results.service = { ...(await benchService(stack, sandbox, workload, files, bytes, workflowBundle)), cpuSeconds: cpu() };
 
         log(`${workload.name}: the two-step way (curl download, then aws s3 sync)`);
         const downloads = join(dataDir, `download-${workload.name}`);
@@ -153,25 +136,28 @@ async function main() {
           const name = `${image.imageKey}.${image.isVideo ? 'mp4' : 'jpg'}`;
           return `url = "${sandbox.url}/files/${album}/${name}"\noutput = "${join(downloads, album, name)}"\n`;
         }).join(''));
+        cpu = cpuMeter(servers);
         const download = await timed(() => run(curl, ['-sS', '--fail', '--create-dirs', '--parallel', '--parallel-max', '8', '-K', curlConfig]));
         const upload = await timed(() => run(aws, ['s3', 'sync', downloads, `s3://${stack.minio.bucket}/twostep-${workload.name}/`, '--endpoint-url', stack.minio.endpoint, '--only-show-errors'], s3Env));
-        results.twoStep = result(download + upload, files, bytes, { downloadSeconds: Number(download.toFixed(2)), uploadSeconds: Number(upload.toFixed(2)) });
+        results.twoStep = { ...result(download + upload, files, bytes, { downloadSeconds: Number(download.toFixed(2)), uploadSeconds: Number(upload.toFixed(2)) }), cpuSeconds: cpu() };
 
         log(`${workload.name}: the upload-only ceiling (aws s3 sync from local disk)`);
+        cpu = cpuMeter(servers);
         const uploadOnly = await timed(() => run(aws, ['s3', 'sync', downloads, `s3://${stack.minio.bucket}/uploadonly-${workload.name}/`, '--endpoint-url', stack.minio.endpoint, '--only-show-errors'], s3Env));
-        results.uploadOnly = result(uploadOnly, files, bytes);
+        results.uploadOnly = { ...result(uploadOnly, files, bytes), cpuSeconds: cpu() };
         await rm(downloads, { recursive: true, force: true });
 
         log(`${workload.name}: rclone copy, streaming from the sandbox`);
         const rcloneConfig = join(dataDir, 'rclone.conf');
         await writeFile(rcloneConfig, '');
+        cpu = cpuMeter(servers);
         const rcloneSeconds = await timed(() => run(rclone, [
           'copy', ':http:', `:s3:${stack.minio.bucket}/rclone-${workload.name}`, '--config', rcloneConfig, '--http-url', `${sandbox.url}/files/`, '--http-no-head',
           '--s3-provider', 'Minio', '--s3-endpoint', stack.minio.endpoint, '--s3-access-key-id', stack.minio.accessKeyId,
           '--s3-secret-access-key', stack.minio.secretAccessKey, '--s3-region', stack.minio.region, '--transfers', '8',
           // rclone 1.60 cannot use a custom CA bundle with a plain-HTTP endpoint; MinIO here needs none.
         ], { AWS_CA_BUNDLE: undefined }));
-        results.rclone = result(rcloneSeconds, files, bytes);
+        results.rclone = { ...result(rcloneSeconds, files, bytes), cpuSeconds: cpu() };
 
         for (const prefix of [`service-${workload.name}/`, `twostep-${workload.name}/`, `uploadonly-${workload.name}/`, `rclone-${workload.name}/`]) {
           const n = await countObjects(s3, stack.minio.bucket, prefix);
@@ -193,8 +179,7 @@ async function main() {
     }
   } finally {
     s3.destroy();
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 
   const report = {

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { credentialsFilePath } from '../activities/config';
 import { ApiClient, ApiError, type ReportBody } from './api-client';
+import { bucketCommand } from './bucket-command';
 import { login } from './login';
 import { watchMigration } from './progress-display';
 
@@ -16,7 +17,11 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
                                     shows the verification report, asks, then approves deletion
   cancel  ID
   login   [--api-base URL] [--key KEY] [--secret SECRET] [--out FILE]
-                                    OAuth PIN flow; stores the tokens where the worker reads them`;
+                                    OAuth PIN flow; stores the tokens where the worker reads them
+  bucket check BUCKET               versioning, encryption, public-access block, TLS-only policy,
+                                    abort-incomplete-uploads rule, CORS: ok / MISSING / unknown
+  bucket setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N]
+                                    turns all of them on (S3 directly, AWS credentials of the environment)`;
 
 const WAITING_FOR_A_PERSON = ['awaiting-approval', 'completed-with-failures'];
 
@@ -33,10 +38,18 @@ async function main(argv: string[]) {
       concurrency: { type: 'string' }, include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' }, watch: { type: 'boolean' }, status: { type: 'string' }, once: { type: 'boolean' }, album: { type: 'string' },
       by: { type: 'string' }, albums: { type: 'string' }, yes: { type: 'boolean' }, 'api-base': { type: 'string' }, key: { type: 'string' },
-      secret: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
+      secret: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' }, 'kms-key': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true }, 'abort-after-days': { type: 'string' },
     },
   });
   if (!command || values.help || ['help', '--help', '-h'].includes(command)) return console.log(USAGE);
+  if (command === 'bucket') {
+    const [action, bucket] = positionals;
+    const days = values['abort-after-days'] === undefined ? undefined : Number(values['abort-after-days']);
+    const ok = await bucketCommand(action, bucket, { kmsKeyId: values['kms-key'], corsOrigins: values['cors-origin'], abortAfterDays: days }, console.log).catch((err: unknown) => fail((err as Error).message));
+    if (!ok) process.exitCode = 1;
+    return;
+  }
   const api = ApiClient.fromEnv();
   const id = positionals[0];
   const needId = () => id ?? fail(`${command} needs a migration id (see: smugmug-s3 list)`);

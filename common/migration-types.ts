@@ -1,3 +1,4 @@
+import type { BucketChecks } from '../bucket/bucket-checks';
 /**
  * The small records that travel through workflow history: references and totals, never lists of
  * images. Plain interfaces (no zod) because workflow code imports them.
@@ -16,6 +17,7 @@ export interface BucketReport {
   region: string;
   versioning: 'Enabled' | 'Suspended' | 'Disabled' | 'unknown';
   encryption: string;
+  checks: BucketChecks;
 }
 
 export interface DiscoveryResult {

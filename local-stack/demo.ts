@@ -19,7 +19,10 @@ async function main() {
   const { values } = parseArgs({ options: { once: { type: 'boolean' } } });
   const once = values.once || process.env.CI === 'true';
   const dataDir = localStackDataDir();
-  const stack: LocalStack = await startLocalStack({ dataDir, ports: portsFromEnv(), installTools: true, log: console.log });
+  const stack: LocalStack = await startLocalStack({ dataDir, ports: portsFromEnv(), installTools: true, log: console.log,
+    // The UI decodes encrypted payloads through the API (npm run api, or the demo's own), where the key is.
+    codecEndpoint: `http://127.0.0.1:${process.env.API_PORT ?? '8080'}/codec`,
+  });
   console.log(`\nLocal stack is up (data in ${dataDir}).\n\n${describeStack(stack)}`);
 
   // The demo's worker reads MinIO's keys where a real worker reads AWS's: its environment.
@@ -30,6 +33,7 @@ async function main() {
     SMUGMUG_API_BASE_URL: stack.sandbox.url, SMUGMUG_API_KEY: c.consumerKey, SMUGMUG_API_SECRET: c.consumerSecret,
     SMUGMUG_ACCESS_TOKEN: c.fullModify.token, SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
     AWS_REGION: stack.minio.region, AWS_ENDPOINT_URL_S3: stack.minio.endpoint, TEMPORAL_ADDRESS: stack.temporal.address,
+    PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys,
   });
   console.log('Starting the worker (bundling the workflow code takes a few seconds)...');
   const { worker, connection: workerConnection } = await createMigrationWorker(config);
@@ -37,7 +41,7 @@ async function main() {
 
   const api = await startApiServer(ApiConfig.parse({
     API_AUTH: 'local-demo', API_PORT: process.env.API_PORT ?? '8080', TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_NAMESPACE: stack.temporal.namespace,
-    TEMPORAL_UI_URL: stack.temporal.uiUrl, AWS_REGION: stack.minio.region, AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
+    TEMPORAL_UI_URL: stack.temporal.uiUrl, PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys, AWS_REGION: stack.minio.region, AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
   }), () => undefined);
   console.log(`HTTP API on ${api.url} (docs ${api.url}/docs; local demo: no token)`);
 

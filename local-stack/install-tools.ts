@@ -1,11 +1,14 @@
+import { PYTHON_TOOLS, resolvePythonTools } from './python-tools';
 import { resolveTool, TOOLS, type ToolName } from './tools';
 
-/** `npm run tools`: makes sure every pinned server binary is available, building what is missing. */
+/** `npm run tools`: makes sure every pinned server binary and Python test tool is available, installing what is missing. */
 async function main() {
   for (const name of Object.keys(TOOLS) as ToolName[]) {
     const path = await resolveTool(name, { install: true });
     console.log(`${name} ${TOOLS[name].version}: ${path}`);
   }
+  const python = await resolvePythonTools();
+  console.log(`${Object.entries(PYTHON_TOOLS).map(([p, v]) => `${p} ${v}`).join(', ')}: ${python.motoServer}, ${python.schemathesis}`);
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { newPayloadKeySpec } from '../encryption/payload-codec';
 import { join } from 'node:path';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from '../smugmug-sandbox/server';
 import { type MinioServer, startMinio } from './minio-server';
@@ -19,6 +21,8 @@ export interface LocalStack {
   minio: MinioServer;
   sandbox: RunningSandbox;
   dataDir: string;
+  /** PAYLOAD_ENCRYPTION_KEYS for this stack's workers and clients, kept with its data so old runs stay readable. */
+  payloadKeys: string;
   stop(): Promise<void>;
 }
 
@@ -41,11 +45,12 @@ export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPorts {
 }
 
 /** Every URL and credential a person needs to use the stack. */
-export function describeStack({ temporal, minio, sandbox }: Pick<LocalStack, 'temporal' | 'minio' | 'sandbox'>): string {
+export function describeStack({ temporal, minio, sandbox, payloadKeys }: Pick<LocalStack, 'temporal' | 'minio' | 'sandbox' | 'payloadKeys'>): string {
   const c = sandbox.credentials;
   return `Temporal   ${temporal.address}  namespace ${temporal.namespace}
   web UI   ${temporal.uiUrl}
   TEMPORAL_ADDRESS=${temporal.address}
+  PAYLOAD_ENCRYPTION_KEYS=${payloadKeys}
 
 MinIO (S3) ${minio.endpoint}   console ${minio.consoleUrl}
   bucket ${minio.bucket}
@@ -64,8 +69,21 @@ SmugMug sandbox ${sandbox.url}  (user ${sandbox.library.nickname}: ${sandbox.lib
 `;
 }
 
+/** The stack's payload key: made once, then read from its data folder (readable by its owner only). */
+async function localPayloadKeys(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'payload-encryption-keys');
+  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
+  const keys = newPayloadKeySpec('local-1');
+  await writeFile(path, `${keys}\n`, { mode: 0o600 });
+  return keys;
+}
+
 export async function freePorts(): Promise<StackPorts> {
-  return { temporal: await freePort(), temporalUi: await freePort(), minio: await freePort(), minioConsole: await freePort(), sandbox: await freePort() };
+  // A port just freed can be handed out again by the next ask: five distinct ones are needed.
+  const ports = new Set<number>();
+  while (ports.size < 5) ports.add(await freePort());
+  const [temporal, temporalUi, minio, minioConsole, sandbox] = [...ports];
+  return { temporal, temporalUi, minio, minioConsole, sandbox };
 }
 
 /**
@@ -79,9 +97,12 @@ export async function startLocalStack(opts: {
   minioCredentials?: { accessKeyId: string; secretAccessKey: string };
   sandbox?: Omit<SandboxOptions, 'port' | 'mediaDir'>;
   installTools?: boolean;
+  /** Where the Temporal UI sends payloads to be decoded: the API's /codec. */
+  codecEndpoint?: string;
   log?: (line: string) => void;
 }): Promise<LocalStack> {
   await mkdir(opts.dataDir, { recursive: true });
+  const payloadKeys = await localPayloadKeys(opts.dataDir);
   const install = { install: opts.installTools ?? false, log: opts.log };
   const temporalBin = await resolveTool('temporal', install);
   const minioBin = await resolveTool('minio', install);
@@ -99,7 +120,7 @@ export async function startLocalStack(opts: {
     const starts = [
       track(startTemporalDevServer({
         binary: temporalBin, port: opts.ports.temporal, uiPort: opts.ports.temporalUi,
-        dbFile: join(opts.dataDir, 'temporal.sqlite'), logFile: join(opts.dataDir, 'temporal.log'),
+        dbFile: join(opts.dataDir, 'temporal.sqlite'), logFile: join(opts.dataDir, 'temporal.log'), codecEndpoint: opts.codecEndpoint,
       }), (t) => () => t.process.stop()),
       track(startMinio({
         binary: minioBin, port: opts.ports.minio, consolePort: opts.ports.minioConsole, dataDir: join(opts.dataDir, 'minio'),
@@ -111,7 +132,7 @@ export async function startLocalStack(opts: {
     // Started together; wait for all to settle so that everything that did start is tracked.
     await Promise.allSettled(starts);
     const [temporal, minio, sandbox] = await Promise.all(starts);
-    return { temporal, minio, sandbox, dataDir: opts.dataDir, stop };
+    return { temporal, minio, sandbox, dataDir: opts.dataDir, payloadKeys, stop };
   } catch (err) {
     await stop();
     throw err;

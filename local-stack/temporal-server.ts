@@ -43,6 +43,7 @@ export async function startTemporalDevServer(opts: {
   dbFile?: string;
   logFile: string;
   namespace?: string;
+  codecEndpoint?: string;
 }): Promise<TemporalDevServer> {
   const namespace = opts.namespace ?? 'default';
   const address = `127.0.0.1:${opts.port}`;
@@ -51,6 +52,7 @@ export async function startTemporalDevServer(opts: {
     '--log-level', 'warn', '--log-format', 'json',
     ...(opts.uiPort ? ['--ui-ip', '127.0.0.1', '--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
+    ...(opts.uiPort && opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
     ...searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',

@@ -48,6 +48,7 @@ describe('the HTTP API', () => {
     expect(bad.body.error.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['account', 'target.bucket', 'albumConcurrency']));
     const notJson = await api.call('POST', '/v1/migrations', '{not json');
     expect(notJson.status).toBe(400);
+    expect(notJson.body.error.code).toBe('invalid_request');
     const missing = await api.call('POST', '/v1/migrations', {});
     expect(missing.status).toBe(400);
     expect(missing.body.error.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['account', 'target']));
@@ -59,12 +60,32 @@ describe('the HTTP API', () => {
     expect((await api.call('GET', `/v1/migrations?account=${account()}`)).body.migrations).toEqual([]);
   });
 
+  test('a body over the size limit is refused with 413 before anything reads it', async () => {
+    const huge = await api.call('POST', '/v1/migrations', { account: account(), target: { bucket: 'b' }, padding: 'x'.repeat(100_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('payload_too_large');
+  });
+
+  test('approvals are rate limited per migration, after authentication: strangers cannot use up the budget', async () => {
+    const approve = (id: string, token?: string | null) => api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: 'all', reportDigest: 'a'.repeat(64) }, token);
+    for (let i = 0; i < 12; i++) expect((await approve('migrate-nobody-ratelimit', null)).status).toBe(401);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await approve('migrate-nobody-ratelimit')).status);
+    expect(statuses.slice(0, 10)).toEqual(new Array(10).fill(404));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    const limited = await approve('migrate-nobody-ratelimit');
+    expect(limited.body.error.code).toBe('rate_limited');
+    expect(limited.headers.get('ratelimit-policy') ?? limited.headers.get('ratelimit')).toBeTruthy();
+    // Another migration has its own budget.
+    expect((await approve('migrate-nobody-other')).status).toBe(404);
+  });
+
   test('/openapi.json is a valid OpenAPI 3 document of every route, and /docs shows it', async () => {
     const doc = (await api.call('GET', '/openapi.json', undefined, null)).body;
     await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/v1/migrations', '/v1/migrations/{id}', '/v1/migrations/{id}/albums', '/v1/migrations/{id}/albums/{albumKey}/retry',
+      '/codec/decode', '/codec/encode', '/v1/migrations', '/v1/migrations/{id}', '/v1/migrations/{id}/albums', '/v1/migrations/{id}/albums/{albumKey}/retry',
       '/v1/migrations/{id}/cancel', '/v1/migrations/{id}/deletion/approve', '/v1/migrations/{id}/report', '/v1/migrations/{id}/retry-failed',
     ]);
     const docs = await api.call('GET', '/docs', undefined, null);

@@ -13,5 +13,8 @@ describe('docker-compose.yml', () => {
       expect(worker.includes(`${name}:`) || compose.includes(`  ${name}: `)).toBe(true);
     }
     expect(compose).toMatch(/API_TOKEN: \$\{API_TOKEN:\?/);
+    // Worker and API share the payload keys; the UI knows where to decode.
+    expect(compose).toMatch(/PAYLOAD_ENCRYPTION_KEYS: \$\{PAYLOAD_ENCRYPTION_KEYS:\?/);
+    expect(compose).toMatch(/TEMPORAL_CODEC_ENDPOINT: .*\/codec/);
   });
 });

@@ -23,4 +23,6 @@ export default async function globalSetup(): Promise<void> {
   // Workers started by the tests find MinIO's credentials where a real worker finds AWS's.
   process.env.AWS_ACCESS_KEY_ID = stack.minio.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = stack.minio.secretAccessKey;
+  // And the payload key the stack made, as every client and worker of the service needs it.
+  process.env.PAYLOAD_ENCRYPTION_KEYS = stack.payloadKeys;
 }

@@ -1,4 +1,5 @@
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { WorkerConfig } from '../activities/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { projectRoot } from '../local-stack/paths';
@@ -10,6 +11,13 @@ import { startPrivateSandbox } from './support/sandbox-client';
 const MB = 2 ** 20;
 const counters = async (url: string) => (await (await fetch(`${url}/__sandbox/counters`)).json()) as Counters;
 const expectedMd5 = (image: SandboxImage) => (image.original ?? image.largestVideo)!.md5;
+const expectNoUploadLeft = async (s3: S3Client, bucket: string) => {
+  const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  expect(uploads.Uploads ?? []).toHaveLength(0);
+};
+/** A worker process as `npm run worker` runs one, for tests that kill workers. */
+const spawnWorker = (config: WorkerConfig) =>
+  spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: projectRoot, env: { ...process.env, ...workerEnv(config) }, stdio: 'ignore' });
 
 describe('a migration through faults', () => {
   test('with 429s, 5xx, HTML errors, resets, truncated and corrupted bodies spread over the run, every object is correct and no bad bytes were ever stored', async () => {
@@ -45,8 +53,7 @@ describe('a migration through faults', () => {
         const imageKey = object.Metadata!['smugmug-image-key'];
         expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(expectedMd5(byImageKey.get(imageKey)!));
       }
-      const uploads = await harness.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
-      expect(uploads.Uploads ?? []).toHaveLength(0);
+      await expectNoUploadLeft(harness.s3, bucket);
     } finally {
       await harness.stop();
       await sandbox.close();
@@ -65,7 +72,7 @@ describe('a worker killed in the middle of a large upload', () => {
     const harness = await startMigrationHarness(sandbox, { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' }, { inProcessWorker: false });
     const workers: ChildProcess[] = [];
     const startWorker = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: projectRoot, env: { ...process.env, ...workerEnv(harness.config) }, stdio: 'ignore' });
+      const child = spawnWorker(harness.config);
       workers.push(child);
       return child;
     };
@@ -94,12 +101,54 @@ describe('a worker killed in the middle of a large upload', () => {
       const [key] = [...(await listKeys(harness.s3, bucket)).keys()].filter((k) => k.endsWith('.MP4'));
       const object = await harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(video.original!.md5);
-      const uploads = await harness.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
-      expect(uploads.Uploads ?? []).toHaveLength(0);
+      await expectNoUploadLeft(harness.s3, bucket);
     } finally {
       for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
       await harness.stop();
       await sandbox.close();
     }
   }, 180_000);
+});
+
+describe('two workers sharing a migration, one killed mid-run', () => {
+  test('the other finishes it: every album verified, every object has its original bytes, nothing incomplete remains', async () => {
+    const sandbox = await startPrivateSandbox({
+      library: { seed: 'two-workers', albums: 6, folders: 1, photosPerAlbum: 12, videos: 2, videoBytes: { min: 20 * MB, max: 20 * MB }, trickyCases: false },
+      mediaBytesPerSecond: 16 * MB,
+    });
+    const harness = await startMigrationHarness(sandbox, { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' }, { inProcessWorker: false });
+    const workers = [spawnWorker(harness.config), spawnWorker(harness.config)];
+    try {
+      const images = [...sandbox.library.images.values()].filter((i) => i.original);
+      const totalBytes = images.reduce((s, i) => s + i.original!.size, 0);
+      const bucket = await createTestBucket(harness.s3, 'two');
+      const handle = await harness.start({ migrationId: 'two-workers', target: { bucket, prefix: 't' }, albumConcurrency: 3 });
+
+      // Kill one worker once a third of the bytes has been served: both are busy by then.
+      let served = 0;
+      for (const deadline = Date.now() + 90_000; served < totalBytes / 3 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+        served = Object.values((await counters(sandbox.url)).bytesServedByImage).reduce((a, b) => a + b, 0);
+      }
+      workers[0].kill('SIGKILL');
+      await once(workers[0], 'exit');
+      expect(served).toBeGreaterThanOrEqual(totalBytes / 3);
+
+      const result = await handle.result();
+      expect(result).toMatchObject({ phase: 'completed', counts: { albumsTotal: 6, albumsDone: 6, albumsFailed: 0, verified: images.length } });
+      expect(workers[1].exitCode).toBeNull();
+
+      const byImageKey = new Map(images.map((i) => [i.imageKey, i]));
+      const keys = [...(await listKeys(harness.s3, bucket, 't/')).keys()].filter((k) => /\.(JPG|MP4)$/.test(k));
+      expect(keys).toHaveLength(images.length);
+      for (const key of keys) {
+        const object = await harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(expectedMd5(byImageKey.get(object.Metadata!['smugmug-image-key'])!));
+      }
+      await expectNoUploadLeft(harness.s3, bucket);
+    } finally {
+      for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+      await harness.stop();
+      await sandbox.close();
+    }
+  }, 240_000);
 });

@@ -1,22 +1,8 @@
-import type { temporal } from '@temporalio/proto';
+import { largestPayload } from '../bench/history-stats';
 import { albumWorkflowId } from '../common/ids';
 import type { Counters } from '../smugmug-sandbox/faults';
 import { createTestBucket, startMigrationHarness } from './support/migration-harness';
 import { startPrivateSandbox } from './support/sandbox-client';
-
-/** The largest payload anywhere in a history (inputs, results, heartbeat details, queries answered…). */
-function largestPayload(history: temporal.api.history.v1.IHistory): number {
-  let largest = 0;
-  const visit = (value: unknown) => {
-    if (!value || typeof value !== 'object') return;
-    if (value instanceof Uint8Array) return;
-    const record = value as Record<string, unknown>;
-    if (record.data instanceof Uint8Array && 'metadata' in record) largest = Math.max(largest, record.data.length);
-    for (const child of Object.values(record)) visit(child);
-  };
-  visit(history);
-  return largest;
-}
 
 describe('an album of 5,000 images', () => {
   test('completes with its workflow history under 1,000 events and no payload over 256 KB', async () => {

@@ -1,6 +1,7 @@
 import { GetObjectTaggingCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
 import { MigrationInput } from '../common/migration-input';
+import { AesGcmPayloadCodec, parsePayloadKeys } from '../encryption/payload-codec';
 import { resolveTool } from '../local-stack/tools';
 import { MigrationStatus } from '../workflows/search-attributes';
 import { testStack } from './support/test-stack';
@@ -109,7 +110,10 @@ describe('migrating the sandbox\'s default library', () => {
     const albumRun = harness.client.workflow.getHandle(`${accountId}/album-${album.albumKey}`);
     expect(await (await albumRun.describe()).staticSummary()).toBe('Album Edge Cases / Duplicate File Names');
     const history = await albumRun.fetchHistory();
-    const summaries = history.events!.filter((e) => e.userMetadata?.summary).map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString()) as string);
+    // Summaries are encrypted like every payload: the UI reads them through the codec, as here.
+    const codec = new AesGcmPayloadCodec(parsePayloadKeys(harness.config.PAYLOAD_ENCRYPTION_KEYS));
+    const encrypted = history.events!.filter((e) => e.userMetadata?.summary).map((e) => e.userMetadata!.summary!);
+    const summaries = (await codec.decode(encrypted)).map((p) => JSON.parse(Buffer.from(p.data!).toString()) as string);
     expect(summaries).toEqual(expect.arrayContaining(['Plan album Edge Cases / Duplicate File Names', 'Copy 3 files of album Edge Cases / Duplicate File Names', 'Verify album Edge Cases / Duplicate File Names']));
   });
 

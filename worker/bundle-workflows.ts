@@ -1,5 +1,6 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { writeFile } from 'node:fs/promises';
+import { failureConverterPath } from '../encryption/data-converter';
 
 /**
  * `npm run build:workflows -- FILE`: bundles the workflow code ahead of time, so workers start
@@ -7,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
  * WORKFLOW_BUNDLE_PATH names it.
  */
 export async function writeWorkflowBundle(path: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath });
   await writeFile(path, code);
 }
 

@@ -4,6 +4,7 @@ import { ByteBudget } from '../activities/byte-budget';
 import type { WorkerConfig } from '../activities/config';
 import { createS3Client } from '../activities/s3-client';
 import { SmugMugClient } from '../activities/smugmug-client';
+import { encryptedDataConverter } from '../encryption/data-converter';
 
 /** A worker running the migration workflows and activities, with clients built from `config`. */
 export async function createMigrationWorker(config: WorkerConfig, opts: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle'] } = {}) {
@@ -17,6 +18,7 @@ export async function createMigrationWorker(config: WorkerConfig, opts: { connec
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities,
+    dataConverter: encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
     // Cached workflows live in the worker's heap; a bound keeps a long migration from growing it.
     maxCachedWorkflows: 500,
     // In-flight transfers get a moment to checkpoint when the worker is asked to stop.

@@ -1,13 +1,35 @@
+import { Runtime } from '@temporalio/worker';
 import { loadWorkerConfig } from '../activities/config';
+import { createRedactor } from '../common/redact';
+import { payloadKeySecrets } from '../encryption/payload-codec';
 import { createMigrationWorker } from './create-worker';
+import { jsonLogger } from './json-logger';
 
-/** `npm run worker`: polls the migration task queue until SIGINT/SIGTERM. Configuration: environment only. */
+/**
+ * `npm run worker`: polls the migration task queue until SIGINT/SIGTERM. Configuration: environment
+ * only. Logs are JSON lines, redacted; with WORKER_METRICS_ADDRESS set, Prometheus metrics (the
+ * SDK's and the migration's own) are served at http://<address>/metrics.
+ */
 async function main() {
   const config = loadWorkerConfig();
+  const secrets = [
+    config.SMUGMUG_API_SECRET, config.SMUGMUG_ACCESS_TOKEN, config.SMUGMUG_ACCESS_TOKEN_SECRET, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN,
+    ...payloadKeySecrets(config.PAYLOAD_ENCRYPTION_KEYS),
+  ];
+  const logger = jsonLogger(secrets);
+  Runtime.install({
+    logger,
+    telemetryOptions: {
+      metrics: config.WORKER_METRICS_ADDRESS ? { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS, countersTotalSuffix: true } } : undefined,
+      logging: { forward: {}, filter: { core: 'WARN', other: 'WARN' } },
+    },
+  });
   // A bundle made ahead of time (npm run build:workflows) spares the worker webpack at start.
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
   const { worker, connection } = await createMigrationWorker(config, bundlePath ? { workflowBundle: { codePath: bundlePath } } : {});
-  console.log(`Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`);
+  logger.info(`Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`, {
+    metrics: config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : undefined,
+  });
   try {
     await worker.run();
   } finally {
@@ -16,6 +38,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  const redact = createRedactor([process.env.SMUGMUG_API_SECRET, process.env.SMUGMUG_ACCESS_TOKEN, process.env.SMUGMUG_ACCESS_TOKEN_SECRET, process.env.AWS_SECRET_ACCESS_KEY]);
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: redact(err instanceof Error ? err.message : String(err)) }));
   process.exit(1);
 });

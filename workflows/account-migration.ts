@@ -1,6 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import {
-  allHandlersFinished, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, ParentClosePolicy,
+  allHandlersFinished, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, metricMeter, ParentClosePolicy,
   proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -64,6 +64,8 @@ function initialState(input: MigrationInput): CarriedState {
 export async function accountMigration(input: MigrationInput, carried?: CarriedState): Promise<MigrationResult> {
   const state = carried ?? initialState(input);
   const self = workflowInfo().workflowId;
+  // Replay-safe: the SDK emits workflow metrics only on first execution.
+  const approvals = metricMeter.createCounter('smugmug_s3_album_approvals', 'albums', 'Albums approved for deletion of their originals');
   let news = 0;
   const progress = (): MigrationProgress => ({
     phase: state.phase, target: { bucket: input.target.bucket, prefix: input.target.prefix }, counts: state.counts, inFlight: Object.values(state.inFlight),
@@ -150,13 +152,16 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       throw ApplicationFailure.nonRetryable(`Bucket ${bucket.bucket} has no versioning (${bucket.versioning}): enable it before approving deletion, so no copy can be lost by an overwrite`, 'VersioningRequired');
     }
     const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
-    const alreadyApproved = request.dryRun ? [] : wanted.filter((k) => state.approvedAlbums.includes(k));
-    const approved = wanted.filter((k) => !alreadyApproved.includes(k));
+    // Sets, not Array.includes: tens of thousands of albums must not make this quadratic.
+    const approvedBefore = new Set(state.approvedAlbums);
+    const alreadyApproved = request.dryRun ? [] : wanted.filter((k) => approvedBefore.has(k));
+    const approved = request.dryRun ? wanted : wanted.filter((k) => !approvedBefore.has(k));
     const approvedAt = new Date().toISOString();
     for (const albumKey of approved) {
       const albumRun = albumWorkflowId(self, albumKey, state.retries[albumKey] ?? 0);
       await getExternalWorkflowHandle(albumRun).signal(approveAlbumDeletion, { approvedBy: request.approvedBy, approvalId: request.approvalId, approvedAt, dryRun: request.dryRun });
       if (!request.dryRun) {
+        approvals.add(1);
         state.approvedAlbums.push(albumKey);
         state.deletion.albumsApproved += 1;
       }
@@ -170,9 +175,12 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       if (request.reportDigest !== state.report.digest) throw new Error('The report digest does not match the current report: read the report again, then approve');
       const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
       if (wanted.length === 0) throw new Error('No verified album to approve');
-      const unverified = wanted.filter((k) => !state.verifiedAlbums.includes(k));
+      const verified = new Set(state.verifiedAlbums);
+      const unverified = wanted.filter((k) => !verified.has(k));
       if (unverified.length > 0) throw new Error(`Not verified, so their originals stay: ${unverified.join(', ')}`);
-      const settled = wanted.filter((k) => state.deletionSettled.includes(k) && !state.approvedAlbums.includes(k));
+      const settledSet = new Set(state.deletionSettled);
+      const approvedSet = new Set(state.approvedAlbums);
+      const settled = wanted.filter((k) => settledSet.has(k) && !approvedSet.has(k));
       if (settled.length > 0) throw new Error(`The approval window of these albums has passed: ${settled.join(', ')}`);
     },
   });
@@ -227,7 +235,8 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
         state.reportStale = Object.keys(state.inFlight).length > 0;
       }
       const failed = state.counts.albumsFailed > 0;
-      const awaitingApproval = input.deletion.enabled && !input.dryRun && state.verifiedAlbums.some((k) => !state.deletionSettled.includes(k));
+      const deletionSettled = new Set(state.deletionSettled);
+      const awaitingApproval = input.deletion.enabled && !input.dryRun && state.verifiedAlbums.some((k) => !deletionSettled.has(k));
       setPhase(awaitingApproval ? 'awaiting-approval' : failed ? 'completed-with-failures' : 'completed');
       setCurrentDetails(
         `${state.counts.albumsDone} albums migrated, ${state.counts.albumsFailed} failed` +
@@ -246,7 +255,8 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
   } catch (err) {
     if (isCancellation(err)) {
       // Album runs are abandoned children: cancel them explicitly, those copying and those awaiting an approval.
-      const waiting = state.verifiedAlbums.filter((k) => !state.deletionSettled.includes(k)).map((k) => albumWorkflowId(self, k, state.retries[k] ?? 0));
+      const settled = new Set(state.deletionSettled);
+      const waiting = state.verifiedAlbums.filter((k) => !settled.has(k)).map((k) => albumWorkflowId(self, k, state.retries[k] ?? 0));
       await CancellationScope.nonCancellable(async () => {
         for (const id of [...Object.values(state.inFlight), ...(input.deletion.enabled ? waiting : [])]) {
           await getExternalWorkflowHandle(id).cancel().catch(() => undefined);

@@ -5,11 +5,14 @@ const NON_RETRYABLE = ['SmugMugAuthError', 'WrongAccount', 'BucketMissing', 'Buc
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE };
 
+// Activities heartbeat every 5 s (keep-alive.ts); a worker that dies is noticed within these
+// timeouts and its work handed to another worker, so they are a few heartbeats long, no more.
+
 /** Listing, planning, verifying: bounded work that heartbeats as it pages. */
-export const metadataActivity: ActivityOptions = { startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry };
+export const metadataActivity: ActivityOptions = { startToCloseTimeout: '30m', heartbeatTimeout: '1m', retry };
 
 /** A batch of small files. */
-export const smallFilesActivity: ActivityOptions = { startToCloseTimeout: '1h', heartbeatTimeout: '2m', retry };
+export const smallFilesActivity: ActivityOptions = { startToCloseTimeout: '1h', heartbeatTimeout: '30s', retry };
 
 /**
  * One large file: may take hours, heartbeats on every chunk, so a dead worker is noticed within

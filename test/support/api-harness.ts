@@ -17,6 +17,7 @@ export async function startTestApi(worker: WorkerConfig) {
   const config = ApiConfig.parse({
     API_PORT: '0', API_TOKEN: TEST_API_TOKEN, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace,
     TEMPORAL_TASK_QUEUE: worker.TEMPORAL_TASK_QUEUE, AWS_REGION: minio.region, AWS_ENDPOINT_URL_S3: minio.endpoint, TEMPORAL_UI_URL: temporal.uiUrl,
+    PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS,
   });
   const logs: Array<Record<string, unknown>> = [];
   const api = await startApiServer(config, (entry) => logs.push(entry));

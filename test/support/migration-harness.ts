@@ -4,6 +4,7 @@ import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap 
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkerConfig } from '../../activities/config';
 import { accountWorkflowId } from '../../common/ids';
+import { encryptedDataConverter, failureConverterPath } from '../../encryption/data-converter';
 import { MigrationInput, type MigrationInputRequest } from '../../common/migration-input';
 import { minioClient } from '../../local-stack/minio-server';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
@@ -21,6 +22,7 @@ export function workerConfigFor(sandbox: RunningSandbox, overrides: Partial<Reco
     SMUGMUG_ACCESS_TOKEN: c.fullModify.token, SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
     AWS_REGION: minio.region, AWS_ENDPOINT_URL_S3: minio.endpoint,
     TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS,
     ...overrides,
   });
 }
@@ -32,7 +34,7 @@ export function workerEnv(config: WorkerConfig): Record<string, string> {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow code bundled once per test file (webpack takes seconds). */
 export function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
   return bundle;
 }
 
@@ -78,7 +80,7 @@ export async function startMigrationHarness(sandbox: RunningSandbox, overrides: 
     };
   }
   const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: temporal.namespace });
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter: encryptedDataConverter(process.env.PAYLOAD_ENCRYPTION_KEYS) });
   const s3 = minioClient(minio);
   const start = (request: MigrationRequest): Promise<WorkflowHandle<typeof accountMigration>> => {
       const input = MigrationInput.parse({ account: sandbox.library.nickname, ...request });
