@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../local-stack/paths';
-import { freePorts, startLocalStack } from '../local-stack/stack';
+import { startLocalStackOnFreePorts } from '../local-stack/stack';
 import { writeWorkflowBundle } from '../worker/bundle-workflows';
 
 /**
@@ -16,7 +16,7 @@ export async function startBenchStack(log: (line: string) => void) {
   log('compiling the service (npm run build)');
   await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot });
   const dataDir = await mkdtemp(join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'smugmug-s3-bench-'));
-  const stack = await startLocalStack({ dataDir, ports: await freePorts(), bucket: 'bench', installTools: true, log });
+  const stack = await startLocalStackOnFreePorts({ dataDir, bucket: 'bench', installTools: true, log });
   const workflowBundle = join(dataDir, 'workflow-bundle.js');
   await writeWorkflowBundle(workflowBundle);
   return {

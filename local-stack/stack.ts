@@ -139,6 +139,21 @@ export async function startLocalStack(opts: {
   }
 }
 
+/**
+ * The stack on free ports, for tests and benchmarks running beside other processes: a port found
+ * free can be taken by someone else before a server binds it, so that failure is retried on new ports.
+ */
+export async function startLocalStackOnFreePorts(opts: Omit<Parameters<typeof startLocalStack>[0], 'ports'>): Promise<LocalStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLocalStack({ ...opts, ports: await freePorts() });
+    } catch (err) {
+      if (attempt >= 3 || !/already in use|EADDRINUSE/i.test((err as Error).message)) throw err;
+      opts.log?.(`A port was taken before its server could bind it; starting again on new ports`);
+    }
+  }
+}
+
 /** Ctrl-C (or SIGTERM) stops every server of the stack, then the process. */
 export function stopOnSignals(stack: { stop(): Promise<void> }): void {
   let stopping = false;
