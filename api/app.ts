@@ -8,8 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { rateLimiter } from 'hono-rate-limiter';
 import { accountWorkflowId } from '../common/ids';
-import { createRedactor, redactDeep } from '../common/redact';
-import { payloadKeySecrets } from '../encryption/payload-codec';
+import { createRedactor, redactDeep, secretsIn } from '../common/redact';
 import { MigrationInput } from '../common/migration-input';
 import type { MigrationProgress } from '../common/migration-types';
 import { accountMigration } from '../workflows/account-migration';
@@ -19,6 +18,7 @@ import { codecRoutes } from './codec-routes';
 import type { ApiConfig } from './config';
 import { docsAsset, docsPage } from './docs-page';
 import * as s from './schemas';
+import { invalidRequest } from './invalid-request';
 import { conflict, httpErrorOf, notFound } from './temporal-errors';
 
 export interface ApiDeps {
@@ -51,16 +51,9 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** The HTTP API: start, list, watch, retry, approve deletion, cancel, report. */
 export function createApiApp({ config, connection, client, codec, s3, log: write = (e) => console.log(JSON.stringify(e)) }: ApiDeps) {
-  const redact = createRedactor([config.API_TOKEN, process.env.AWS_SECRET_ACCESS_KEY, ...payloadKeySecrets(config.PAYLOAD_ENCRYPTION_KEYS)]);
+  const redact = createRedactor(secretsIn({ ...process.env, ...config }));
   const log = (entry: Record<string, unknown>) => write(redactDeep(entry, redact));
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', problem: i.message }));
-        return c.json({ error: { code: 'invalid_request', message: issues.map((i) => `${i.field}: ${i.problem}`).join('; '), issues } }, 400);
-      }
-    },
-  });
+  const app = new OpenAPIHono({ defaultHook: invalidRequest });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const uiUrl = (id: string) => `${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}`;
 

@@ -2,6 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { cors } from 'hono/cors';
 import type { MiddlewareHandler } from 'hono';
+import { invalidRequest } from './invalid-request';
+import { ErrorBody } from './schemas';
 
 /** Payloads as the Temporal UI and CLI send them to a remote codec: proto JSON, bytes in base64. */
 const WirePayloads = z
@@ -26,8 +28,8 @@ const codecRoute = (path: '/encode' | '/decode', summary: string) =>
     request: { body: { content: { 'application/json': { schema: WirePayloads } }, required: true } },
     responses: {
       200: { content: { 'application/json': { schema: WirePayloads } }, description: 'The payloads, encoded or decoded' },
-      400: { content: { 'application/json': { schema: z.object({ error: z.object({ code: z.string(), message: z.string() }) }) } }, description: 'Not payloads, or not decodable with these keys' },
-      401: { content: { 'application/json': { schema: z.object({ error: z.object({ code: z.string(), message: z.string() }) }) } }, description: 'Missing or wrong bearer token' },
+      400: { content: { 'application/json': { schema: ErrorBody } }, description: 'Not payloads, or not decodable with these keys' },
+      401: { content: { 'application/json': { schema: ErrorBody } }, description: 'Missing or wrong bearer token' },
     },
   });
 
@@ -37,11 +39,7 @@ const codecRoute = (path: '/encode' | '/decode', summary: string) =>
  * token. Browsers may call it from the Temporal UI's origin only.
  */
 export function codecRoutes(opts: { codec: PayloadCodec; uiOrigin: string; requireToken: MiddlewareHandler }) {
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) return c.json({ error: { code: 'invalid_request', message: result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') } }, 400);
-    },
-  });
+  const app = new OpenAPIHono({ defaultHook: invalidRequest });
   app.use('*', cors({ origin: opts.uiOrigin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'X-Namespace'], credentials: true, maxAge: 600 }));
   app.use('*', opts.requireToken);
   const run = async (work: () => Promise<Payload[]>) => {

@@ -40,25 +40,28 @@ export interface HistoryStats {
   largestPayloadBytes: number;
 }
 
+/** The raw histories of a migration, as Temporal stores them: every run of its account workflow, then every album run it started. */
+export async function* migrationHistories(client: Client, workflowId: string): AsyncGenerator<{ kind: 'account' | 'album'; history: temporal.api.history.v1.IHistory }> {
+  for (const [kind, query] of [['account', `WorkflowId = '${workflowId}'`], ['album', `${MigrationId.name} = '${workflowId}'`]] as const) {
+    for await (const run of client.workflow.list({ query })) yield { kind, history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory() };
+  }
+}
+
 /** Events and payload sizes of a migration: every run of its account workflow and every album run it started. */
 export async function migrationHistoryStats(client: Client, workflowId: string): Promise<HistoryStats> {
   const stats: HistoryStats = { accountRuns: 0, accountEvents: 0, largestAccountRunEvents: 0, albumRuns: 0, albumEvents: 0, largestAlbumEvents: 0, largestPayloadBytes: 0 };
-  const measure = async (id: string, runId: string) => {
-    const history = await client.workflow.getHandle(id, runId).fetchHistory();
+  for await (const { kind, history } of migrationHistories(client, workflowId)) {
+    const events = history.events!.length;
     stats.largestPayloadBytes = Math.max(stats.largestPayloadBytes, largestPayload(history));
-    return history.events!.length;
-  };
-  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-    const events = await measure(run.workflowId, run.runId);
-    stats.accountRuns += 1;
-    stats.accountEvents += events;
-    stats.largestAccountRunEvents = Math.max(stats.largestAccountRunEvents, events);
-  }
-  for await (const album of client.workflow.list({ query: `${MigrationId.name} = '${workflowId}'` })) {
-    const events = await measure(album.workflowId, album.runId);
-    stats.albumRuns += 1;
-    stats.albumEvents += events;
-    stats.largestAlbumEvents = Math.max(stats.largestAlbumEvents, events);
+    if (kind === 'account') {
+      stats.accountRuns += 1;
+      stats.accountEvents += events;
+      stats.largestAccountRunEvents = Math.max(stats.largestAccountRunEvents, events);
+    } else {
+      stats.albumRuns += 1;
+      stats.albumEvents += events;
+      stats.largestAlbumEvents = Math.max(stats.largestAlbumEvents, events);
+    }
   }
   return stats;
 }

@@ -9,6 +9,7 @@ import { encryptedDataConverter } from '../encryption/data-converter';
 import { MigrationInput } from '../common/migration-input';
 import { minioClient } from '../local-stack/minio-server';
 import { projectRoot } from '../local-stack/paths';
+import { run } from '../local-stack/processes';
 import type { LocalStack } from '../local-stack/stack';
 import type { LibraryOptions } from '../smugmug-sandbox/library';
 import { type RunningSandbox, startSandbox } from '../smugmug-sandbox/server';
@@ -16,7 +17,7 @@ import { accountMigration } from '../workflows/account-migration';
 import { startBenchStack } from './bench-stack';
 import { throughputChart } from './chart';
 import { cpuMeter } from './cpu-time';
-import { benchTool, ensureBenchTools, run } from './tools';
+import { benchTool, ensureBenchTools } from './tools';
 import { migrationHistoryStats } from './history-stats';
 import { benchWorkerEnv, startWorkerProcess } from './worker-process';
 

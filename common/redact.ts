@@ -1,3 +1,5 @@
+import { payloadKeySecrets } from '../encryption/payload-codec';
+
 /**
  * Removes what could open someone's library from text bound for logs and error messages: the
  * exact secrets a process holds, and anything shaped like a credential or a signed URL.
@@ -16,6 +18,16 @@ export function createRedactor(secrets: Array<string | undefined>): (text: strin
       .replace(/\b(X-Amz-(?:Signature|Credential|Security-Token))=[^&\s"']+/gi, '$1=[redacted]')
       .replace(/\b(aws_secret_access_key|secret_access_key|secretAccessKey)(["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{20,}/gi, '$1$2[redacted]');
   };
+}
+
+/** The settings whose values open someone's library or the service's data. */
+const SECRET_SETTINGS = ['SMUGMUG_API_SECRET', 'SMUGMUG_ACCESS_TOKEN', 'SMUGMUG_ACCESS_TOKEN_SECRET', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'API_TOKEN'] as const;
+
+/** The secret values among a process's settings (its environment, its parsed configuration), for `createRedactor`. */
+export function secretsIn(settings: Record<string, unknown>): string[] {
+  const values = SECRET_SETTINGS.map((name) => settings[name]).filter((v): v is string => typeof v === 'string');
+  const keys = settings.PAYLOAD_ENCRYPTION_KEYS;
+  return [...values, ...(typeof keys === 'string' ? payloadKeySecrets(keys) : [])];
 }
 
 /** Every string inside a log entry, redacted; the shape is kept. */

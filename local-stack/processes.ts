@@ -64,3 +64,17 @@ export async function waitUntilReady(server: ServerProcess, ready: () => Promise
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Runs a command to completion; its output is kept and shown only if it fails. An `undefined` in `env` unsets that variable. */
+export function run(command: string, args: string[], env: Record<string, string | undefined> = {}): Promise<void> {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+    child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`))));
+  });
+}

@@ -1,5 +1,5 @@
 import { temporal } from '@temporalio/proto';
-import { payloadsOf } from '../bench/history-stats';
+import { migrationHistories, payloadsOf } from '../bench/history-stats';
 import { startApiTestbed } from './support/api-harness';
 import { createTestBucket } from './support/migration-harness';
 
@@ -21,13 +21,8 @@ describe('workflow data in Temporal', () => {
 
       // The raw histories, as anyone reading Temporal's database or API without the key sees them.
       const histories: History[] = [];
-      const ids = [handle.workflowId];
-      for await (const wf of harness.client.workflow.list({ query: `MigrationId = '${handle.workflowId}'` })) ids.push(wf.workflowId);
-      expect(ids.length).toBeGreaterThan(3);
-      for (const workflowId of ids) {
-        const raw = await harness.client.connection.workflowService.getWorkflowExecutionHistory({ namespace: harness.client.options.namespace, execution: { workflowId } });
-        histories.push(raw.history!);
-      }
+      for await (const { history } of migrationHistories(harness.client, handle.workflowId)) histories.push(history);
+      expect(histories.length).toBeGreaterThan(3);
       const bytes = Buffer.concat(histories.map((h) => temporal.api.history.v1.History.encode(h).finish()));
 
       const images = [...sandbox.library.images.values()];

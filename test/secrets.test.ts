@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { payloadsOf } from '../bench/history-stats';
+import { migrationHistories, payloadsOf } from '../bench/history-stats';
 import { createRedactor } from '../common/redact';
 import { AesGcmPayloadCodec, parsePayloadKeys } from '../encryption/payload-codec';
 import { projectRoot } from '../local-stack/paths';
@@ -65,13 +65,10 @@ describe('secrets of a migration through faults', () => {
 
       // History, raw and decoded with the key, of the migration and each album run.
       const codec = new AesGcmPayloadCodec(parsePayloadKeys(harness.config.PAYLOAD_ENCRYPTION_KEYS));
-      const ids = [handle.workflowId];
-      for await (const wf of harness.client.workflow.list({ query: `MigrationId = '${handle.workflowId}'` })) ids.push(wf.workflowId);
       const texts: string[] = [];
-      for (const workflowId of ids) {
-        const raw = await harness.client.connection.workflowService.getWorkflowExecutionHistory({ namespace: harness.client.options.namespace, execution: { workflowId } });
-        texts.push(Buffer.from(temporal.api.history.v1.History.encode(raw.history!).finish()).toString('latin1'));
-        const payloads = payloadsOf(raw.history!).map((p) => p.payload);
+      for await (const { history } of migrationHistories(harness.client, handle.workflowId)) {
+        texts.push(Buffer.from(temporal.api.history.v1.History.encode(history).finish()).toString('latin1'));
+        const payloads = payloadsOf(history).map((p) => p.payload);
         for (const p of await codec.decode(payloads)) texts.push(Buffer.from(p.data ?? []).toString());
       }
       expect(texts.join('').length).toBeGreaterThan(10_000);

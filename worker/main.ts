@@ -1,7 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import { loadWorkerConfig } from '../activities/config';
-import { createRedactor } from '../common/redact';
-import { payloadKeySecrets } from '../encryption/payload-codec';
+import { createRedactor, secretsIn } from '../common/redact';
 import { createMigrationWorker } from './create-worker';
 import { jsonLogger } from './json-logger';
 
@@ -12,11 +11,8 @@ import { jsonLogger } from './json-logger';
  */
 async function main() {
   const config = loadWorkerConfig();
-  const secrets = [
-    config.SMUGMUG_API_SECRET, config.SMUGMUG_ACCESS_TOKEN, config.SMUGMUG_ACCESS_TOKEN_SECRET, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN,
-    ...payloadKeySecrets(config.PAYLOAD_ENCRYPTION_KEYS),
-  ];
-  const logger = jsonLogger(secrets);
+  // The configuration may come from the credentials file as well as the environment.
+  const logger = jsonLogger(secretsIn({ ...process.env, ...config }));
   Runtime.install({
     logger,
     telemetryOptions: {
@@ -38,7 +34,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  const redact = createRedactor([process.env.SMUGMUG_API_SECRET, process.env.SMUGMUG_ACCESS_TOKEN, process.env.SMUGMUG_ACCESS_TOKEN_SECRET, process.env.AWS_SECRET_ACCESS_KEY]);
+  const redact = createRedactor(secretsIn(process.env));
   console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: redact(err instanceof Error ? err.message : String(err)) }));
   process.exit(1);
 });
