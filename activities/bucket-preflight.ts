@@ -1,7 +1,7 @@
-import { GetBucketLocationCommand, HeadBucketCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
+import { GetBucketLocationCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { checkBucket } from '../bucket/bucket-checks';
 import type { BucketReport } from '../common/migration-types';
+import { bucketFailure } from './check-target';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -14,10 +14,7 @@ export function preflightBucket({ s3 }: ActivityDeps) {
     try {
       await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     } catch (err) {
-      const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
-      if (status === 404) throw ApplicationFailure.nonRetryable(`Bucket "${bucket}" does not exist: create it (or fix the name) and start again`, 'BucketMissing');
-      if (status === 403) throw ApplicationFailure.nonRetryable(`Access to bucket "${bucket}" is denied for the worker's AWS credentials`, 'BucketAccessDenied');
-      throw err;
+      throw bucketFailure(err, bucket) ?? err;
     }
     const location = await s3.send(new GetBucketLocationCommand({ Bucket: bucket })).catch(() => undefined);
     const checks = await checkBucket(s3, bucket);

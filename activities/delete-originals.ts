@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { MigrationTarget } from '../common/migration-input';
-import type { AlbumApproval, DeletionSummary } from '../common/migration-types';
+import type { AlbumApproval, DeletionSummary, IncludeHeld } from '../common/migration-types';
+import { AlbumVerificationReport, type HeldItem, heldItemsOf } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
@@ -16,51 +17,86 @@ export interface DeleteOriginalsInput {
   approval: AlbumApproval;
 }
 
-const VerificationReport = z.object({ passed: z.boolean(), results: z.array(z.object({ imageKey: z.string(), ok: z.boolean() })) });
+/** The record of an album's deletions (`deletion.json`): the latest approval's, with the earlier ones. */
+const DeletionLog = z
+  .object({ deleted: z.array(z.string()), alreadyGone: z.array(z.string()), earlier: z.array(z.record(z.string(), z.unknown())).optional() })
+  .loose();
+
+interface Doomed {
+  imageKey: string;
+  serial: number;
+  fileName: string;
+}
+
+/** Whether an approval names a held item: by its ImageKey, or all transcodes by `transcodes`. */
+function includes(includeHeld: IncludeHeld | undefined, item: HeldItem): boolean {
+  if (includeHeld === 'transcodes') return item.kind === 'transcode';
+  return includeHeld?.includes(item.imageKey) ?? false;
+}
 
 /**
- * Deletes on SmugMug exactly the images of an approved album that its verification proved copied,
- * and records what went, when and on whose approval. Already gone counts as done, so a retried
+ * Deletes on SmugMug exactly the images of an approved album that its verification proved copied
+ * byte for byte from the original, plus the held items the approval names, and records what went,
+ * what stayed and why, when and on whose approval. Already gone counts as done, so a retried
  * attempt is harmless. A dry run only lists what would go.
  */
 export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
   return async function deleteOriginals(input: DeleteOriginalsInput): Promise<DeletionSummary> {
     const store = new StateStore(s3, input.target.bucket);
-    const report = await store.get(input.reportKey, VerificationReport);
+    const report = await store.get(input.reportKey, AlbumVerificationReport);
     if (!report?.passed) throw ApplicationFailure.nonRetryable(`Album ${input.albumKey} has no passed verification: nothing deleted`, 'NotVerified');
+    const { entries } = await loadPlan(store, input.planPrefix);
+    const logKey = `${input.planPrefix}/${input.approval.dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
+    // A later approval (one naming held items) deletes only what earlier ones left.
+    const earlier = input.approval.dryRun ? undefined : await store.get(logKey, DeletionLog);
+    const done = new Set([...(earlier?.deleted ?? []), ...(earlier?.alreadyGone ?? [])]);
+    const held = heldItemsOf(entries, report).filter((h) => !done.has(h.imageKey));
+    const heldIncluded = held.filter((h) => includes(input.approval.includeHeld, h));
+    const heldKept = held.filter((h) => !includes(input.approval.includeHeld, h));
+    const kept = new Set(heldKept.map((h) => h.imageKey));
     const verified = new Set(report.results.filter((r) => r.ok).map((r) => r.imageKey));
-    const images = (await loadPlan(store, input.planPrefix)).entries
-      .filter((e) => verified.has(e.imageKey))
+    const serials = new Map([...report.unavailable, ...entries].map((e) => [e.imageKey, e.serial ?? 0]));
+    const doomed: Doomed[] = entries
+      .filter((e) => verified.has(e.imageKey) && !kept.has(e.imageKey))
       .map((e) => ({ imageKey: e.imageKey, serial: e.serial, fileName: e.fileName }));
+    // A named item SmugMug offered no bytes for has no plan entry, only its unavailable record.
+    for (const h of heldIncluded) if (!doomed.some((d) => d.imageKey === h.imageKey)) doomed.push({ imageKey: h.imageKey, serial: serials.get(h.imageKey) ?? 0, fileName: h.fileName });
+    const toDelete = doomed.filter((d) => !done.has(d.imageKey));
 
     const deleted: string[] = [];
     const alreadyGone: string[] = [];
     if (!input.approval.dryRun) {
       await withHeartbeats(() => ({ deleted: deleted.length }), async () => {
-        for (const image of images) {
-          const uri = `/api/v2/album/${input.albumKey}/image/${image.imageKey}-${image.serial}`;
-          const res = await smugmug.request(uri, { method: 'DELETE' });
-          await res.arrayBuffer();
-          if (res.ok) deleted.push(image.imageKey);
-          else if (res.status === 404) {
-            // Gone already (an earlier attempt, or the user): make sure before counting it done.
-            const check = await smugmug.request(uri);
-            await check.arrayBuffer();
-            if (check.status !== 404) throw ApplicationFailure.retryable(`SmugMug answered 404 to deleting ${uri} but still has it`, 'DeletionFailed');
-            alreadyGone.push(image.imageKey);
-          } else throw ApplicationFailure.retryable(`Deleting ${uri} failed: HTTP ${res.status}`, 'DeletionFailed');
+        for (const image of toDelete) {
+          if (await deleteOne(input.albumKey, image)) deleted.push(image.imageKey);
+          else alreadyGone.push(image.imageKey);
         }
       });
+      migrationMetrics().originalsDeleted.add(deleted.length);
     }
-    if (!input.approval.dryRun) migrationMetrics().originalsDeleted.add(deleted.length);
-    const logKey = `${input.planPrefix}/${input.approval.dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
+    const includedBy = { approvedBy: input.approval.approvedBy, approvalId: input.approval.approvalId, includeHeld: input.approval.includeHeld };
     await store.put(logKey, {
       albumKey: input.albumKey, approval: input.approval, finishedAt: new Date().toISOString(),
-      ...(input.approval.dryRun ? { wouldDelete: images } : { deleted, alreadyGone }),
+      ...(input.approval.dryRun ? { wouldDelete: toDelete } : { deleted, alreadyGone }),
+      heldKept, heldIncluded: heldIncluded.map((h) => ({ ...h, includedBy })),
+      ...(earlier ? { earlier: [...(earlier.earlier ?? []), { ...earlier, earlier: undefined }] } : {}),
     });
     return {
-      albumKey: input.albumKey, status: input.approval.dryRun ? 'dry-run' : 'deleted', deleted: input.approval.dryRun ? images.length : deleted.length,
-      alreadyGone: alreadyGone.length, logKey, approvedBy: input.approval.approvedBy,
+      albumKey: input.albumKey, status: input.approval.dryRun ? 'dry-run' : 'deleted', deleted: input.approval.dryRun ? toDelete.length : deleted.length,
+      alreadyGone: alreadyGone.length, held: heldKept.length, heldIncluded: heldIncluded.length, logKey, approvedBy: input.approval.approvedBy,
     };
   };
+
+  /** Deletes one image from its album; false when it was gone already (checked again before counting it done). */
+  async function deleteOne(albumKey: string, image: Doomed): Promise<boolean> {
+    const uri = `/api/v2/album/${albumKey}/image/${image.imageKey}-${image.serial}`;
+    const res = await smugmug.request(uri, { method: 'DELETE' });
+    await res.arrayBuffer();
+    if (res.ok) return true;
+    if (res.status !== 404) throw ApplicationFailure.retryable(`Deleting ${uri} failed: HTTP ${res.status}`, 'DeletionFailed');
+    const check = await smugmug.request(uri);
+    await check.arrayBuffer();
+    if (check.status !== 404) throw ApplicationFailure.retryable(`SmugMug answered 404 to deleting ${uri} but still has it`, 'DeletionFailed');
+    return false;
+  }
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { statePrefix } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
 import type { AlbumRef, DiscoveryResult } from '../common/migration-types';
+import { errorType } from '../common/error-types';
+import { wrongAccount } from './check-target';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 
@@ -28,9 +30,7 @@ export function albumFilter(filter: MigrationInput['albums']): (album: AlbumRef)
 export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
   return async function discoverAlbums(input: Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'albums'>): Promise<DiscoveryResult> {
     const user = await smugmug.authUser();
-    if (user.NickName.toLowerCase() !== input.account.toLowerCase()) {
-      throw ApplicationFailure.nonRetryable(`The worker's SmugMug token belongs to "${user.NickName}", not "${input.account}"`, 'WrongAccount');
-    }
+    if (user.NickName.toLowerCase() !== input.account.toLowerCase()) throw wrongAccount(user.NickName, input.account);
     const keep = albumFilter(input.albums);
     const albums: AlbumRef[] = [];
     let excluded = 0;
@@ -50,6 +50,13 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
         }
       }
     });
+    if (albums.length === 0 && input.albums.include.length > 0) {
+      throw ApplicationFailure.nonRetryable(
+        `No album matches the include patterns ${input.albums.include.map((p) => `"${p}"`).join(', ')}` +
+          `${excluded > 0 ? ` (${excluded} albums did not match)` : ''}: nothing to migrate. Patterns match "Folder/Sub folder/Album" or an AlbumKey; * matches anything.`,
+        errorType('NoAlbumMatches'),
+      );
+    }
     const albumsKey = `${statePrefix(input.target.prefix, input.migrationId)}/albums.json`;
     await s3.send(new PutObjectCommand({ Bucket: input.target.bucket, Key: albumsKey, Body: JSON.stringify(albums), ContentType: 'application/json' }));
     return { albumsKey, albums: albums.length, excluded };

@@ -1,7 +1,9 @@
 import { preflightBucket } from './bucket-preflight';
+import { checkMigrationTarget } from './check-target';
 import type { ActivityDeps } from './deps';
 import { deleteOriginals } from './delete-originals';
 import { discoverAlbums, findAlbums, readAlbums } from './discover-albums';
+import { listFailedAlbums, recordAlbumOutcome } from './failed-albums';
 import { writeMigrationReport } from './migration-report';
 import { planAlbum } from './plan-album';
 import { transferLargeFile } from './transfer-large-file';
@@ -11,6 +13,7 @@ import { cleanUpUploads, verifyAlbum } from './verify-album';
 /** Every activity, bound to the worker's clients (the activities-dependency-injection pattern). */
 export function createActivities(deps: ActivityDeps) {
   return {
+    checkMigrationTarget: checkMigrationTarget(deps),
     preflightBucket: preflightBucket(deps),
     discoverAlbums: discoverAlbums(deps),
     readAlbums: readAlbums(deps),
@@ -21,6 +24,8 @@ export function createActivities(deps: ActivityDeps) {
     cleanUpUploads: cleanUpUploads(deps),
     deleteOriginals: deleteOriginals(deps),
     findAlbums: findAlbums(deps),
+    recordAlbumOutcome: recordAlbumOutcome(deps),
+    listFailedAlbums: listFailedAlbums(deps),
     writeMigrationReport: writeMigrationReport(deps),
   };
 }

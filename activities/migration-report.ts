@@ -1,20 +1,14 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { statePrefix } from '../common/ids';
 import type { MigrationTarget } from '../common/migration-input';
 import type { ReportRef } from '../common/migration-types';
+import { AlbumVerificationReport } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { readAlbumList } from './discover-albums';
 import { withHeartbeats } from './keep-alive';
 import { planPrefixOf } from './plan-album';
 import { StateStore } from './s3-client';
-
-const AlbumVerification = z.object({
-  passed: z.boolean(), verified: z.number(), checkedAt: z.string(),
-  failed: z.array(z.object({ imageKey: z.string(), problem: z.string().optional() })),
-  unavailable: z.array(z.object({ imageKey: z.string(), reason: z.string() })),
-});
 
 /**
  * The migration's verification report: every album with its verification result, written to the
@@ -28,13 +22,15 @@ export function writeMigrationReport(deps: ActivityDeps) {
     const rows = await withHeartbeats(() => ({ read }), async () => {
       const out = [];
       for (const album of albums) {
-        const verification = await store.get(`${planPrefixOf(input.target, input.migrationId, album.albumKey)}/verification.json`, AlbumVerification.loose());
+        const verification = await store.get(`${planPrefixOf(input.target, input.migrationId, album.albumKey)}/verification.json`, AlbumVerificationReport);
         read += 1;
         out.push({
           albumKey: album.albumKey, path: album.path,
           passed: verification?.passed ?? false, verified: verification?.verified ?? 0, checkedAt: verification?.checkedAt,
           failed: verification?.failed.length ?? 0, unavailable: verification?.unavailable.length ?? 0,
-          problems: verification ? verification.failed.slice(0, 20) : [{ imageKey: '', problem: 'the album was not verified' }],
+          problems: verification ? verification.failed.slice(0, 20).map((f) => ({ imageKey: f.imageKey, problem: f.problem })) : [{ imageKey: '', problem: 'the album was not verified' }],
+          held: verification?.held ?? [],
+          warnings: verification?.warnings ?? [],
         });
       }
       return out;
@@ -42,7 +38,12 @@ export function writeMigrationReport(deps: ActivityDeps) {
     const report = {
       migrationId: input.migrationId, account: input.account, bucket: input.target.bucket, prefix: input.target.prefix,
       generatedAt: new Date().toISOString(),
-      totals: { albums: rows.length, passed: rows.filter((r) => r.passed).length, verifiedFiles: rows.reduce((s, r) => s + r.verified, 0) },
+      totals: {
+        albums: rows.length, passed: rows.filter((r) => r.passed).length, verifiedFiles: rows.reduce((s, r) => s + r.verified, 0),
+        held: rows.reduce((s, r) => s + r.held.length, 0), warnings: rows.reduce((s, r) => s + r.warnings.length, 0),
+      },
+      /** What an approval leaves on SmugMug unless it names it (`includeHeld`), and why. */
+      held: rows.flatMap((r) => r.held.map((h) => ({ albumKey: r.albumKey, path: r.path, ...h }))),
       albums: rows,
     };
     const body = Buffer.from(JSON.stringify(report, null, 2));

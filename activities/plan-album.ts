@@ -94,7 +94,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     for (const image of images.values()) {
       const source = await sourceOf(image);
       if ('unavailable' in source) {
-        unavailable.push({ imageKey: image.ImageKey, fileName: image.FileName, reason: source.unavailable });
+        unavailable.push({ imageKey: image.ImageKey, serial: image.Serial, fileName: image.FileName, reason: source.unavailable });
         continue;
       }
       const key = joinKey(folder, names.get(image.ImageKey)!);

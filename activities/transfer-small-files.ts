@@ -9,6 +9,8 @@ import type { TransferResult } from '../common/migration-types';
 import { PlanBatch, type PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
+import { errorType } from '../common/error-types';
+import { transientTypeOf } from './failure-policy';
 import { migrationMetrics } from './migration-metrics';
 import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
 import { batchKey } from './plan-album';
@@ -79,7 +81,9 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
               if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;
               if (attempt >= FILE_ATTEMPTS) metrics.transferFailures.add(1);
               else metrics.transferRetries.add(1);
-              if (attempt >= FILE_ATTEMPTS) throw ApplicationFailure.retryable(`${entry.fileName} (${entry.imageKey}): ${(err as Error).message}`, 'FileTransferFailed');
+              // An outage keeps its transient type, so the batch waits it out instead of failing.
+              const type = transientTypeOf(err) ?? errorType('FileTransferFailed');
+              if (attempt >= FILE_ATTEMPTS) throw ApplicationFailure.retryable(`${entry.fileName} (${entry.imageKey}): ${(err as Error).message}`, type);
               await delay(500 * attempt, undefined, { signal });
             }
           }

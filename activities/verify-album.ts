@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { MigrationInput, MigrationTarget } from '../common/migration-input';
 import type { VerificationSummary } from '../common/migration-types';
-import type { PlanEntry } from '../common/plan-entry';
+import { type AlbumVerificationReportInput, type FileCheck, heldItemsOf, type PlanEntry } from '../common/plan-entry';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
@@ -25,15 +25,6 @@ export interface VerifyAlbumInput {
   verification: MigrationInput['verification'];
 }
 
-interface CheckResult {
-  imageKey: string;
-  key: string;
-  ok: boolean;
-  problem?: string;
-  checksum?: string;
-  deep?: boolean;
-}
-
 /**
  * Proves an album: every planned file is in the bucket with the original's size and MD5 and a
  * stored S3 checksum; a sample (or all) is read back whole, hashed, and checked to open. Writes the
@@ -52,7 +43,7 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
         : [],
     );
 
-    const check = async (entry: PlanEntry): Promise<CheckResult> => {
+    const check = async (entry: PlanEntry): Promise<FileCheck> => {
       const base = { imageKey: entry.imageKey, key: entry.key };
       let head;
       try {
@@ -74,8 +65,10 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
       }
       const md5 = hash.digest('hex');
       if (md5 !== entry.md5) return { ...base, ok: false, problem: `bytes read back have MD5 ${md5}, original ${entry.md5}`, deep: true };
+      // The bytes are SmugMug's own (MD5 equal): a file that does not open is a fact about the
+      // original, not a failed copy. Its copy is faithful; it is held back from deletion.
       const opens = probe.finish();
-      if (opens) return { ...base, ok: false, problem: opens, deep: true };
+      if (opens) return { ...base, ok: true, checksum, deep: true, warning: `the original itself does not open: ${opens}` };
       return { ...base, ok: true, checksum, deep: true };
     };
 
@@ -94,9 +87,12 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
     const checkedAt = new Date().toISOString();
 
     const reportKey = `${input.planPrefix}/verification.json`;
-    const report = {
+    const entryOf = new Map(entries.map((e) => [e.imageKey, e]));
+    const warnings = results.filter((r) => r.warning).map((r) => ({ imageKey: r.imageKey, fileName: entryOf.get(r.imageKey)!.fileName, warning: r.warning! }));
+    const doesNotOpen = warnings.map((w) => ({ imageKey: w.imageKey, fileName: w.fileName, kind: 'does-not-open' as const, reason: w.warning }));
+    const report: AlbumVerificationReportInput = {
       album: plan.album, checkedAt, passed: failed.length === 0, verified: results.length - failed.length, failed, deep: input.verification,
-      unavailable: plan.unavailable, results,
+      unavailable: plan.unavailable, results, warnings, held: heldItemsOf(entries, { held: doesNotOpen, unavailable: plan.unavailable }),
     };
     await store.put(reportKey, report);
 
@@ -106,7 +102,7 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
       images: entries.map((e) => ({
         imageKey: e.imageKey, serial: e.serial, fileName: e.fileName, s3Key: e.key, size: e.size, md5: e.md5,
         source: e.source, identicalToOriginal: e.source === 'original', format: e.format, isVideo: e.isVideo, ...e.metadata,
-        s3Checksum: byKey.get(e.imageKey)?.checksum, verified: byKey.get(e.imageKey)?.ok ?? false,
+        s3Checksum: byKey.get(e.imageKey)?.checksum, verified: byKey.get(e.imageKey)?.ok ?? false, warning: byKey.get(e.imageKey)?.warning,
       })),
       unavailable: plan.unavailable,
     };
@@ -114,7 +110,7 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
 
     return {
       reportKey, manifestKey, verified: results.length - failed.length, failed: failed.length, unavailable: plan.unavailable.length,
-      deepChecked: results.filter((r) => r.deep).length, passed: failed.length === 0,
+      deepChecked: results.filter((r) => r.deep).length, passed: failed.length === 0, held: report.held!.length, warnings: warnings.length,
     };
   };
 }

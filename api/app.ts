@@ -1,25 +1,28 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type Client, type Connection, type WorkflowExecutionInfo, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, type Connection, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { rateLimiter } from 'hono-rate-limiter';
-import { accountWorkflowId } from '../common/ids';
+import { failedAlbumKeys } from '../activities/failed-albums';
+import { StateStore } from '../activities/s3-client';
+import { accountMigrationsWorkflowId, failedAlbumsPrefix } from '../common/ids';
+import { FailedAlbumRecord } from '../common/plan-entry';
 import { createRedactor, redactDeep, secretsIn } from '../common/redact';
 import { MigrationInput } from '../common/migration-input';
-import type { MigrationProgress } from '../common/migration-types';
-import { accountMigration } from '../workflows/account-migration';
-import { albumProgress, approveDeletion, migrationProgress, retryAlbums } from '../workflows/messages';
+import { accountMigrations } from '../workflows/account-migrations';
+import { albumProgress, approveDeletion, retryAlbums, startMigration } from '../workflows/messages';
 import { AlbumKey, MigrationId, MigrationStatus as MigrationStatusAttribute, SmugMugAccount } from '../workflows/search-attributes';
 import { codecRoutes } from './codec-routes';
 import type { ApiConfig } from './config';
 import { docsAsset, docsPage } from './docs-page';
 import * as s from './schemas';
 import { invalidRequest } from './invalid-request';
-import { conflict, httpErrorOf, notFound } from './temporal-errors';
+import { MigrationLookups } from './migration-lookups';
+import { conflict, httpErrorOf, noWorker, notFound } from './temporal-errors';
 
 export interface ApiDeps {
   config: ApiConfig;
@@ -37,10 +40,14 @@ const errors = {
   401: json(s.ErrorBody, 'Missing or wrong bearer token'),
   404: json(s.ErrorBody, 'No such migration'),
   409: json(s.ErrorBody, 'Refused in the migration\'s current state'),
+  422: json(s.ErrorBody, 'The target cannot be used: no such bucket, no access, or the worker\'s token is another account\'s'),
   413: json(s.ErrorBody, 'Request body too large'),
   503: json(s.ErrorBody, 'Temporal is unreachable'),
 };
 const security = [{ bearer: [] }];
+
+/** The stored migration report (activities/migration-report.ts), as the API reads it. */
+type StoredReport = z.infer<typeof s.Report>['report'] & { albums: Array<{ albumKey: string; passed: boolean }> };
 
 function sameSecret(given: string, expected: string): boolean {
   // Hashing first gives equal lengths, so the comparison takes the same time whatever is sent.
@@ -104,28 +111,8 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
   app.get('/docs', (c) => c.html(docsPage));
   app.get('/docs/assets/:name', async (c) => (await docsAsset(c.req.param('name'))) ?? c.notFound());
 
-  /** One page of a visibility query, numbered from 1, and whether more follow. */
-  async function visibilityPage<T>(query: string, page: number, pageSize: number, map: (wf: WorkflowExecutionInfo) => T) {
-    const items: T[] = [];
-    let seen = 0;
-    for await (const wf of client.workflow.list({ query, pageSize: Math.min(1000, page * pageSize + 1) })) {
-      seen += 1;
-      if (seen <= (page - 1) * pageSize) continue;
-      if (items.length === pageSize) return { items, hasMore: true };
-      items.push(map(wf));
-    }
-    return { items, hasMore: false };
-  }
-
-  /** Progress of a migration, running or finished; undefined when it left no result (failed, cancelled). */
-  async function progressOf(id: string): Promise<{ description: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['describe']>>; progress?: MigrationProgress }> {
-    const handle = client.workflow.getHandle<typeof accountMigration>(id);
-    const description = await handle.describe();
-    if (description.type !== 'accountMigration') throw notFound('migration');
-    if (description.status.name === 'RUNNING') return { description, progress: await handle.query(migrationProgress) };
-    if (description.status.name === 'COMPLETED') return { description, progress: await handle.result() };
-    return { description };
-  }
+  const lookups = new MigrationLookups(client, config.TEMPORAL_TASK_QUEUE);
+  const progressOf = (id: string) => lookups.migration(id).catch((err) => Promise.reject(httpErrorOf(err, `Migration ${id}`)));
 
   app.openapi(
     createRoute({ method: 'post', path: '/v1/migrations', security, summary: 'Start a migration', request: { body: { content: { 'application/json': { schema: s.StartMigrationRequest } }, required: true } },
@@ -134,19 +121,21 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
       const body = c.req.valid('json');
       const migrationId = body.migrationId ?? new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
       const input = MigrationInput.parse({ ...body, migrationId });
-      for await (const running of client.workflow.list({ query: `WorkflowType = 'accountMigration' AND ExecutionStatus = 'Running' AND SmugMugAccount = '${input.account}'`, pageSize: 1 })) {
-        return c.json({ error: { code: 'conflict', message: `Account ${input.account} is already migrating`, runningId: running.workflowId } }, 409);
+      // A run started before account workflows existed, or by hand, is found in visibility.
+      const running = `WorkflowType = 'accountMigration' AND ExecutionStatus = 'Running' AND SmugMugAccount = '${input.account}'`;
+      for await (const wf of client.workflow.list({ query: running, pageSize: 1 })) {
+        return c.json({ error: { code: 'conflict', message: `Account ${input.account} is already migrating`, runningId: wf.workflowId } }, 409);
       }
-      const id = accountWorkflowId(input.account, migrationId);
-      try {
-        await client.workflow.start(accountMigration, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: id, args: [input], workflowIdConflictPolicy: 'FAIL',
-          typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, { key: MigrationStatusAttribute, value: 'preflight' }],
-          staticSummary: `Migrate SmugMug ${input.account} to s3://${input.target.bucket}/${input.target.prefix}`,
-        });
-      } catch (err) {
-        throw httpErrorOf(err, `Migration ${id}`);
-      }
+      // The account's workflow answers only with a worker: without one, say so rather than wait.
+      if (!(await lookups.workersPolling().catch((err) => Promise.reject(httpErrorOf(err, 'Temporal'))))) throw noWorker();
+      const accountDesk = new WithStartWorkflowOperation(accountMigrations, {
+        workflowId: accountMigrationsWorkflowId(input.account), args: [{ account: input.account }], taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowIdConflictPolicy: 'USE_EXISTING', typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }],
+        staticSummary: `Starts the migrations of SmugMug ${input.account}, one at a time`,
+      });
+      const { id } = await client.workflow
+        .executeUpdateWithStart(startMigration, { args: [input], startWorkflowOperation: accountDesk })
+        .catch((err) => Promise.reject(httpErrorOf(err, `Migration of ${input.account}`)));
       return c.json({ id, migrationId, uiUrl: uiUrl(id), statusUrl: `/v1/migrations/${id}` }, 202);
     },
   );
@@ -158,7 +147,7 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
       const clauses = [`WorkflowType = 'accountMigration'`];
       if (account) clauses.push(`SmugMugAccount = '${account}'`);
       if (status) clauses.push(`MigrationStatus = '${status}'`);
-      const { items: migrations, hasMore } = await visibilityPage(clauses.join(' AND '), page, pageSize, (wf): z.infer<typeof s.MigrationSummary> => ({
+      const { items: migrations, hasMore } = await lookups.visibilityPage(clauses.join(' AND '), page, pageSize, (wf): z.infer<typeof s.MigrationSummary> => ({
         id: wf.workflowId, account: wf.typedSearchAttributes.get(SmugMugAccount), status: wf.status.name, phase: wf.typedSearchAttributes.get(MigrationStatusAttribute),
         startedAt: wf.startTime.toISOString(), closedAt: wf.closeTime?.toISOString(), uiUrl: uiUrl(wf.workflowId),
       }));
@@ -170,7 +159,7 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
     createRoute({ method: 'get', path: '/v1/migrations/{id}', security, summary: 'Status of a migration: counts, bytes, rate, ETA', request: { params: s.MigrationIdParam }, responses: { 200: json(s.MigrationStatus, 'Status'), ...errors } }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { description, progress } = await progressOf(id).catch((err) => Promise.reject(httpErrorOf(err, `Migration ${id}`)));
+      const { description, progress, workerAnswered, failure } = await progressOf(id);
       const startedAt = description.startTime;
       const elapsed = ((description.closeTime ?? new Date()).getTime() - startedAt.getTime()) / 1000;
       const k = progress?.counts;
@@ -179,7 +168,7 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
       const etaSeconds = k && settled > 0 && description.status.name === 'RUNNING' ? Math.round((elapsed / settled) * Math.max(0, k.albumsTotal - settled)) : undefined;
       const inFlightAlbums = description.status.name === 'RUNNING' && progress
         ? await Promise.all(progress.inFlight.map(async (workflowId) => {
-          const album = await client.workflow.getHandle(workflowId).query(albumProgress).catch(() => undefined);
+          const album = await lookups.queryOrGiveUp(() => client.workflow.getHandle(workflowId).query(albumProgress));
           return album && { workflowId, albumKey: /album-([A-Za-z0-9]+)/.exec(workflowId)?.[1] ?? '', ...album };
         })).then((list) => list.filter((a) => a !== undefined))
         : undefined;
@@ -187,18 +176,20 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
         id, account: description.typedSearchAttributes.get(SmugMugAccount), inFlightAlbums, status: description.status.name, phase: progress?.phase ?? description.typedSearchAttributes.get(MigrationStatusAttribute),
         startedAt: startedAt.toISOString(), closedAt: description.closeTime?.toISOString(), uiUrl: uiUrl(id),
         counts: k, inFlight: progress?.inFlight, failedAlbums: progress?.failedAlbums, report: progress?.report, deletion: progress?.deletion, bucket: progress?.bucket,
-        bytesPerSecond, etaSeconds,
+        bytesPerSecond, etaSeconds, failure,
+        ...(workerAnswered ? {} : { workerAnswered, notice: 'No worker is polling for this migration: progress resumes when one runs (npm run worker). Phase from Temporal\'s own records.' }),
       }, 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/migrations/{id}/albums', security, summary: 'Albums of a migration with their status', request: { params: s.MigrationIdParam, query: s.Paging }, responses: { 200: json(s.AlbumList, 'A page of album runs'), ...errors } }),
+    createRoute({ method: 'get', path: '/v1/migrations/{id}/albums', security, summary: 'Albums of a migration with their status', request: { params: s.MigrationIdParam, query: s.AlbumsQuery }, responses: { 200: json(s.AlbumList, 'A page of album runs'), ...errors } }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { page, pageSize } = c.req.valid('query');
+      const { page, pageSize, status } = c.req.valid('query');
+      if (status === 'failed') return c.json({ ...(await failedAlbumsPage(id, page, pageSize)), page, pageSize }, 200);
       await client.workflow.getHandle(id).describe().catch((err) => Promise.reject(httpErrorOf(err, `Migration ${id}`)));
-      const { items: albums, hasMore } = await visibilityPage(`${MigrationId.name} = '${id}'`, page, pageSize, (wf): z.infer<typeof s.AlbumRun> => ({
+      const { items: albums, hasMore } = await lookups.visibilityPage(`${MigrationId.name} = '${id}'`, page, pageSize, (wf): z.infer<typeof s.AlbumRun> => ({
         albumKey: wf.typedSearchAttributes.get(AlbumKey) ?? '', workflowId: wf.workflowId, status: wf.typedSearchAttributes.get(MigrationStatusAttribute) ?? 'unknown',
         runStatus: wf.status.name, startedAt: wf.startTime.toISOString(), closedAt: wf.closeTime?.toISOString(), summary: wf.memo?.summary as Record<string, unknown> | undefined,
       }));
@@ -210,14 +201,56 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
     createRoute({ method: 'get', path: '/v1/migrations/{id}/report', security, summary: 'The verification report and its digest', request: { params: s.MigrationIdParam }, responses: { 200: json(s.Report, 'The report'), ...errors } }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { progress } = await progressOf(id).catch((err) => Promise.reject(httpErrorOf(err, `Migration ${id}`)));
-      if (!progress?.report) throw conflict('The report is not ready: it is written once every album is verified or failed');
-      const object = await s3.send(new GetObjectCommand({ Bucket: progress.target.bucket, Key: progress.report.key }));
-      const text = await object.Body!.transformToString();
-      if (createHash('sha256').update(text).digest('hex') !== progress.report.digest) throw conflict('The report in the bucket changed; ask again in a moment');
-      return c.json({ key: progress.report.key, digest: progress.report.digest, report: JSON.parse(text) as Record<string, unknown> }, 200);
+      return c.json(await currentReport(id), 200);
     },
   );
+
+  /** The migration's current verification report, as stored, checked against the digest the run holds. */
+  async function currentReport(id: string) {
+    const { progress } = await progressOf(id);
+    if (!progress?.report) throw conflict('The report is not ready: it is written once every album is verified or failed');
+    const object = await s3.send(new GetObjectCommand({ Bucket: progress.target.bucket, Key: progress.report.key }));
+    const text = await object.Body!.transformToString();
+    if (createHash('sha256').update(text).digest('hex') !== progress.report.digest) throw conflict('The report in the bucket changed; ask again in a moment');
+    return { key: progress.report.key, digest: progress.report.digest, report: JSON.parse(text) as StoredReport };
+  }
+
+  /**
+   * The held items of the albums an approval names, and which it includes; an approval naming an
+   * ImageKey that is not held in those albums is refused, so a typo never passes for a choice.
+   */
+  function heldOf(report: StoredReport, request: z.infer<typeof s.ApprovalRequest>): Array<z.infer<typeof s.HeldItem>> {
+    const approved = request.albums === 'all' ? new Set(report.albums.filter((a) => a.passed).map((a) => a.albumKey)) : new Set(request.albums);
+    const held = (report.held ?? []).filter((h) => approved.has(h.albumKey));
+    const named = Array.isArray(request.includeHeld) ? new Set(request.includeHeld) : new Set<string>();
+    const unknown = [...named].filter((k) => !held.some((h) => h.imageKey === k));
+    if (unknown.length > 0) throw conflict(`Not held items of the approved albums, so not included: ${unknown.join(', ')}`);
+    return held.map((h) => ({ ...h, included: request.includeHeld === 'transcodes' ? h.kind === 'transcode' : named.has(h.imageKey) }));
+  }
+
+  /** A page of the migration's failed albums, from the markers in the bucket: all of them, however many. */
+  async function failedAlbumsPage(id: string, page: number, pageSize: number) {
+    const { progress } = await progressOf(id);
+    const migrationId = progress?.migrationId ?? /^migrate-[A-Za-z0-9-]+?-([a-z0-9][a-z0-9-]*)$/.exec(id)?.[1];
+    if (!progress || !migrationId) throw conflict('The failed albums are listed once a worker answers for this migration');
+    const { bucket, prefix } = progress.target;
+    const keys: string[] = [];
+    let hasMore = false;
+    let seen = 0;
+    for await (const key of failedAlbumKeys(s3, bucket, prefix, migrationId)) {
+      seen += 1;
+      if (seen <= (page - 1) * pageSize) continue;
+      if (keys.length === pageSize) {
+        hasMore = true;
+        break;
+      }
+      keys.push(key);
+    }
+    const store = new StateStore(s3, bucket);
+    const records = await Promise.all(keys.map((k) => store.get(`${failedAlbumsPrefix(prefix, migrationId)}${k}.json`, FailedAlbumRecord)));
+    const albums = records.filter((r) => r !== undefined).map((r) => ({ albumKey: r.albumKey, workflowId: r.workflowId, status: 'failed', closedAt: r.failedAt, path: r.path, error: r.error }));
+    return { albums, hasMore };
+  }
 
   const retry = async (id: string, albumKeys?: string[]) => {
     try {
@@ -247,9 +280,12 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
       const body = c.req.valid('json');
       // The same request sent twice is one approval.
       const approvalId = c.req.header('idempotency-key') ?? createHash('sha256').update(JSON.stringify([id, body])).digest('hex').slice(0, 32);
+      const { digest, report } = await currentReport(id);
+      if (digest !== body.reportDigest) throw conflict('The report digest does not match the current report: read the report again, then approve');
+      const held = heldOf(report, body);
       try {
         const result = await client.workflow.getHandle(id).executeUpdate(approveDeletion, { args: [{ ...body, approvalId }], updateId: `approve-${approvalId}` });
-        return c.json(result, 200);
+        return c.json({ ...result, held }, 200);
       } catch (err) {
         throw httpErrorOf(err, `Migration ${id}`);
       }

@@ -31,9 +31,12 @@ export const ListMigrationsQuery = Paging.extend({
   status: z.string().regex(/^[a-z-]{1,40}$/).optional().openapi({ param: { name: 'status', in: 'query' }, description: 'migration phase, e.g. migrating, completed-with-failures' }),
 });
 
+/** MigrationCounts (common/migration-types.ts); the totals added later are absent in older runs' results. */
 const Counts = z.object({
   albumsTotal: z.number(), albumsDone: z.number(), albumsFailed: z.number(), files: z.number(), bytes: z.number(),
-  transferredFiles: z.number(), transferredBytes: z.number(), alreadyPresent: z.number(), unavailable: z.number(), verified: z.number(),
+  copiedFiles: z.number().optional(), copiedBytes: z.number().optional(),
+  transferredFiles: z.number(), transferredBytes: z.number(), alreadyPresent: z.number(), alreadyPresentBytes: z.number().optional(),
+  unavailable: z.number(), verified: z.number(),
 });
 
 export const MigrationSummary = z
@@ -58,14 +61,30 @@ export const MigrationStatus = MigrationSummary.extend({
   })).optional(),
   bytesPerSecond: z.number().optional(),
   etaSeconds: z.number().optional(),
+  /** Why a failed, cancelled or terminated migration ended (decoded from its history). */
+  failure: z.string().optional(),
+  /** false when no worker answered in time: counts are absent and `phase` comes from the search attributes. */
+  workerAnswered: z.boolean().optional(),
+  notice: z.string().optional(),
 }).openapi('MigrationStatus');
 
 export const AlbumRun = z
-  .object({ albumKey: z.string(), workflowId: z.string(), status: z.string(), runStatus: z.string(), startedAt: z.string(), closedAt: z.string().optional(), summary: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    albumKey: z.string(), workflowId: z.string(), status: z.string(), runStatus: z.string().optional(), startedAt: z.string().optional(),
+    closedAt: z.string().optional(), summary: z.record(z.string(), z.unknown()).optional(),
+    /** For failed albums (`status=failed`): the album's folders and name, and why its last run failed. */
+    path: z.array(z.string()).optional(), error: z.string().optional(),
+  })
   .openapi('AlbumRun');
+
+export const AlbumsQuery = Paging.extend({
+  status: z.enum(['failed']).optional().openapi({
+    param: { name: 'status', in: 'query' },
+    description: 'failed: every album whose last run failed, from the bucket\'s complete list; otherwise every album run',
+  }),
+});
 export const AlbumList = z.object({ albums: z.array(AlbumRun), page: z.number(), pageSize: z.number(), hasMore: z.boolean() }).openapi('AlbumList');
 
-export const Report = z.object({ key: z.string(), digest: z.string(), report: z.record(z.string(), z.unknown()) }).openapi('Report');
 
 export const RetryAccepted = z.object({ retried: z.array(z.string()) }).openapi('RetryAccepted');
 
@@ -75,10 +94,41 @@ export const ApprovalRequest = z
     albums: z.union([z.literal('all'), z.array(z.string().regex(/^[A-Za-z0-9]{1,20}$/)).min(1)]),
     reportDigest: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 digest (64 hex digits) of the report you read'),
     dryRun: z.boolean().default(false),
+    /**
+     * Held items (transcode-only videos, originals that do not open, items never copied) stay on
+     * SmugMug unless named here: their ImageKeys, or "transcodes" for every transcode-only video.
+     */
+    includeHeld: z.union([z.literal('transcodes'), z.array(z.string().regex(/^[A-Za-z0-9]{1,20}$/)).min(1)]).optional(),
   })
   .openapi('ApprovalRequest');
+
+export const HeldItem = z
+  .object({
+    albumKey: z.string(), imageKey: z.string(), fileName: z.string(), kind: z.enum(['transcode', 'does-not-open', 'not-copied']), reason: z.string(),
+    /** Deleted too, because the approval named it. */
+    included: z.boolean(),
+  })
+  .openapi('HeldItem');
+/** The migration's verification report as stored in the bucket (activities/migration-report.ts); its digest is what approvals name. */
+export const Report = z
+  .object({
+    key: z.string(),
+    digest: z.string(),
+    report: z
+      .object({
+        totals: z.object({ albums: z.number(), passed: z.number(), verifiedFiles: z.number() }).loose(),
+        held: z.array(HeldItem.omit({ included: true }).extend({ path: z.array(z.string()) })).optional(),
+      })
+      .loose(),
+  })
+  .openapi('Report');
+
 export const ApprovalResult = z
-  .object({ approvalId: z.string(), approved: z.array(z.string()), alreadyApproved: z.array(z.string()), dryRun: z.boolean() })
+  .object({
+    approvalId: z.string(), approved: z.array(z.string()), alreadyApproved: z.array(z.string()), dryRun: z.boolean(),
+    /** The held items of the approved albums, and whether this approval includes them. */
+    held: z.array(HeldItem),
+  })
   .openapi('ApprovalResult');
 
 export const Accepted = z.object({ id: z.string(), status: z.string() }).openapi('Accepted');

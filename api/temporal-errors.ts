@@ -1,36 +1,57 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
+import { type ErrorType, ErrorTypes } from '../common/error-types';
 
-function errorResponse(status: number, code: string, message: string) {
-  return new HTTPException(status as 400, { res: Response.json({ error: { code, message } }, { status }) });
+function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+  return new HTTPException(status as 400, { res: Response.json({ error: { code, message, ...extra } }, { status }) });
 }
 
 export const notFound = (what: string) => errorResponse(404, 'not_found', `${what} not found`);
 export const conflict = (message: string) => errorResponse(409, 'conflict', message);
+export const noWorker = () =>
+  errorResponse(503, 'no_worker', 'No worker is running to answer for this migration: start one (npm run worker), then ask again');
 
-function innermost(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown };
+function innermost(err: unknown): unknown {
+  let e = err as { cause?: unknown };
   while (e?.cause) e = e.cause as typeof e;
-  return e?.message ?? String(err);
+  return e;
+}
+
+/** What a failure of the service's own type means to a caller (common/error-types.ts). */
+function byFailureType(failure: ApplicationFailure): HTTPException {
+  const type = failure.type as ErrorType;
+  if (type === 'AlreadyMigrating') {
+    return errorResponse(409, 'conflict', failure.message, { runningId: failure.details?.[0] as string | undefined });
+  }
+  if (['BucketMissing', 'BucketAccessDenied', 'WrongAccount', 'SmugMugAuthError'].includes(type)) {
+    return errorResponse(422, 'unprocessable', failure.message);
+  }
+  if (ErrorTypes[type] === 'transient') return errorResponse(503, 'unavailable', `${failure.message}: try again in a moment`);
+  return conflict(failure.message);
 }
 
 /**
- * What a Temporal error means to a caller: an unknown id is 404, a refused update or a closed run
- * 409, an unreachable server 503 (a real outage, said so). Anything else is rethrown.
+ * What a Temporal error means to a caller, by the errors' types: an unknown id is 404, a refused
+ * update 409 (or what its failure type says), an unreachable server 503. Anything else is a 500.
  */
 export function httpErrorOf(err: unknown, what: string): HTTPException {
   // Hono's own refusals (a body that is not JSON…) come as text: every answer of this API is JSON.
   if (err instanceof HTTPException) return err.res ? err : errorResponse(err.status, err.status === 400 ? 'invalid_request' : 'http_error', err.message);
   if (err instanceof WorkflowNotFoundError) return notFound(what);
-  if (err instanceof WorkflowUpdateFailedError) return conflict(innermost(err));
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict(`${what} already exists`);
-  const message = String((err as Error)?.message ?? err);
-  if (/workflow execution already completed|already completed/i.test(message)) return conflict(`${what} has finished: it takes no more requests`);
-  if (/not found/i.test(message) && /workflow/i.test(message)) return notFound(what);
-  if (/no poller|no worker/i.test(message)) {
-    return errorResponse(503, 'no_worker', 'No worker is running to answer for this migration: start one (npm run worker), then ask again');
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = innermost(err);
+    return cause instanceof ApplicationFailure ? byFailureType(cause) : conflict(String((cause as Error)?.message ?? err.message));
   }
-  if (/UNAVAILABLE|ECONNREFUSED|connect|deadline exceeded|DEADLINE_EXCEEDED/i.test(message)) {
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict(`${what} already exists`);
+  const code = (err as { code?: number })?.code;
+  const message = String((err as Error)?.message ?? err);
+  if (/no poller|no worker/i.test(message)) return noWorker();
+  // gRPC status codes: 5 NOT_FOUND, 9 FAILED_PRECONDITION (the run has closed), 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE.
+  if (code === 5) return notFound(what);
+  if (code === 9 || /workflow execution already completed/i.test(message)) return conflict(`${what} has finished: it takes no more requests`);
+  if (code === 14 || code === 4) {
     return errorResponse(503, 'temporal_unavailable', 'The Temporal server is unreachable: the request was not carried out, try again later');
   }
   return errorResponse(500, 'internal', message);

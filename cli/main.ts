@@ -13,8 +13,9 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
   list    [--account NICK] [--status PHASE]
   status  ID [--once]               live progress bars per album and overall, with rate and ETA
   retry   ID [--album KEY]          run failed albums (or one) again
-  approve ID --by NAME [--albums KEY,KEY|all] [--dry-run] [--yes]
-                                    shows the verification report, asks, then approves deletion
+  approve ID --by NAME [--albums KEY,KEY|all] [--include-held KEY,KEY|transcodes] [--dry-run] [--yes]
+                                    shows the verification report and the held items, asks, then
+                                    approves deletion (held items stay unless --include-held names them)
   cancel  ID
   login   [--api-base URL] [--key KEY] [--secret SECRET] [--out FILE]
                                     OAuth PIN flow; stores the tokens where the worker reads them
@@ -40,6 +41,7 @@ async function main(argv: string[]) {
       by: { type: 'string' }, albums: { type: 'string' }, yes: { type: 'boolean' }, 'api-base': { type: 'string' }, key: { type: 'string' },
       secret: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' }, 'kms-key': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true }, 'abort-after-days': { type: 'string' },
+      'include-held': { type: 'string' },
     },
   });
   if (!command || values.help || ['help', '--help', '-h'].includes(command)) return console.log(USAGE);
@@ -77,6 +79,8 @@ async function main(argv: string[]) {
       const s = values.once ? await api.status(needId()) : await watchMigration(api, needId(), { until: (st) => WAITING_FOR_A_PERSON.includes(st.phase ?? '') });
       const k = s.counts;
       console.log(`${s.id}: ${s.status} (${s.phase})${k ? `, ${k.albumsDone}/${k.albumsTotal} albums, ${k.albumsFailed} failed, ${k.verified} files verified` : ''}`);
+      if (s.failure) console.log(`  why it ended: ${s.failure}`);
+      if (s.notice) console.log(`  ${s.notice}`);
       for (const [albumKey, reason] of Object.entries(s.failedAlbums ?? {})) console.log(`  failed ${albumKey}: ${reason}`);
       return;
     }
@@ -89,9 +93,19 @@ async function main(argv: string[]) {
     case 'approve': {
       const by = values.by ?? fail('approve needs --by NAME: the approval records who gave it');
       const { digest, report } = await api.call<ReportBody>('GET', `/v1/migrations/${needId()}/report`);
-      const totals = report.totals as { albums: number; passed: number; verifiedFiles: number };
+      const totals = report.totals;
       const albums = !values.albums || values.albums === 'all' ? 'all' : values.albums.split(',').map((a) => a.trim());
+      const includeArg = values['include-held'];
+      const includeHeld = !includeArg ? undefined : includeArg === 'transcodes' ? 'transcodes' : includeArg.split(',').map((k) => k.trim());
       console.log(`Verification report of ${id} (digest ${digest}):\n  ${totals.passed} of ${totals.albums} albums passed, ${totals.verifiedFiles} files verified in the bucket.`);
+      const held = (report.held ?? []).filter((h) => albums === 'all' || albums.includes(h.albumKey));
+      if (held.length > 0) {
+        console.log(`Held: ${held.length} item(s) stay on SmugMug unless you include them (--include-held KEY,KEY or transcodes):`);
+        for (const h of held) {
+          const included = includeHeld === 'transcodes' ? h.kind === 'transcode' : (includeHeld ?? []).includes(h.imageKey);
+          console.log(`  ${included ? 'INCLUDED, will be deleted' : 'kept'}  ${h.imageKey}  ${h.path.join(' / ')} / ${h.fileName}: ${h.reason}`);
+        }
+      }
       console.log(`Approving ${values['dry-run'] ? 'a DRY RUN of ' : ''}the deletion on SmugMug of the verified originals of ${albums === 'all' ? 'every verified album' : albums.join(', ')}.`);
       if (!values.yes && !values['dry-run']) {
         const rl = prompt();
@@ -103,7 +117,7 @@ async function main(argv: string[]) {
         }
       }
       const result = await api.call<{ approved: string[]; alreadyApproved: string[] }>('POST', `/v1/migrations/${id}/deletion/approve`, {
-        approvedBy: by, albums, reportDigest: digest, dryRun: values['dry-run'] ?? false,
+        approvedBy: by, albums, reportDigest: digest, dryRun: values['dry-run'] ?? false, ...(includeHeld ? { includeHeld } : {}),
       });
       console.log(`Approved: ${result.approved.join(', ') || 'none'}${result.alreadyApproved.length ? `; already approved: ${result.alreadyApproved.join(', ')}` : ''}`);
       return;

@@ -3,6 +3,15 @@ import { z } from 'zod';
 /** A duration as Temporal reads it: "90s", "15 minutes", "7 days". */
 const duration = z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/, 'a duration such as "90s", "2 hours" or "7 days"');
 
+function checkPrefix(prefix: string, ctx: z.RefinementCtx): void {
+  if (/[\u0000-\u001f\u007f]/.test(prefix)) ctx.addIssue({ code: 'custom', message: 'a prefix cannot hold control characters (tabs, new lines…)' });
+  if (prefix === '') return;
+  const segments = prefix.split('/');
+  if (segments.includes('')) ctx.addIssue({ code: 'custom', message: `"${prefix}" has an empty folder name (a leading "/" or "//"): write folder names joined by single "/"` });
+  const dots = segments.filter((s) => s === '.' || s === '..');
+  if (dots.length > 0) ctx.addIssue({ code: 'custom', message: `"${prefix}" holds "${dots[0]}": a prefix names folders, and "." or ".." would make keys that escape them` });
+}
+
 /** What a person asks for when starting a migration: validated where it enters (API, CLI, demo). */
 export const MigrationInput = z.object({
   /** Short id of this migration; with the account it makes the workflow id `migrate-<account>-<id>`. */
@@ -11,8 +20,13 @@ export const MigrationInput = z.object({
   account: z.string().regex(/^[A-Za-z0-9-]{1,60}$/, 'a SmugMug nickname (letters, digits, dashes)'),
   target: z.object({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
-    /** Key prefix for everything this migration writes; no leading or trailing slash. */
-    prefix: z.string().max(200).default('').transform((p) => p.replace(/^\/+|\/+$/g, '')),
+    /**
+     * Key prefix for everything this migration writes: folder names joined by "/". One trailing
+     * "/" is dropped and names are NFC-normalised, as object keys are; nothing else is rewritten.
+     * Empty segments (a leading "/", "a//b"), "." and ".." (keys that would escape a folder when
+     * the bucket is synced to disk) and control characters are refused.
+     */
+    prefix: z.string().max(200).default('').transform((p) => p.normalize('NFC').replace(/\/$/, '')).superRefine(checkPrefix),
     storageClass: z.enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']).optional(),
     sse: z
       .discriminatedUnion('type', [

@@ -66,6 +66,9 @@ export interface VerificationSummary {
   unavailable: number;
   deepChecked: number;
   passed: boolean;
+  /** Items an approval leaves on SmugMug unless it names them (transcodes, originals that do not open, not copied). */
+  held?: number;
+  warnings?: number;
 }
 
 export type AlbumStatus = 'planned' | 'verified' | 'failed';
@@ -94,7 +97,12 @@ export interface ApprovalRequest {
   /** List what would be deleted, delete nothing. */
   dryRun: boolean;
   approvalId: string;
+  /** Held items to delete too: their ImageKeys, or every transcode-only video of the approved albums. */
+  includeHeld?: IncludeHeld;
 }
+
+/** Held items an approval names explicitly: ImageKeys, or `transcodes` (every transcode-only video). */
+export type IncludeHeld = string[] | 'transcodes';
 
 export interface ApprovalResult {
   approvalId: string;
@@ -109,6 +117,7 @@ export interface AlbumApproval {
   approvalId: string;
   approvedAt: string;
   dryRun: boolean;
+  includeHeld?: IncludeHeld;
 }
 
 export interface DeletionSummary {
@@ -116,22 +125,42 @@ export interface DeletionSummary {
   status: 'deleted' | 'dry-run' | 'expired';
   deleted: number;
   alreadyGone: number;
+  /** Held items kept on SmugMug, and those deleted because the approval named them. */
+  held?: number;
+  heldIncluded?: number;
+  /** False while the album still waits for an approval naming its held items; absent from older runs (final). */
+  final?: boolean;
   logKey?: string;
   approvedBy?: string;
 }
 
 /** File totals of an album, and summed over the albums of a migration. */
 export interface FileTotals {
+  /** Planned: every file with bytes to copy. */
   files: number;
   bytes: number;
+  /**
+   * Put in the bucket by this run, by whichever attempt: an attempt whose completion Temporal lost
+   * (a server restart) copied them, and the attempt after it found them there.
+   */
+  copiedFiles: number;
+  copiedBytes: number;
+  /** Sent by the attempts that completed: what crossed the network in the end. */
   transferredFiles: number;
   transferredBytes: number;
+  /** In the bucket before this run (sync): not copied again. copied + alreadyPresent = planned. */
   alreadyPresent: number;
+  alreadyPresentBytes: number;
   unavailable: number;
   verified: number;
 }
 
-export const FILE_TOTAL_KEYS: ReadonlyArray<keyof FileTotals> = ['files', 'bytes', 'transferredFiles', 'transferredBytes', 'alreadyPresent', 'unavailable', 'verified'];
+export const FILE_TOTAL_KEYS: ReadonlyArray<keyof FileTotals> = [
+  'files', 'bytes', 'copiedFiles', 'copiedBytes', 'transferredFiles', 'transferredBytes', 'alreadyPresent', 'alreadyPresentBytes', 'unavailable', 'verified',
+];
+
+/** File totals of nothing yet. */
+export const noFileTotals = (): FileTotals => Object.fromEntries(FILE_TOTAL_KEYS.map((k) => [k, 0])) as unknown as FileTotals;
 
 export interface AlbumSummary extends FileTotals {
   albumKey: string;
@@ -159,6 +188,8 @@ export interface DeletionCounts {
 }
 
 export interface MigrationProgress {
+  /** Absent in results of runs from before it was reported. */
+  migrationId?: string;
   phase: MigrationPhase;
   target: { bucket: string; prefix: string };
   counts: MigrationCounts;
@@ -178,4 +209,9 @@ export interface AlbumProgress {
   bytes: number;
   doneFiles: number;
   doneBytes: number;
+}
+
+/** A migration the account's workflow started: the migration's workflow id. */
+export interface MigrationStarted {
+  id: string;
 }

@@ -36,7 +36,7 @@ export const PlanBatch = z.object({ index: z.number().int(), entries: z.array(Pl
 export type PlanBatch = z.infer<typeof PlanBatch>;
 
 /** An image with nothing to copy, and why. */
-export const UnavailableEntry = z.object({ imageKey: z.string(), fileName: z.string(), reason: z.string() });
+export const UnavailableEntry = z.object({ imageKey: z.string(), serial: z.number().int().optional(), fileName: z.string(), reason: z.string() });
 export type UnavailableEntry = z.infer<typeof UnavailableEntry>;
 
 export const AlbumPlanRecord = z.object({
@@ -46,3 +46,73 @@ export const AlbumPlanRecord = z.object({
   unavailable: z.array(UnavailableEntry),
 });
 export type AlbumPlanRecord = z.infer<typeof AlbumPlanRecord>;
+
+/**
+ * Why an item stays on SmugMug after an approval unless the approval names it (`includeHeld`):
+ * its copy is SmugMug's transcode, not the original; its bytes are the original's but do not open
+ * as the format says; or nothing was copied (still processing, failed, no MD5).
+ */
+export const HeldKind = z.enum(['transcode', 'does-not-open', 'not-copied']);
+export type HeldKind = z.infer<typeof HeldKind>;
+
+export const HeldItem = z.object({ imageKey: z.string(), fileName: z.string(), kind: HeldKind, reason: z.string() });
+export type HeldItem = z.infer<typeof HeldItem>;
+
+/** The check of one planned file: `ok` when the bucket holds exactly the bytes SmugMug gave. */
+export const FileCheck = z.object({
+  imageKey: z.string(),
+  key: z.string(),
+  ok: z.boolean(),
+  problem: z.string().optional(),
+  /** Bytes faithful, but something about the original itself the photographer should know. */
+  warning: z.string().optional(),
+  checksum: z.string().optional(),
+  deep: z.boolean().optional(),
+});
+export type FileCheck = z.infer<typeof FileCheck>;
+
+/** An album's verification report (`verification.json` under its plan prefix). */
+export const AlbumVerificationReport = z.object({
+  album: AlbumPlanRecord.shape.album,
+  checkedAt: z.string(),
+  passed: z.boolean(),
+  verified: z.number(),
+  failed: z.array(FileCheck),
+  deep: z.object({ deep: z.string(), sampleSize: z.number() }),
+  unavailable: z.array(UnavailableEntry),
+  results: z.array(FileCheck),
+  /** Written since held items exist; reports from before read as none (the deletion derives them again). */
+  held: z.array(HeldItem).default([]),
+  warnings: z.array(z.object({ imageKey: z.string(), fileName: z.string(), warning: z.string() })).default([]),
+});
+export type AlbumVerificationReport = z.infer<typeof AlbumVerificationReport>;
+export type AlbumVerificationReportInput = z.input<typeof AlbumVerificationReport>;
+
+/**
+ * What an approval deletes of an album by default: the files whose object is the original, verified
+ * byte for byte, and not held. Held items go only when the approval includes them.
+ */
+export function heldItemsOf(entries: PlanEntry[], report: Pick<AlbumVerificationReport, 'held' | 'unavailable'>): HeldItem[] {
+  const held = new Map(report.held.map((h) => [h.imageKey, h]));
+  for (const e of entries) {
+    if (e.source !== 'original' && !held.has(e.imageKey)) {
+      held.set(e.imageKey, { imageKey: e.imageKey, fileName: e.fileName, kind: 'transcode', reason: transcodeReason });
+    }
+  }
+  for (const u of report.unavailable) {
+    if (!held.has(u.imageKey)) held.set(u.imageKey, { imageKey: u.imageKey, fileName: u.fileName, kind: 'not-copied', reason: `not copied: ${u.reason}` });
+  }
+  return [...held.values()];
+}
+
+export const transcodeReason = 'only SmugMug\'s transcode was copied (no original offered): a lossy re-encode, not the original';
+
+/** The marker of an album whose last run failed (`failed-albums/<AlbumKey>.json` in the migration's state). */
+export const FailedAlbumRecord = z.object({
+  albumKey: z.string(),
+  path: z.array(z.string()),
+  workflowId: z.string(),
+  error: z.string(),
+  failedAt: z.string(),
+});
+export type FailedAlbumRecord = z.infer<typeof FailedAlbumRecord>;

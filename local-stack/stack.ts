@@ -99,6 +99,8 @@ export async function startLocalStack(opts: {
   installTools?: boolean;
   /** Where the Temporal UI sends payloads to be decoded: the API's /codec. */
   codecEndpoint?: string;
+  /** Namespaces beside `default`, with the project's search attributes. */
+  extraNamespaces?: string[];
   log?: (line: string) => void;
 }): Promise<LocalStack> {
   await mkdir(opts.dataDir, { recursive: true });
@@ -121,6 +123,7 @@ export async function startLocalStack(opts: {
       track(startTemporalDevServer({
         binary: temporalBin, port: opts.ports.temporal, uiPort: opts.ports.temporalUi,
         dbFile: join(opts.dataDir, 'temporal.sqlite'), logFile: join(opts.dataDir, 'temporal.log'), codecEndpoint: opts.codecEndpoint,
+        extraNamespaces: opts.extraNamespaces,
       }), (t) => () => t.process.stop()),
       track(startMinio({
         binary: minioBin, port: opts.ports.minio, consolePort: opts.ports.minioConsole, dataDir: join(opts.dataDir, 'minio'),

@@ -43,12 +43,15 @@ export async function startTemporalDevServer(opts: {
   dbFile?: string;
   logFile: string;
   namespace?: string;
+  /** More namespaces to create, each with the project's search attributes (tests that must not see each other's runs). */
+  extraNamespaces?: string[];
   codecEndpoint?: string;
 }): Promise<TemporalDevServer> {
   const namespace = opts.namespace ?? 'default';
   const address = `127.0.0.1:${opts.port}`;
   const args = [
-    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', namespace,
+    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port),
+    ...[namespace, ...(opts.extraNamespaces ?? [])].flatMap((n) => ['--namespace', n]),
     '--log-level', 'warn', '--log-format', 'json',
     ...(opts.uiPort ? ['--ui-ip', '127.0.0.1', '--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
@@ -56,6 +59,8 @@ export async function startTemporalDevServer(opts: {
     ...searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    // Update-with-start: how the API reaches the account's workflow (one migration per account).
+    '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
   ];
   const proc = await spawnServer('Temporal dev server', opts.binary, args, { logFile: opts.logFile });
   let connection: Connection | undefined;
@@ -65,7 +70,7 @@ export async function startTemporalDevServer(opts: {
       const health = await connection.healthService.check({});
       return health.status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
     }, 60_000);
-    await ensureSearchAttributes(connection!, namespace);
+    for (const n of [namespace, ...(opts.extraNamespaces ?? [])]) await ensureSearchAttributes(connection!, n);
   } catch (err) {
     await proc.stop();
     throw err;

@@ -107,7 +107,7 @@ export function urlNameOf(name: string): string {
 
 interface PendingImage {
   image: Omit<SandboxImage, 'original' | 'largestVideo'>;
-  original?: { kind: 'jpeg' | 'mp4'; bytes: number };
+  original?: { kind: 'jpeg' | 'mp4' | 'mp4-without-moov'; bytes: number };
   largestVideo?: { bytes: number };
 }
 
@@ -181,7 +181,7 @@ class LibraryBuilder {
     }
   }
 
-  image(album: SandboxAlbum, fileName: string, extra: Partial<SandboxImage> & { bytes?: number; video?: 'original' | 'transcode-only' | 'processing' | 'failed' } = {}): SandboxImage {
+  image(album: SandboxAlbum, fileName: string, extra: Partial<SandboxImage> & { bytes?: number; video?: 'original' | 'damaged-original' | 'transcode-only' | 'processing' | 'failed' } = {}): SandboxImage {
     const { bytes, video, ...fields } = extra;
     const isVideo = video !== undefined;
     const { min, max } = isVideo ? this.options.videoBytes : this.options.photoBytes;
@@ -202,8 +202,8 @@ class LibraryBuilder {
     };
     const entry: PendingImage = { image };
     if (!isVideo) entry.original = { kind: 'jpeg', bytes: size };
-    else if (video === 'original') {
-      entry.original = { kind: 'mp4', bytes: size };
+    else if (video === 'original' || video === 'damaged-original') {
+      entry.original = { kind: video === 'original' ? 'mp4' : 'mp4-without-moov', bytes: size };
       entry.largestVideo = { bytes: Math.max(1, Math.floor(size * 0.6)) };
     } else if (video === 'transcode-only') entry.largestVideo = { bytes: size };
     this.pending.push(entry);
@@ -268,6 +268,8 @@ function addTrickyCases(b: LibraryBuilder): void {
   const videos = b.album(edge.nodeId, 'Videos');
   b.image(videos, 'original-kept.mp4', { video: 'original', bytes: 1_500_000 });
   b.image(videos, 'transcode-only.mp4', { video: 'transcode-only', bytes: 1_200_000 });
+  // SmugMug keeps it byte for byte, but it does not parse as MP4: its copy is faithful, and held.
+  b.image(videos, 'damaged-original.mp4', { video: 'damaged-original', bytes: 900_000 });
   b.image(videos, 'still-processing.mp4', { video: 'processing' });
   b.image(videos, 'could-not-process.mp4', { video: 'failed' });
 
@@ -280,6 +282,9 @@ function addTrickyCases(b: LibraryBuilder): void {
   const unlisted = b.album(edge.nodeId, 'Unlisted Album', 'Unlisted');
   b.image(unlisted, 'unlisted.jpg');
 }
+
+/** Bumped whenever the generated library changes shape, so media folders made before are not reused. */
+const LIBRARY_GENERATION = 2;
 
 interface MediaManifest {
   optionsDigest: string;
@@ -296,7 +301,7 @@ export async function generateLibrary(input: z.input<typeof LibraryOptions>, med
   addOrdinaryContent(b);
   if (options.trickyCases) addTrickyCases(b);
 
-  const optionsDigest = createHash('sha256').update(JSON.stringify(options)).digest('hex');
+  const optionsDigest = createHash('sha256').update(JSON.stringify({ LIBRARY_GENERATION, options })).digest('hex');
   // One folder per set of options, so sandboxes with different libraries can share `mediaDir`.
   const dir = join(mediaDir, optionsDigest.slice(0, 16));
   await mkdir(dir, { recursive: true });
@@ -321,7 +326,7 @@ export async function generateLibrary(input: z.input<typeof LibraryOptions>, med
     const full: SandboxImage = { ...image };
     if (original) {
       full.original = await make(`${image.imageKey}-D.${original.kind === 'jpeg' ? 'jpg' : 'mp4'}`, (p) =>
-        original.kind === 'jpeg' ? writeJpeg(p, seed, original.bytes) : writeMp4(p, seed, original.bytes),
+        original.kind === 'jpeg' ? writeJpeg(p, seed, original.bytes) : writeMp4(p, seed, original.bytes, { withoutMoov: original.kind === 'mp4-without-moov' }),
       );
     }
     if (largestVideo) full.largestVideo = await make(`${image.imageKey}-1920.mp4`, (p) => writeMp4(p, `${seed}/1920`, largestVideo.bytes));

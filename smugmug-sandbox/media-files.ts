@@ -141,9 +141,13 @@ function mp4Header(durationMs: number, width: number, height: number): Buffer {
   return Buffer.concat([ftyp, box('moov', mvhd, trak)]);
 }
 
-/** A real MP4 container (ftyp, moov with a video track, mdat) of about `targetSize` bytes. */
-export async function writeMp4(path: string, seed: string, targetSize: number): Promise<MediaFile> {
-  const header = mp4Header(10_000, 1920, 1080);
+/**
+ * A real MP4 container (ftyp, moov with a video track, mdat) of about `targetSize` bytes; with
+ * `withoutMoov`, a damaged upload as cameras leave it when recording stops abruptly: ftyp and mdat only.
+ */
+export async function writeMp4(path: string, seed: string, targetSize: number, opts: { withoutMoov?: boolean } = {}): Promise<MediaFile> {
+  const full = mp4Header(10_000, 1920, 1080);
+  const header = opts.withoutMoov ? full.subarray(0, full.readUInt32BE(0)) : full;
   const mdatPayload = Math.max(0, targetSize - header.length - 16);
   // A 64-bit mdat size keeps files over 4 GiB valid.
   const mdatHeader = Buffer.alloc(16);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolvePythonTools } from '../local-stack/python-tools';
 import { startApiTestbed, TEST_API_TOKEN } from './support/api-harness';
+import { FUZZ_NAMESPACE } from './support/test-stack';
 
 /**
  * Schemathesis fuzzes every operation of the OpenAPI document, with the token and without it,
@@ -13,7 +14,10 @@ import { startApiTestbed, TEST_API_TOKEN } from './support/api-harness';
 describe('the HTTP API under a fuzzer', () => {
   test('schemathesis finds no server error and no response outside the OpenAPI document', async () => {
     const { schemathesis } = await resolvePythonTools();
-    const testbed = await startApiTestbed({ library: { seed: 'fuzz', nickname: 'fuzz-tester', albums: 1, folders: 0, photosPerAlbum: 2, videos: 0, trickyCases: false } });
+    const testbed = await startApiTestbed(
+      { library: { seed: 'fuzz', nickname: 'fuzz-tester', albums: 1, folders: 0, photosPerAlbum: 2, videos: 0, trickyCases: false } },
+      { TEMPORAL_NAMESPACE: FUZZ_NAMESPACE },
+    );
     const reportDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'schemathesis-'));
     try {
       // One real migration, so that routes with an id also meet one that exists.

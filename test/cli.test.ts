@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
-import { projectRoot } from '../local-stack/paths';
 import type { Counters } from '../smugmug-sandbox/faults';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { startApiTestbed, TEST_API_TOKEN } from './support/api-harness';
+import { startApiTestbed } from './support/api-harness';
+import { cliAgainst } from './support/cli-runner';
 import { createTestBucket } from './support/migration-harness';
 import { sandboxClient } from './support/sandbox-client';
 
@@ -27,17 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => testbed?.close());
 
-/** Runs the installed command as a user would, its output a pipe (not a terminal). */
-function cli(args: string[], input?: string) {
-  const child = spawn(process.execPath, ['cli/smugmug-s3.cjs', ...args], {
-    cwd: projectRoot, env: { ...process.env, SMUGMUG_S3_API_URL: api.url, SMUGMUG_S3_API_TOKEN: TEST_API_TOKEN }, stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  if (input !== undefined) child.stdin.end(input);
-  return { child, output: () => output, done: once(child, 'exit').then(([code]) => ({ code: code as number, output })) };
-}
+const cli = (args: string[], input?: string) => cliAgainst(api.url)(args, input);
 
 const deletions = async () => ((await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as Counters).deletions;
 
@@ -73,6 +61,30 @@ describe('the smugmug-s3 command', () => {
 
     expect((await cli(['cancel', id]).done).code).toBe(0);
     await api.waitFor(id, (s) => s.status === 'CANCELLED');
+  }, 120_000);
+
+  test('status says why a migration ended and why each failed album failed', async () => {
+    const bucket = await createTestBucket(harness.s3, 'cli-failed');
+    const nothing = await cli(['migrate', '--account', sandbox.library.nickname, '--bucket', bucket, '--id', 'cli-nothing', '--include', 'No such album']).done;
+    const nothingId = /Started (\S+)/.exec(nothing.output)![1];
+    await api.waitFor(nothingId, (s) => s.status === 'FAILED');
+    const ended = await cli(['status', nothingId, '--once']).done;
+    expect(ended.output).toContain('why it ended: No album matches the include patterns "No such album"');
+
+    const broken = [...sandbox.library.albums.values()][1];
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST', body: JSON.stringify(broken.placements.map((p) => ({ kind: 'not-found', target: 'media', pathContains: p.imageKey, times: 1000 }))),
+    });
+    try {
+      const started = await cli(['migrate', '--account', sandbox.library.nickname, '--bucket', bucket, '--id', 'cli-failed']).done;
+      const id = /Started (\S+)/.exec(started.output)![1];
+      await api.waitFor(id, (s) => s.phase === 'completed-with-failures', 60_000);
+      const status = await cli(['status', id, '--once']).done;
+      expect(status.output).toMatch(new RegExp(`failed ${broken.albumKey}: .*is gone \\(HTTP 404\\)`));
+      expect((await cli(['cancel', id]).done).code).toBe(0);
+    } finally {
+      await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
+    }
   }, 120_000);
 
   test('a command without its argument says what is missing', async () => {

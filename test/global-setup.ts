@@ -2,13 +2,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStackOnFreePorts } from '../local-stack/stack';
-import { TEST_STACK_ENV, type TestStack } from './support/test-stack';
+import { FUZZ_NAMESPACE, TEST_STACK_ENV, type TestStack } from './support/test-stack';
 
 /** Starts a private Temporal dev server, MinIO and SmugMug sandbox on free ports for this test run. */
 export default async function globalSetup(): Promise<void> {
   // SMUGMUG_S3_RUN_DIR lets CI find (and clean up) everything a run started.
   const runDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'smugmug-s3-test-'));
-  const stack = await startLocalStackOnFreePorts({ dataDir: runDir, bucket: 'test-bucket', installTools: true });
+  // The fuzzer lists and cancels whatever it finds: its own namespace keeps it from other test files' runs.
+  const stack = await startLocalStackOnFreePorts({ dataDir: runDir, bucket: 'test-bucket', installTools: true, extraNamespaces: [FUZZ_NAMESPACE] });
   (globalThis as { localStack?: typeof stack }).localStack = stack;
   const handoff: TestStack = {
     runDir,

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { ByteBudget } from '../activities/byte-budget';
 import type { WorkerConfig } from '../activities/config';
+import { failurePolicyInterceptor } from '../activities/failure-policy';
 import { createS3Client } from '../activities/s3-client';
 import { SmugMugClient } from '../activities/smugmug-client';
 import { encryptedDataConverter } from '../encryption/data-converter';
@@ -18,6 +19,8 @@ export async function createMigrationWorker(config: WorkerConfig, opts: { connec
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities,
+    // Outages retry as long as they last, other failures a bounded number of times (failure-policy.ts).
+    interceptors: { activity: [failurePolicyInterceptor] },
     dataConverter: encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
     // Cached workflows live in the worker's heap; a bound keeps a long migration from growing it.
     maxCachedWorkflows: 500,

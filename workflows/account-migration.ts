@@ -1,16 +1,17 @@
 import type { Duration } from '@temporalio/common';
 import {
   allHandlersFinished, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, metricMeter, ParentClosePolicy,
-  proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  patched, proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { albumWorkflowId } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
 import {
   type AlbumRef, type AlbumSummary, type ApprovalRequest, type BucketReport, type DeletionCounts, type DeletionSummary, type DiscoveryResult,
-  FILE_TOTAL_KEYS, type MigrationCounts, type MigrationPhase, type MigrationProgress, type ReportRef, type RetryRequest,
+  FILE_TOTAL_KEYS, type MigrationCounts, type MigrationPhase, type MigrationProgress, noFileTotals, type ReportRef, type RetryRequest,
+  type RetryResult,
 } from '../common/migration-types';
-import { metadataActivity } from './activity-options';
+import { metadataActivity, quickCheckActivity } from './activity-options';
 import { albumMigration } from './album-migration';
 import { albumDeletionSettled, albumSettled, approveAlbumDeletion, approveDeletion, migrationProgress, retryAlbums } from './messages';
 import { AlbumKey, MigrationId, MigrationStatus, SmugMugAccount } from './search-attributes';
@@ -30,6 +31,10 @@ export interface CarriedState {
   approvedAlbums: string[];
   deletionSettled: string[];
   retries: Record<string, number>;
+  /** Albums whose originals went but whose held items wait for an approval naming them. */
+  heldWaiting?: string[];
+  /** Failed albums asked to run again, started as the album concurrency allows (absent in runs from before the queue). */
+  retryQueue?: string[];
   deletion: DeletionCounts;
   report?: ReportRef;
   /** The report no longer tells the latest album outcomes. */
@@ -40,16 +45,21 @@ export interface CarriedState {
 export type MigrationResult = MigrationProgress;
 
 const { preflightBucket, discoverAlbums, readAlbums, findAlbums, writeMigrationReport } = proxyActivities<Activities>(metadataActivity);
+/** Read while a person waits for the answer to a retry: an outage fails the request (try again), not waits in it. */
+const { listFailedAlbums } = proxyActivities<Activities>(quickCheckActivity);
 
 const ALBUM_PAGE = 100;
-/** Failure reasons kept by name; beyond that only counted (all are in the report). */
+/**
+ * Failure reasons shown in the migration's progress; the complete list of failed albums is in the
+ * bucket (a marker per album, activities/failed-albums.ts), which retries and the API page over.
+ */
 const MAX_FAILED_LISTED = 200;
 
 function initialState(input: MigrationInput): CarriedState {
   return {
     phase: 'preflight', nextAlbumIndex: 0, inFlight: {}, failedAlbums: {}, verifiedAlbums: [], approvedAlbums: [], deletionSettled: [],
-    retries: {}, reportStale: true, continuedAsNew: 0,
-    counts: { albumsTotal: 0, albumsDone: 0, albumsFailed: 0, files: 0, bytes: 0, transferredFiles: 0, transferredBytes: 0, alreadyPresent: 0, unavailable: 0, verified: 0 },
+    retries: {}, retryQueue: [], reportStale: true, continuedAsNew: 0,
+    counts: { albumsTotal: 0, albumsDone: 0, albumsFailed: 0, ...noFileTotals() },
     deletion: { enabled: input.deletion.enabled, albumsApproved: 0, albumsDeleted: 0, albumsExpired: 0, imagesDeleted: 0, imagesAlreadyGone: 0 },
   };
 }
@@ -68,7 +78,7 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
   const approvals = metricMeter.createCounter('smugmug_s3_album_approvals', 'albums', 'Albums approved for deletion of their originals');
   let news = 0;
   const progress = (): MigrationProgress => ({
-    phase: state.phase, target: { bucket: input.target.bucket, prefix: input.target.prefix }, counts: state.counts, inFlight: Object.values(state.inFlight),
+    migrationId: input.migrationId, phase: state.phase, target: { bucket: input.target.bucket, prefix: input.target.prefix }, counts: state.counts, inFlight: Object.values(state.inFlight),
     failedAlbums: state.failedAlbums, report: state.reportStale ? undefined : state.report, deletion: state.deletion, bucket: state.bucket,
     continuedAsNew: state.continuedAsNew,
   });
@@ -87,16 +97,28 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       if (Object.keys(state.failedAlbums).length < MAX_FAILED_LISTED) state.failedAlbums[summary.albumKey] = summary.error ?? 'failed';
     } else {
       c.albumsDone += 1;
-      for (const key of FILE_TOTAL_KEYS) c[key] += summary[key];
+      // Summaries and counts from before a total existed lack it.
+      for (const key of FILE_TOTAL_KEYS) c[key] = (c[key] ?? 0) + (summary[key] ?? 0);
       if (summary.status === 'verified') state.verifiedAlbums.push(summary.albumKey);
     }
     state.reportStale = true;
     news += 1;
   });
   setHandler(albumDeletionSettled, (outcome: DeletionSummary) => {
-    if (state.deletionSettled.includes(outcome.albumKey)) return;
-    state.deletionSettled.push(outcome.albumKey);
     const d = state.deletion;
+    state.heldWaiting ??= [];
+    const waiting = state.heldWaiting.indexOf(outcome.albumKey);
+    if (state.deletionSettled.includes(outcome.albumKey)) {
+      // A later word of an album that kept held items: what a second approval deleted, or that it is done.
+      if (waiting < 0) return;
+      d.imagesDeleted += outcome.deleted;
+      d.imagesAlreadyGone += outcome.alreadyGone;
+      if (outcome.final !== false) state.heldWaiting.splice(waiting, 1);
+      news += 1;
+      return;
+    }
+    state.deletionSettled.push(outcome.albumKey);
+    if (outcome.final === false) state.heldWaiting.push(outcome.albumKey);
     if (outcome.status === 'expired') d.albumsExpired += 1;
     else {
       d.albumsDeleted += 1;
@@ -113,7 +135,7 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
     // Abandoned on purpose: albums outlive a continue-as-new and report back by signal.
     await startChild(albumMigration, {
       workflowId, parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{ migrationId: input.migrationId, account: input.account, target: input.target, dryRun: input.dryRun, verification: input.verification, deletion: input.deletion, album }],
+      args: [{ migrationId: input.migrationId, account: input.account, target: input.target, dryRun: input.dryRun, verification: input.verification, deletion: input.deletion, album, retry }],
       typedSearchAttributes: [
         { key: SmugMugAccount, value: input.account }, { key: AlbumKey, value: album.albumKey },
         { key: MigrationStatus, value: 'running' }, { key: MigrationId, value: self },
@@ -122,7 +144,8 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
     });
   };
 
-  setHandler(retryAlbums, async (request: RetryRequest) => {
+  /** Before the retry queue: every asked album started at once (kept for runs already in flight). */
+  const retryAtOnce = async (request: RetryRequest): Promise<RetryResult> => {
     const keys = request.albumKeys ?? Object.keys(state.failedAlbums);
     const albums = await findAlbums({ bucket: input.target.bucket, albumsKey: state.discovery!.albumsKey, albumKeys: keys });
     for (const album of albums) {
@@ -134,15 +157,57 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
     setPhase('migrating');
     news += 1;
     return { retried: albums.map((a) => a.albumKey) };
-  }, {
+  };
+
+  /**
+   * Queues failed albums to run again, every one of them however many failed (the bucket's markers
+   * list them all; the reasons shown here are only the first ones), started within `albumConcurrency`.
+   */
+  const queueRetries = async (request: RetryRequest): Promise<RetryResult> => {
+    const listed = await listFailedAlbums({ migrationId: input.migrationId, target: input.target });
+    const failed = new Set([...listed, ...Object.keys(state.failedAlbums)]);
+    const busy = new Set([...Object.keys(state.inFlight), ...(state.retryQueue ?? [])]);
+    const notFailed = (request.albumKeys ?? []).filter((k) => !failed.has(k) || busy.has(k));
+    if (notFailed.length > 0) throw ApplicationFailure.nonRetryable(`Not failed, so not retried: ${notFailed.join(', ')}`, 'NotFailed');
+    const keys = (request.albumKeys ?? [...failed]).filter((k) => !busy.has(k));
+    if (keys.length === 0) throw ApplicationFailure.nonRetryable('No album has failed: nothing to retry', 'NotFailed');
+    state.retryQueue ??= [];
+    for (const key of keys) {
+      delete state.failedAlbums[key];
+      state.counts.albumsFailed = Math.max(0, state.counts.albumsFailed - 1);
+      state.retries[key] = (state.retries[key] ?? 0) + 1;
+      state.retryQueue.push(key);
+    }
+    setPhase('migrating');
+    news += 1;
+    return { retried: keys };
+  };
+
+  setHandler(retryAlbums, (request: RetryRequest) => (patched('retry-queue') ? queueRetries(request) : retryAtOnce(request)), {
     validator: (request: RetryRequest) => {
       if (!state.discovery) throw new Error('The migration has not discovered its albums yet');
-      const keys = request.albumKeys ?? Object.keys(state.failedAlbums);
-      if (keys.length === 0) throw new Error('No album has failed: nothing to retry');
-      const notFailed = keys.filter((k) => !(k in state.failedAlbums));
-      if (notFailed.length > 0) throw new Error(`Not failed, so not retried: ${notFailed.join(', ')}`);
+      if (!request.albumKeys && state.counts.albumsFailed === 0) throw new Error('No album has failed: nothing to retry');
+      const running = (request.albumKeys ?? []).filter((k) => k in state.inFlight);
+      if (running.length > 0) throw new Error(`Running now, so not retried: ${running.join(', ')}`);
     },
   });
+
+  /** Starts queued retries as `albumConcurrency` allows, a page of album records at a time. */
+  const launchQueuedRetries = async () => {
+    const queue = state.retryQueue ?? [];
+    while (queue.length > 0) {
+      const keys = queue.slice(0, ALBUM_PAGE);
+      const albums = await findAlbums({ bucket: input.target.bucket, albumsKey: state.discovery!.albumsKey, albumKeys: keys });
+      for (const album of albums) {
+        if (workflowInfo().continueAsNewSuggested) await carryOn();
+        await condition(() => Object.keys(state.inFlight).length < input.albumConcurrency);
+        queue.splice(queue.indexOf(album.albumKey), 1);
+        await launch(album);
+      }
+      // Keys the album list no longer has cannot run: drop them rather than loop.
+      for (const key of keys) if (queue.includes(key) && !albums.some((a) => a.albumKey === key)) queue.splice(queue.indexOf(key), 1);
+    }
+  };
 
   setHandler(approveDeletion, async (request: ApprovalRequest) => {
     // Versioning is checked again now: it may have changed since the start, and deletion needs it.
@@ -157,9 +222,18 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
     const alreadyApproved = request.dryRun ? [] : wanted.filter((k) => approvedBefore.has(k));
     const approved = request.dryRun ? wanted : wanted.filter((k) => !approvedBefore.has(k));
     const approvedAt = new Date().toISOString();
+    // An approval naming held items reaches the albums approved before that still keep some.
+    const heldWaiting = new Set(state.heldWaiting ?? []);
+    const heldApproval = request.includeHeld && !request.dryRun ? alreadyApproved.filter((k) => heldWaiting.has(k)) : [];
+    for (const albumKey of heldApproval) {
+      const albumRun = albumWorkflowId(self, albumKey, state.retries[albumKey] ?? 0);
+      await getExternalWorkflowHandle(albumRun)
+        .signal(approveAlbumDeletion, { approvedBy: request.approvedBy, approvalId: request.approvalId, approvedAt, dryRun: false, includeHeld: request.includeHeld })
+        .catch(() => undefined);
+    }
     for (const albumKey of approved) {
       const albumRun = albumWorkflowId(self, albumKey, state.retries[albumKey] ?? 0);
-      await getExternalWorkflowHandle(albumRun).signal(approveAlbumDeletion, { approvedBy: request.approvedBy, approvalId: request.approvalId, approvedAt, dryRun: request.dryRun });
+      await getExternalWorkflowHandle(albumRun).signal(approveAlbumDeletion, { approvedBy: request.approvedBy, approvalId: request.approvalId, approvedAt, dryRun: request.dryRun, includeHeld: request.includeHeld });
       if (!request.dryRun) {
         approvals.add(1);
         state.approvedAlbums.push(albumKey);
@@ -225,7 +299,10 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
 
     // Every album started: settle, report, then wait for retries and approvals.
     for (;;) {
-      await condition(() => Object.keys(state.inFlight).length === 0 || workflowInfo().continueAsNewSuggested);
+      await launchQueuedRetries();
+      const retryWaiting = () => (state.retryQueue?.length ?? 0) > 0 && Object.keys(state.inFlight).length < input.albumConcurrency;
+      await condition(() => Object.keys(state.inFlight).length === 0 || workflowInfo().continueAsNewSuggested || retryWaiting());
+      if (retryWaiting()) continue;
       if (Object.keys(state.inFlight).length > 0) await carryOn();
       if (state.reportStale) {
         state.report = await writeMigrationReport.executeWithOptions(
@@ -236,7 +313,8 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       }
       const failed = state.counts.albumsFailed > 0;
       const deletionSettled = new Set(state.deletionSettled);
-      const awaitingApproval = input.deletion.enabled && !input.dryRun && state.verifiedAlbums.some((k) => !deletionSettled.has(k));
+      const awaitingApproval =
+        input.deletion.enabled && !input.dryRun && (state.verifiedAlbums.some((k) => !deletionSettled.has(k)) || (state.heldWaiting ?? []).length > 0);
       setPhase(awaitingApproval ? 'awaiting-approval' : failed ? 'completed-with-failures' : 'completed');
       setCurrentDetails(
         `${state.counts.albumsDone} albums migrated, ${state.counts.albumsFailed} failed` +

@@ -1,9 +1,16 @@
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { PERMANENT_ERROR_TYPES } from '../common/error-types';
 
-/** Failures no retry can mend: wrong credentials or account, a missing bucket or plan. */
-const NON_RETRYABLE = ['SmugMugAuthError', 'WrongAccount', 'BucketMissing', 'BucketAccessDenied', 'PlanMissing'];
+/**
+ * No attempt limit: an outage of SmugMug or S3 (refused, reset, 5xx, 429, SlowDown) is waited out
+ * however long it lasts, at most 2 minutes between tries (a few requests an hour per waiting
+ * activity, and the migration resumes within 2 minutes of the end of an outage). Permanent failures are final at once; other
+ * failures are made final by the worker after a few attempts (activities/failure-policy.ts).
+ */
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: PERMANENT_ERROR_TYPES };
 
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE };
+/** A check made while a person waits for the answer (starting a migration): a few quick tries. */
+export const quickCheckActivity: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '500ms', maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES } };
 
 // Activities heartbeat every 5 s (keep-alive.ts); a worker that dies is noticed within these
 // timeouts and its work handed to another worker, so they are a few heartbeats long, no more.
@@ -18,4 +25,4 @@ export const smallFilesActivity: ActivityOptions = { startToCloseTimeout: '1h', 
  * One large file: may take hours, heartbeats on every chunk, so a dead worker is noticed within
  * the heartbeat timeout and another attempt resumes from the last part.
  */
-export const largeFileActivity: ActivityOptions = { startToCloseTimeout: '12h', heartbeatTimeout: '20s', retry: { ...retry, maximumAttempts: 20 } };
+export const largeFileActivity: ActivityOptions = { startToCloseTimeout: '12h', heartbeatTimeout: '20s', retry };

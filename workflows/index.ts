@@ -1,2 +1,3 @@
 export { accountMigration } from './account-migration';
 export { albumMigration } from './album-migration';
+export { accountMigrations } from './account-migrations';

@@ -1,11 +1,15 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { MigrationInput } from '../common/migration-input';
 import type {
-  AlbumApproval, AlbumProgress, AlbumSummary, ApprovalRequest, ApprovalResult, DeletionSummary, MigrationProgress, RetryRequest, RetryResult,
+  AlbumApproval, AlbumProgress, MigrationStarted, AlbumSummary, ApprovalRequest, ApprovalResult, DeletionSummary, MigrationProgress, RetryRequest, RetryResult,
 } from '../common/migration-types';
 
 /** Signals, queries and updates of the workflows, defined once for the workflows and every client. */
 export const migrationProgress = defineQuery<MigrationProgress>('migrationProgress');
 export const albumProgress = defineQuery<AlbumProgress>('albumProgress');
+
+/** Start a migration of the account, unless one is running (workflows/account-migrations.ts). */
+export const startMigration = defineUpdate<MigrationStarted, [MigrationInput]>('startMigration');
 
 /** A person asks to run failed albums again. */
 export const retryAlbums = defineUpdate<RetryResult, [RetryRequest]>('retryAlbums');

@@ -15,7 +15,7 @@ export const TEST_API_TOKEN = 'test-token-0123456789abcdef';
 export async function startTestApi(worker: WorkerConfig) {
   const { temporal, minio } = testStack();
   const config = ApiConfig.parse({
-    API_PORT: '0', API_TOKEN: TEST_API_TOKEN, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace,
+    API_PORT: '0', API_TOKEN: TEST_API_TOKEN, TEMPORAL_ADDRESS: worker.TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: worker.TEMPORAL_NAMESPACE,
     TEMPORAL_TASK_QUEUE: worker.TEMPORAL_TASK_QUEUE, AWS_REGION: minio.region, AWS_ENDPOINT_URL_S3: minio.endpoint, TEMPORAL_UI_URL: temporal.uiUrl,
     PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS,
   });
@@ -44,9 +44,9 @@ export async function startTestApi(worker: WorkerConfig) {
 }
 
 /** A sandbox of the test file's own, an in-process worker for it, and the API in front: what API and CLI tests stand on. */
-export async function startApiTestbed(sandboxOptions: Parameters<typeof startPrivateSandbox>[0]) {
+export async function startApiTestbed(sandboxOptions: Parameters<typeof startPrivateSandbox>[0], workerOverrides: Parameters<typeof startMigrationHarness>[1] = {}) {
   const sandbox = await startPrivateSandbox(sandboxOptions);
-  const harness = await startMigrationHarness(sandbox);
+  const harness = await startMigrationHarness(sandbox, workerOverrides);
   const api = await startTestApi(harness.config);
   return {
     sandbox, harness, api,

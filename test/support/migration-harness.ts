@@ -66,11 +66,13 @@ type MigrationRequest = Omit<MigrationInputRequest, 'account'> & { account?: str
 
 /** A Temporal client, an in-process worker for one sandbox, and the test's MinIO client. */
 export async function startMigrationHarness(sandbox: RunningSandbox, overrides: Parameters<typeof workerConfigFor>[1] = {}, opts: { inProcessWorker?: boolean } = {}) {
-  const { temporal, minio } = testStack();
+  const { minio } = testStack();
   const config = workerConfigFor(sandbox, overrides);
+  // A test may bring a Temporal server of its own (to restart it) through TEMPORAL_ADDRESS.
+  const address = config.TEMPORAL_ADDRESS;
   let stopWorker = async () => undefined as void;
   if (opts.inProcessWorker ?? true) {
-    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const nativeConnection = await NativeConnection.connect({ address });
     const { worker } = await createMigrationWorker(config, { connection: nativeConnection, workflowBundle: await workflowBundle() });
     const running = worker.run();
     stopWorker = async () => {
@@ -79,8 +81,8 @@ export async function startMigrationHarness(sandbox: RunningSandbox, overrides: 
       await nativeConnection.close();
     };
   }
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: temporal.namespace, dataConverter: encryptedDataConverter(process.env.PAYLOAD_ENCRYPTION_KEYS) });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptedDataConverter(process.env.PAYLOAD_ENCRYPTION_KEYS) });
   const s3 = minioClient(minio);
   const start = (request: MigrationRequest): Promise<WorkflowHandle<typeof accountMigration>> => {
       const input = MigrationInput.parse({ account: sandbox.library.nickname, ...request });
@@ -91,6 +93,11 @@ export async function startMigrationHarness(sandbox: RunningSandbox, overrides: 
   };
   return {
     config, client, s3, start,
+    /** Stops the in-process worker only: the client and S3 stay, as when every worker of a deployment is down. */
+    async stopWorker() {
+      await stopWorker();
+      stopWorker = async () => undefined;
+    },
     run: async (request: MigrationRequest): Promise<MigrationResult> => (await start(request)).result(),
     async stop() {
       await stopWorker();

@@ -11,6 +11,9 @@ export type TestStack = z.infer<typeof TestStack>;
 
 export const TEST_STACK_ENV = 'SMUGMUG_S3_TEST_STACK';
 
+/** The namespace of the API fuzz test alone. */
+export const FUZZ_NAMESPACE = 'fuzz';
+
 export function testStack(): TestStack {
   const raw = process.env[TEST_STACK_ENV];
   if (!raw) throw new Error(`${TEST_STACK_ENV} is not set: run the tests with \`npm test\` (jest's global setup starts the stack)`);

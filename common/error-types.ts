@@ -1,0 +1,42 @@
+/**
+ * The failure types the service throws (ApplicationFailure types), in one list: thrown by name
+ * from here, classified from here by the retry policies and mapped from here by the API.
+ *
+ * - permanent: no retry can mend it (wrong credentials or account, a missing bucket, a gone
+ *   original): final at once, with its message.
+ * - transient: an outage of SmugMug or S3 (connection refused or reset, 5xx, 429, SlowDown):
+ *   retried with a capped backoff for as long as the outage lasts.
+ * - repeatable: anything else (bytes that differ, a short download): retried a few times, then final.
+ */
+export const ErrorTypes = {
+  SmugMugAuthError: 'permanent',
+  WrongAccount: 'permanent',
+  BucketMissing: 'permanent',
+  BucketAccessDenied: 'permanent',
+  PlanMissing: 'permanent',
+  OriginalNotFound: 'permanent',
+  NotVerified: 'permanent',
+  VersioningRequired: 'permanent',
+  NoAlbumMatches: 'permanent',
+  AlreadyMigrating: 'permanent',
+  /** A repeatable failure that kept happening: made final by the activity that saw it again and again. */
+  RepeatedFailure: 'permanent',
+  SmugMugUnavailable: 'transient',
+  SmugMugRateLimited: 'transient',
+  S3Unavailable: 'transient',
+  SmugMugError: 'repeatable',
+  SmugMugNotFound: 'repeatable',
+  SmugMugDownloadFailed: 'repeatable',
+  FileTransferFailed: 'repeatable',
+  ShortDownload: 'repeatable',
+  SourceMismatch: 'repeatable',
+  DeletionFailed: 'repeatable',
+} as const;
+
+export type ErrorType = keyof typeof ErrorTypes;
+export type ErrorClass = (typeof ErrorTypes)[ErrorType];
+
+/** An error type by name, checked by the compiler: `errorType('BucketMissing')`. */
+export const errorType = <T extends ErrorType>(type: T): T => type;
+
+export const PERMANENT_ERROR_TYPES: ErrorType[] = (Object.keys(ErrorTypes) as ErrorType[]).filter((t) => ErrorTypes[t] === 'permanent');
