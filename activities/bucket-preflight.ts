@@ -1,7 +1,7 @@
 import { GetBucketLocationCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { checkBucket } from '../bucket/bucket-checks';
 import type { BucketReport } from '../common/migration-types';
-import { bucketFailure } from './check-target';
+import { bucketFailure } from './target-failures';
 import type { ActivityDeps } from './deps';
 
 /**

@@ -1,13 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
+import { errorType } from '../common/error-types';
 import type { MigrationTarget } from '../common/migration-input';
 import type { AlbumApproval, DeletionSummary, IncludeHeld } from '../common/migration-types';
-import { AlbumVerificationReport, type HeldItem, heldItemsOf } from '../common/plan-entry';
+import { AlbumVerificationReport, DeletionLog, type HeldItem, heldItemsOf } from '../state/documents';
+import { deletionLogKey } from '../state/layout';
+import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
-import { loadPlan } from './plan-album';
-import { StateStore } from './s3-client';
 
 export interface DeleteOriginalsInput {
   albumKey: string;
@@ -16,11 +16,6 @@ export interface DeleteOriginalsInput {
   target: MigrationTarget;
   approval: AlbumApproval;
 }
-
-/** The record of an album's deletions (`deletion.json`): the latest approval's, with the earlier ones. */
-const DeletionLog = z
-  .object({ deleted: z.array(z.string()), alreadyGone: z.array(z.string()), earlier: z.array(z.record(z.string(), z.unknown())).optional() })
-  .loose();
 
 interface Doomed {
   imageKey: string;
@@ -44,9 +39,9 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
   return async function deleteOriginals(input: DeleteOriginalsInput): Promise<DeletionSummary> {
     const store = new StateStore(s3, input.target.bucket);
     const report = await store.get(input.reportKey, AlbumVerificationReport);
-    if (!report?.passed) throw ApplicationFailure.nonRetryable(`Album ${input.albumKey} has no passed verification: nothing deleted`, 'NotVerified');
-    const { entries } = await loadPlan(store, input.planPrefix);
-    const logKey = `${input.planPrefix}/${input.approval.dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
+    if (!report?.passed) throw ApplicationFailure.nonRetryable(`Album ${input.albumKey} has no passed verification: nothing deleted`, errorType('NotVerified'));
+    const { entries } = await store.plan(input.planPrefix);
+    const logKey = deletionLogKey(input.planPrefix, input.approval.dryRun);
     // A later approval (one naming held items) deletes only what earlier ones left.
     const earlier = input.approval.dryRun ? undefined : await store.get(logKey, DeletionLog);
     const done = new Set([...(earlier?.deleted ?? []), ...(earlier?.alreadyGone ?? [])]);
@@ -75,7 +70,7 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
       migrationMetrics().originalsDeleted.add(deleted.length);
     }
     const includedBy = { approvedBy: input.approval.approvedBy, approvalId: input.approval.approvalId, includeHeld: input.approval.includeHeld };
-    await store.put(logKey, {
+    await store.put(logKey, DeletionLog, {
       albumKey: input.albumKey, approval: input.approval, finishedAt: new Date().toISOString(),
       ...(input.approval.dryRun ? { wouldDelete: toDelete } : { deleted, alreadyGone }),
       heldKept, heldIncluded: heldIncluded.map((h) => ({ ...h, includedBy })),
@@ -93,10 +88,10 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
     const res = await smugmug.request(uri, { method: 'DELETE' });
     await res.arrayBuffer();
     if (res.ok) return true;
-    if (res.status !== 404) throw ApplicationFailure.retryable(`Deleting ${uri} failed: HTTP ${res.status}`, 'DeletionFailed');
+    if (res.status !== 404) throw ApplicationFailure.retryable(`Deleting ${uri} failed: HTTP ${res.status}`, errorType('DeletionFailed'));
     const check = await smugmug.request(uri);
     await check.arrayBuffer();
-    if (check.status !== 404) throw ApplicationFailure.retryable(`SmugMug answered 404 to deleting ${uri} but still has it`, 'DeletionFailed');
+    if (check.status !== 404) throw ApplicationFailure.retryable(`SmugMug answered 404 to deleting ${uri} but still has it`, errorType('DeletionFailed'));
     return false;
   }
 }

@@ -1,15 +1,14 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
-import { statePrefix } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
 import type { AlbumRef, DiscoveryResult } from '../common/migration-types';
 import { errorType } from '../common/error-types';
-import { wrongAccount } from './check-target';
+import { wrongAccount } from './target-failures';
+import { AlbumRefList } from '../state/documents';
+import { albumListKey } from '../state/layout';
+import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 
-const AlbumRefList = z.array(z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }));
 
 function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
@@ -57,22 +56,16 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
         errorType('NoAlbumMatches'),
       );
     }
-    const albumsKey = `${statePrefix(input.target.prefix, input.migrationId)}/albums.json`;
-    await s3.send(new PutObjectCommand({ Bucket: input.target.bucket, Key: albumsKey, Body: JSON.stringify(albums), ContentType: 'application/json' }));
+    const albumsKey = albumListKey(input.target.prefix, input.migrationId);
+    await new StateStore(s3, input.target.bucket).put(albumsKey, AlbumRefList, albums);
     return { albumsKey, albums: albums.length, excluded };
   };
-}
-
-/** The albums a discovery wrote to the bucket. */
-export async function readAlbumList(s3: S3Client, bucket: string, albumsKey: string): Promise<AlbumRef[]> {
-  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: albumsKey }));
-  return AlbumRefList.parse(JSON.parse(await res.Body!.transformToString()));
 }
 
 /** A page of the discovered albums, so the account workflow holds only what it is about to start. */
 export function readAlbums({ s3 }: ActivityDeps) {
   return async function readAlbums(input: { bucket: string; albumsKey: string; start: number; count: number }): Promise<AlbumRef[]> {
-    return (await readAlbumList(s3, input.bucket, input.albumsKey)).slice(input.start, input.start + input.count);
+    return (await new StateStore(s3, input.bucket).albumList(input.albumsKey)).slice(input.start, input.start + input.count);
   };
 }
 
@@ -80,6 +73,6 @@ export function readAlbums({ s3 }: ActivityDeps) {
 export function findAlbums({ s3 }: ActivityDeps) {
   return async function findAlbums(input: { bucket: string; albumsKey: string; albumKeys: string[] }): Promise<AlbumRef[]> {
     const wanted = new Set(input.albumKeys);
-    return (await readAlbumList(s3, input.bucket, input.albumsKey)).filter((a) => wanted.has(a.albumKey));
+    return (await new StateStore(s3, input.bucket).albumList(input.albumsKey)).filter((a) => wanted.has(a.albumKey));
   };
 }

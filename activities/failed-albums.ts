@@ -1,9 +1,8 @@
-import { DeleteObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { failedAlbumsPrefix } from '../common/ids';
 import type { MigrationTarget } from '../common/migration-input';
-import type { FailedAlbumRecord } from '../common/plan-entry';
+import { FailedAlbumRecord } from '../state/documents';
+import { albumKeyOfFailedMarker, failedAlbumKey, failedAlbumsPrefix } from '../state/layout';
+import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
-import { StateStore } from './s3-client';
 
 export interface AlbumOutcomeInput {
   migrationId: string;
@@ -13,30 +12,24 @@ export interface AlbumOutcomeInput {
   albumKey: string;
 }
 
-const markerKey = (target: MigrationTarget, migrationId: string, albumKey: string) => `${failedAlbumsPrefix(target.prefix, migrationId)}${albumKey}.json`;
-
 /** Keeps the bucket's list of failed albums current: a marker per album whose last run failed. */
 export function recordAlbumOutcome({ s3 }: ActivityDeps) {
   return async function recordAlbumOutcome(input: AlbumOutcomeInput): Promise<void> {
-    const key = markerKey(input.target, input.migrationId, input.albumKey);
-    if (input.failure) await new StateStore(s3, input.target.bucket).put(key, { ...input.failure, failedAt: new Date().toISOString() } satisfies FailedAlbumRecord);
-    else await s3.send(new DeleteObjectCommand({ Bucket: input.target.bucket, Key: key }));
+    const store = new StateStore(s3, input.target.bucket);
+    const key = failedAlbumKey(input.target.prefix, input.migrationId, input.albumKey);
+    if (input.failure) await store.put(key, FailedAlbumRecord, { ...input.failure, failedAt: new Date().toISOString() });
+    else await store.delete(key);
   };
-}
-
-/** The AlbumKeys of every album whose last run failed, from their markers, page after page. */
-export async function* failedAlbumKeys(s3: S3Client, bucket: string, targetPrefix: string, migrationId: string): AsyncGenerator<string> {
-  const prefix = failedAlbumsPrefix(targetPrefix, migrationId);
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    for (const object of page.Contents ?? []) yield object.Key!.slice(prefix.length).replace(/\.json$/, '');
-  }
 }
 
 /** Every failed album of a migration, for the account workflow's retry of all of them. */
 export function listFailedAlbums({ s3 }: ActivityDeps) {
   return async function listFailedAlbums(input: { migrationId: string; target: MigrationTarget }): Promise<string[]> {
+    const { prefix } = input.target;
     const keys: string[] = [];
-    for await (const key of failedAlbumKeys(s3, input.target.bucket, input.target.prefix, input.migrationId)) keys.push(key);
+    for await (const key of new StateStore(s3, input.target.bucket).keys(failedAlbumsPrefix(prefix, input.migrationId))) {
+      keys.push(albumKeyOfFailedMarker(prefix, input.migrationId, key));
+    }
     return keys;
   };
 }

@@ -1,7 +1,7 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { type ErrorType, ErrorTypes } from '../common/error-types';
+import { errorType, type ErrorType, ErrorTypes } from '../common/error-types';
 
 /**
  * Attempts of a repeatable failure (bytes that differ, a short download, an unexpected answer)
@@ -53,7 +53,7 @@ export function classifyFailure(err: unknown, attempt: number, maxAttempts: numb
   const message = (err as Error)?.message ?? String(err);
   if (transient) return err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message, type: transient, cause: err as Error });
   if (attempt < maxAttempts) return err;
-  return ApplicationFailure.create({ message: `${message} (failed ${attempt} times; final)`, type: 'RepeatedFailure', nonRetryable: true, cause: err as Error });
+  return ApplicationFailure.create({ message: `${message} (failed ${attempt} times; final)`, type: errorType('RepeatedFailure'), nonRetryable: true, cause: err as Error });
 }
 
 /** The worker's activity interceptor applying `classifyFailure` to every activity. */

@@ -1,14 +1,10 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
-import { statePrefix } from '../common/ids';
 import type { MigrationTarget } from '../common/migration-input';
 import type { ReportRef } from '../common/migration-types';
-import { AlbumVerificationReport } from '../common/plan-entry';
+import { AlbumVerificationReport, MigrationReport } from '../state/documents';
+import { migrationReportKey, planPrefixOf, verificationKey } from '../state/layout';
+import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
-import { readAlbumList } from './discover-albums';
 import { withHeartbeats } from './keep-alive';
-import { planPrefixOf } from './plan-album';
-import { StateStore } from './s3-client';
 
 /**
  * The migration's verification report: every album with its verification result, written to the
@@ -17,12 +13,12 @@ import { StateStore } from './s3-client';
 export function writeMigrationReport(deps: ActivityDeps) {
   return async function writeMigrationReport(input: { migrationId: string; account: string; target: MigrationTarget; albumsKey: string }): Promise<ReportRef> {
     const store = new StateStore(deps.s3, input.target.bucket);
-    const albums = await readAlbumList(deps.s3, input.target.bucket, input.albumsKey);
+    const albums = await store.albumList(input.albumsKey);
     let read = 0;
     const rows = await withHeartbeats(() => ({ read }), async () => {
       const out = [];
       for (const album of albums) {
-        const verification = await store.get(`${planPrefixOf(input.target, input.migrationId, album.albumKey)}/verification.json`, AlbumVerificationReport);
+        const verification = await store.get(verificationKey(planPrefixOf(input.target.prefix, input.migrationId, album.albumKey)), AlbumVerificationReport);
         read += 1;
         out.push({
           albumKey: album.albumKey, path: album.path,
@@ -35,20 +31,17 @@ export function writeMigrationReport(deps: ActivityDeps) {
       }
       return out;
     });
-    const report = {
+    const report: MigrationReport = {
       migrationId: input.migrationId, account: input.account, bucket: input.target.bucket, prefix: input.target.prefix,
       generatedAt: new Date().toISOString(),
       totals: {
         albums: rows.length, passed: rows.filter((r) => r.passed).length, verifiedFiles: rows.reduce((s, r) => s + r.verified, 0),
         held: rows.reduce((s, r) => s + r.held.length, 0), warnings: rows.reduce((s, r) => s + r.warnings.length, 0),
       },
-      /** What an approval leaves on SmugMug unless it names it (`includeHeld`), and why. */
       held: rows.flatMap((r) => r.held.map((h) => ({ albumKey: r.albumKey, path: r.path, ...h }))),
       albums: rows,
     };
-    const body = Buffer.from(JSON.stringify(report, null, 2));
-    const key = `${statePrefix(input.target.prefix, input.migrationId)}/report.json`;
-    await deps.s3.send(new PutObjectCommand({ Bucket: input.target.bucket, Key: key, Body: body, ContentType: 'application/json' }));
-    return { key, digest: createHash('sha256').update(body).digest('hex') };
+    const key = migrationReportKey(input.target.prefix, input.migrationId);
+    return { key, digest: await store.putWithDigest(key, MigrationReport, report) };
   };
 }

@@ -1,7 +1,7 @@
 import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { crc32 } from 'node:zlib';
 import type { MigrationTarget } from '../common/migration-input';
-import type { PlanEntry } from '../common/plan-entry';
+import type { PlanEntry } from '../state/documents';
 
 const CONTENT_TYPES: Record<string, string> = {
   JPG: 'image/jpeg', JPEG: 'image/jpeg', PNG: 'image/png', GIF: 'image/gif', HEIC: 'image/heic', TIFF: 'image/tiff',

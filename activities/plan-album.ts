@@ -1,12 +1,11 @@
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
-import { statePrefix } from '../common/ids';
+import { HeadObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { MigrationTarget } from '../common/migration-input';
 import type { AlbumPlan, AlbumRef, BatchRef } from '../common/migration-types';
-import { AlbumPlanRecord, PlanBatch, type PlanEntry, type UnavailableEntry } from '../common/plan-entry';
+import { AlbumPlanRecord, PlanBatch, type PlanEntry, type UnavailableEntry } from '../state/documents';
+import { batchKey, planPrefixOf, planRecordKey } from '../state/layout';
+import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
-import { StateStore } from './s3-client';
 import { albumFolderKey, fileNamesFor, joinKey } from './s3-keys';
 import { Album, type AlbumImage } from './smugmug-schemas';
 
@@ -14,22 +13,6 @@ export interface PlanAlbumInput {
   migrationId: string;
   target: MigrationTarget;
   album: AlbumRef;
-}
-
-export function planPrefixOf(target: MigrationTarget, migrationId: string, albumKey: string): string {
-  return `${statePrefix(target.prefix, migrationId)}/albums/${albumKey}`;
-}
-
-export const planRecordKey = (planPrefix: string) => `${planPrefix}/plan.json`;
-export const batchKey = (planPrefix: string, index: number) => `${planPrefix}/batch-${String(index).padStart(5, '0')}.json`;
-
-/** A stored plan: its record and every entry of every batch (those copied and those already present). */
-export async function loadPlan(store: StateStore, planPrefix: string): Promise<{ record: AlbumPlanRecord; entries: PlanEntry[] }> {
-  const record = await store.get(planRecordKey(planPrefix), AlbumPlanRecord);
-  if (!record) throw ApplicationFailure.nonRetryable(`No plan under ${planPrefix}`, 'PlanMissing');
-  const entries: PlanEntry[] = [];
-  for (let i = 0; i < record.batches; i++) entries.push(...((await store.get(batchKey(planPrefix, i), PlanBatch))?.entries ?? []));
-  return { record, entries };
 }
 
 /** Entries kept in one stored batch of already-present files (those are only verified, not copied). */
@@ -60,12 +43,9 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
   /** What the album's folder already holds: key → size and ETag. */
   async function existingObjects(bucket: string, folder: string) {
     const objects = new Map<string, { size: number; etag: string }>();
-    let token: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${folder}/`, ContinuationToken: token }));
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: `${folder}/` })) {
       for (const o of page.Contents ?? []) objects.set(o.Key!, { size: o.Size ?? -1, etag: (o.ETag ?? '').replace(/"/g, '') });
-      token = page.NextContinuationToken;
-    } while (token);
+    }
     return objects;
   }
 
@@ -76,7 +56,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
 
   async function plan(input: PlanAlbumInput, onListed: (n: number) => void): Promise<AlbumPlan> {
     const { target, album } = input;
-    const planPrefix = planPrefixOf(target, input.migrationId, album.albumKey);
+    const planPrefix = planPrefixOf(target.prefix, input.migrationId, album.albumKey);
     const folder = albumFolderKey(target.prefix, album.path, album.albumKey);
     const albumInfo = await smugmug.getObject(`/api/v2/album/${album.albumKey}`, Album);
 
@@ -149,7 +129,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     for (let i = 0; i < present.length; i += PRESENT_BATCH_SIZE) close('small', present.slice(i, i + PRESENT_BATCH_SIZE));
 
     const store = new StateStore(s3, target.bucket);
-    for (const batch of stored) await store.put(batchKey(planPrefix, batch.ref.index), { index: batch.ref.index, entries: batch.entries });
+    for (const batch of stored) await store.put(batchKey(planPrefix, batch.ref.index), PlanBatch, { index: batch.ref.index, entries: batch.entries });
     const record: AlbumPlanRecord = {
       album: {
         albumKey: album.albumKey, name: album.name, path: album.path, nodeId: album.nodeId, description: albumInfo?.Description,
@@ -158,7 +138,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
       },
       albumFolderKey: folder, batches: stored.length, unavailable,
     };
-    await store.put(planRecordKey(planPrefix), record);
+    await store.put(planRecordKey(planPrefix), AlbumPlanRecord, record);
 
     return {
       planPrefix, albumFolderKey: folder, files: entries.length, bytes: entries.reduce((s, e) => s + e.size, 0),

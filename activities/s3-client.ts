@@ -1,8 +1,7 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
-import type { z } from 'zod';
 import type { WorkerConfig } from './config';
 
 /** Uploads whose bytes S3 checks itself: the MD5 (Content-MD5) and CRC32 they carry. */
@@ -36,23 +35,4 @@ export function createS3Client(config: Pick<WorkerConfig, 'AWS_REGION' | 'AWS_EN
     { step: 'build', name: 'unsignedChecksummedUploads' },
   );
   return client;
-}
-
-/** Small JSON records (plans, reports, checkpoints) kept in the bucket beside the copied library. */
-export class StateStore {
-  constructor(private readonly s3: S3Client, private readonly bucket: string) {}
-
-  async put(key: string, value: unknown): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json' }));
-  }
-
-  async get<S extends z.ZodType>(key: string, schema: S): Promise<z.infer<S> | undefined> {
-    try {
-      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return schema.parse(JSON.parse(await res.Body!.transformToString()));
-    } catch (err) {
-      if (err instanceof NoSuchKey) return undefined;
-      throw err;
-    }
-  }
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { errorType } from '../common/error-types';
 import { createHmac } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import OAuth from 'oauth-1.0a';
@@ -11,7 +12,6 @@ const MAX_ATTEMPTS = 5;
 /** Longer Retry-After waits go back to Temporal as the activity's next retry delay instead. */
 const MAX_INLINE_WAIT_MS = 60_000;
 
-export class SmugMugAuthError extends Error {}
 
 /** A SmugMug API v2 client: OAuth 1.0a signed, paged, schema-checked, retrying 429/5xx politely. */
 export class SmugMugClient {
@@ -60,7 +60,7 @@ export class SmugMugClient {
           `SmugMug refused the credentials for ${method} ${shown} (401: ${messageOf(body)}). Check SMUGMUG_API_KEY/SECRET and ` +
             'SMUGMUG_ACCESS_TOKEN/SECRET in the worker\'s environment; a revoked token needs a new OAuth authorization ' +
             '(Access=Full, Permissions=Modify when deleting).',
-          SmugMugAuthError.name,
+          errorType('SmugMugAuthError'),
         );
       }
       if (res.status === 429 || res.status >= 500) {
@@ -68,14 +68,14 @@ export class SmugMugClient {
         const retryAfterMs = Number(res.headers.get('retry-after') ?? NaN) * 1000;
         lastProblem = `HTTP ${res.status}`;
         if (res.status === 429 && retryAfterMs > MAX_INLINE_WAIT_MS) {
-          throw ApplicationFailure.create({ message: `SmugMug rate limit on ${shown}: retry after ${retryAfterMs / 1000} s`, type: 'SmugMugRateLimited', nextRetryDelay: retryAfterMs });
+          throw ApplicationFailure.create({ message: `SmugMug rate limit on ${shown}: retry after ${retryAfterMs / 1000} s`, type: errorType('SmugMugRateLimited'), nextRetryDelay: retryAfterMs });
         }
         await delay(Number.isFinite(retryAfterMs) ? retryAfterMs : backoffMs(attempt), undefined, { signal: init.signal });
         continue;
       }
       return res;
     }
-    throw ApplicationFailure.retryable(`SmugMug ${method} ${shown} failed ${MAX_ATTEMPTS} times; last: ${lastProblem}`, 'SmugMugUnavailable');
+    throw ApplicationFailure.retryable(`SmugMug ${method} ${shown} failed ${MAX_ATTEMPTS} times; last: ${lastProblem}`, errorType('SmugMugUnavailable'));
   }
 
   /** GETs an API path and checks the envelope; 404 gives undefined. */
@@ -89,11 +89,11 @@ export class SmugMugClient {
         json = JSON.parse(text);
       } catch {
         // SmugMug's front end sometimes answers with an HTML page; that is an outage, not data.
-        if (attempt >= MAX_ATTEMPTS) throw ApplicationFailure.retryable(`SmugMug answered ${new URL(this.url(path)).pathname} with a non-JSON body (HTTP ${res.status})`, 'SmugMugUnavailable');
+        if (attempt >= MAX_ATTEMPTS) throw ApplicationFailure.retryable(`SmugMug answered ${new URL(this.url(path)).pathname} with a non-JSON body (HTTP ${res.status})`, errorType('SmugMugUnavailable'));
         await delay(backoffMs(attempt), undefined, { signal });
         continue;
       }
-      if (!res.ok) throw ApplicationFailure.retryable(`SmugMug ${new URL(this.url(path)).pathname}: HTTP ${res.status} ${messageOf(text)}`, 'SmugMugError');
+      if (!res.ok) throw ApplicationFailure.retryable(`SmugMug ${new URL(this.url(path)).pathname}: HTTP ${res.status} ${messageOf(text)}`, errorType('SmugMugError'));
       return Envelope.parse(json);
     }
   }
@@ -116,7 +116,7 @@ export class SmugMugClient {
       let envelope: Envelope | undefined;
       for (let attempt = 1; attempt <= 3 && !envelope; attempt++) {
         envelope = await this.getEnvelope(next, signal);
-        if (!envelope && (first || attempt === 3)) throw ApplicationFailure.retryable(`SmugMug has no ${new URL(this.url(next)).pathname} (404)`, 'SmugMugNotFound');
+        if (!envelope && (first || attempt === 3)) throw ApplicationFailure.retryable(`SmugMug has no ${new URL(this.url(next)).pathname} (404)`, errorType('SmugMugNotFound'));
         if (!envelope) await delay(backoffMs(attempt), undefined, { signal });
       }
       const items = (envelope!.Response[envelope!.Response.Locator] as unknown[] | undefined) ?? [];
@@ -128,7 +128,7 @@ export class SmugMugClient {
 
   authUser(signal?: AbortSignal) {
     return this.getObject('/api/v2!authuser', User, signal).then((u) => {
-      if (!u) throw ApplicationFailure.nonRetryable('SmugMug has no authenticated user for this token', SmugMugAuthError.name);
+      if (!u) throw ApplicationFailure.nonRetryable('SmugMug has no authenticated user for this token', errorType('SmugMugAuthError'));
       return u;
     });
   }
@@ -154,11 +154,11 @@ export class SmugMugClient {
     if (res.status === 404 || res.status === 410) {
       await res.arrayBuffer().catch(() => undefined);
       // The original is gone or its URL is stale: retrying the same URL cannot help; planning the album again can.
-      throw ApplicationFailure.nonRetryable(`The original at ${new URL(url).pathname} is gone (HTTP ${res.status}); retry the album to plan it again`, 'OriginalNotFound');
+      throw ApplicationFailure.nonRetryable(`The original at ${new URL(url).pathname} is gone (HTTP ${res.status}); retry the album to plan it again`, errorType('OriginalNotFound'));
     }
     if (res.status !== expected) {
       await res.arrayBuffer().catch(() => undefined);
-      throw ApplicationFailure.retryable(`Download of ${new URL(url).pathname} answered HTTP ${res.status} (expected ${expected})`, 'SmugMugDownloadFailed');
+      throw ApplicationFailure.retryable(`Download of ${new URL(url).pathname} answered HTTP ${res.status} (expected ${expected})`, errorType('SmugMugDownloadFailed'));
     }
     return res;
   }

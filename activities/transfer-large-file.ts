@@ -5,35 +5,15 @@ import {
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createMD5 } from 'hash-wasm';
-import { z } from 'zod';
-import type { TransferResult } from '../common/migration-types';
-import type { PlanEntry } from '../common/plan-entry';
+import { errorType } from '../common/error-types';
+import type { BatchInput, TransferResult } from '../common/migration-types';
+import { Checkpoint } from '../state/documents';
+import { checkpointKey } from '../state/layout';
+import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
 import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
-import { StateStore } from './s3-client';
-import { type BatchInput, loadBatch } from './transfer-small-files';
-
-/**
- * Progress of one multipart upload, saved in the bucket after every part: the UploadId, how far it
- * got, and the MD5 state of the bytes so far, so a retried attempt goes on from the next part with
- * a Range request. (Heartbeat details are throttled by the SDK and may lag several parts.)
- */
-const Checkpoint = z.object({
-  uploadId: z.string(),
-  key: z.string(),
-  partSize: z.number().int().positive(),
-  nextPart: z.number().int().min(1),
-  bytesDone: z.number().int().min(0),
-  md5State: z.string(),
-});
-type Checkpoint = z.infer<typeof Checkpoint>;
-
-export const checkpointPrefix = (planPrefix: string) => `${planPrefix}/multipart/`;
-export const checkpointKey = (planPrefix: string, entry: Pick<PlanEntry, 'imageKey' | 'serial'>) => `${checkpointPrefix(planPrefix)}${entry.imageKey}-${entry.serial}.json`;
-
-export class SourceMismatch extends Error {}
 
 async function listAllParts(s3: S3Client, bucket: string, key: string, uploadId: string): Promise<Part[]> {
   const parts: Part[] = [];
@@ -78,7 +58,7 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
     const signal = cancellationSignal();
     const { bucket } = input.target;
     const store = new StateStore(s3, bucket);
-    const [entry] = await loadBatch(store, input);
+    const [entry] = await store.planBatch(input.planPrefix, input.batchIndex);
     if (await isAlreadyCopied(s3, bucket, entry)) return { files: 0, bytes: 0, alreadyPresent: 1 };
     const cpKey = checkpointKey(input.planPrefix, entry);
     const abort = async (uploadId: string) => {
@@ -106,7 +86,7 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
       const partSize = Math.max(config.PART_SIZE_MB * 2 ** 20, Math.ceil(entry.size / 9_000));
       const created = await s3.send(new CreateMultipartUploadCommand({ ...objectSettings(entry, input.target), ChecksumAlgorithm: 'CRC32' }));
       checkpoint = { uploadId: created.UploadId!, key: entry.key, partSize, nextPart: 1, bytesDone: 0, md5State: Buffer.from(md5.save()).toString('base64') };
-      await store.put(cpKey, checkpoint);
+      await store.put(cpKey, Checkpoint, checkpoint);
     }
     const cp: Checkpoint = checkpoint;
     heartbeat({ bytesDone: cp.bytesDone, resumedAtPart: cp.nextPart });
@@ -134,7 +114,7 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
         }
         if (moved) {
           const snapshot = { ...cp };
-          saving = saving.then(() => store.put(cpKey, snapshot)).catch((err: unknown) => {
+          saving = saving.then(() => store.put(cpKey, Checkpoint, snapshot)).catch((err: unknown) => {
             failure ??= err;
           });
           heartbeat({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 });
@@ -176,9 +156,9 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
     if (cp.bytesDone !== entry.size || digest !== entry.md5) {
       await abort(cp.uploadId);
       migrationMetrics().transferFailures.add(1);
-      if (cp.bytesDone < entry.size) throw ApplicationFailure.retryable(`${entry.fileName}: the download ended after ${cp.bytesDone} of ${entry.size} bytes`, 'ShortDownload');
+      if (cp.bytesDone < entry.size) throw ApplicationFailure.retryable(`${entry.fileName}: the download ended after ${cp.bytesDone} of ${entry.size} bytes`, errorType('ShortDownload'));
       // The bytes read differ from SmugMug's original: nothing was published; the next attempt starts over.
-      throw ApplicationFailure.retryable(`${entry.fileName}: copied bytes have MD5 ${digest}, SmugMug says ${entry.md5}; upload aborted`, SourceMismatch.name);
+      throw ApplicationFailure.retryable(`${entry.fileName}: copied bytes have MD5 ${digest}, SmugMug says ${entry.md5}; upload aborted`, errorType('SourceMismatch'));
     }
     await s3.send(new CompleteMultipartUploadCommand({
       Bucket: bucket, Key: entry.key, UploadId: cp.uploadId,

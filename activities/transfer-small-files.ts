@@ -5,30 +5,18 @@ import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { MigrationTarget } from '../common/migration-input';
-import type { TransferResult } from '../common/migration-types';
-import { PlanBatch, type PlanEntry } from '../common/plan-entry';
+import type { BatchInput, TransferResult } from '../common/migration-types';
+import type { PlanEntry } from '../state/documents';
+import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { errorType } from '../common/error-types';
 import { transientTypeOf } from './failure-policy';
 import { migrationMetrics } from './migration-metrics';
 import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
-import { batchKey } from './plan-album';
-import { StateStore } from './s3-client';
 
-export interface BatchInput {
-  planPrefix: string;
-  batchIndex: number;
-  target: MigrationTarget;
-}
-
+/** Tries of one file within an attempt of its batch, before the batch attempt fails (and Temporal retries it). */
 const FILE_ATTEMPTS = 3;
-
-export async function loadBatch(store: StateStore, input: BatchInput): Promise<PlanEntry[]> {
-  const batch = await store.get(batchKey(input.planPrefix, input.batchIndex), PlanBatch);
-  if (!batch) throw ApplicationFailure.nonRetryable(`Plan batch ${input.batchIndex} is missing under ${input.planPrefix}`, 'PlanMissing');
-  return batch.entries;
-}
 
 /**
  * Copies a batch of small files, several at once. Each is read whole (it is small), checked against
@@ -60,7 +48,7 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
 
   return async function transferSmallFiles(input: BatchInput): Promise<TransferResult> {
     const signal = cancellationSignal();
-    const entries = await loadBatch(new StateStore(s3, input.target.bucket), input);
+    const entries = await new StateStore(s3, input.target.bucket).planBatch(input.planPrefix, input.batchIndex);
     const retried = activityInfo().attempt > 1;
     const result: TransferResult = { files: 0, bytes: 0, alreadyPresent: 0 };
     const limit = pLimit(config.FILE_CONCURRENCY);

@@ -1,16 +1,15 @@
-import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { MigrationInput, MigrationTarget } from '../common/migration-input';
 import type { VerificationSummary } from '../common/migration-types';
-import { type AlbumVerificationReportInput, type FileCheck, heldItemsOf, type PlanEntry } from '../common/plan-entry';
+import { AlbumManifest, AlbumVerificationReport, type FileCheck, heldItemsOf, type PlanEntry } from '../state/documents';
+import { checkpointPrefix, verificationKey } from '../state/layout';
+import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
 import { MediaProbe } from './media-check';
-import { loadPlan } from './plan-album';
-import { StateStore } from './s3-client';
-import { checkpointPrefix } from './transfer-large-file';
 import { joinKey, MANIFEST_NAME } from './s3-keys';
 
 /**
@@ -34,7 +33,7 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
   return async function verifyAlbum(input: VerifyAlbumInput): Promise<VerificationSummary> {
     const { bucket } = input.target;
     const store = new StateStore(s3, bucket);
-    const { record: plan, entries } = await loadPlan(store, input.planPrefix);
+    const { record: plan, entries } = await store.plan(input.planPrefix);
 
     const deepKeys = new Set(
       input.verification.deep === 'all' ? entries.map((e) => e.imageKey)
@@ -86,18 +85,18 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
     if (failed.length > 0) filesVerified.add(failed.length, { result: 'failed' });
     const checkedAt = new Date().toISOString();
 
-    const reportKey = `${input.planPrefix}/verification.json`;
+    const reportKey = verificationKey(input.planPrefix);
     const entryOf = new Map(entries.map((e) => [e.imageKey, e]));
     const warnings = results.filter((r) => r.warning).map((r) => ({ imageKey: r.imageKey, fileName: entryOf.get(r.imageKey)!.fileName, warning: r.warning! }));
     const doesNotOpen = warnings.map((w) => ({ imageKey: w.imageKey, fileName: w.fileName, kind: 'does-not-open' as const, reason: w.warning }));
-    const report: AlbumVerificationReportInput = {
+    const held = heldItemsOf(entries, { held: doesNotOpen, unavailable: plan.unavailable });
+    await store.put(reportKey, AlbumVerificationReport, {
       album: plan.album, checkedAt, passed: failed.length === 0, verified: results.length - failed.length, failed, deep: input.verification,
-      unavailable: plan.unavailable, results, warnings, held: heldItemsOf(entries, { held: doesNotOpen, unavailable: plan.unavailable }),
-    };
-    await store.put(reportKey, report);
+      unavailable: plan.unavailable, results, warnings, held,
+    });
 
     const manifestKey = joinKey(plan.albumFolderKey, MANIFEST_NAME);
-    const manifest = {
+    await store.put(manifestKey, AlbumManifest, {
       album: plan.album, migratedAt: checkedAt, verified: failed.length === 0,
       images: entries.map((e) => ({
         imageKey: e.imageKey, serial: e.serial, fileName: e.fileName, s3Key: e.key, size: e.size, md5: e.md5,
@@ -105,12 +104,11 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
         s3Checksum: byKey.get(e.imageKey)?.checksum, verified: byKey.get(e.imageKey)?.ok ?? false, warning: byKey.get(e.imageKey)?.warning,
       })),
       unavailable: plan.unavailable,
-    };
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: JSON.stringify(manifest, null, 2), ContentType: 'application/json' }));
+    }, { pretty: true });
 
     return {
       reportKey, manifestKey, verified: results.length - failed.length, failed: failed.length, unavailable: plan.unavailable.length,
-      deepChecked: results.filter((r) => r.deep).length, passed: failed.length === 0, held: report.held!.length, warnings: warnings.length,
+      deepChecked: results.filter((r) => r.deep).length, passed: failed.length === 0, held: held.length, warnings: warnings.length,
     };
   };
 }
@@ -119,6 +117,7 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
 export function cleanUpUploads({ s3 }: ActivityDeps) {
   return async function cleanUpUploads(input: { bucket: string; albumFolderKey: string; planPrefix: string }): Promise<number> {
     let aborted = 0;
+    // The SDK has no paginator for ListMultipartUploads: its two markers are followed here.
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     for (;;) {
@@ -131,8 +130,9 @@ export function cleanUpUploads({ s3 }: ActivityDeps) {
       keyMarker = page.NextKeyMarker;
       uploadIdMarker = page.NextUploadIdMarker;
     }
-    const checkpoints = await s3.send(new ListObjectsV2Command({ Bucket: input.bucket, Prefix: checkpointPrefix(input.planPrefix) }));
-    const keys = (checkpoints.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    const store = new StateStore(s3, input.bucket);
+    const keys: Array<{ Key: string }> = [];
+    for await (const key of store.keys(checkpointPrefix(input.planPrefix))) keys.push({ Key: key });
     if (keys.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys } }));
     return aborted;
   };

@@ -7,15 +7,15 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { rateLimiter } from 'hono-rate-limiter';
-import { failedAlbumKeys } from '../activities/failed-albums';
-import { StateStore } from '../activities/s3-client';
-import { accountMigrationsWorkflowId, failedAlbumsPrefix } from '../common/ids';
-import { FailedAlbumRecord } from '../common/plan-entry';
+import { accountMigrationsWorkflowId, parseWorkflowId } from '../common/ids';
+import { FailedAlbumRecord } from '../state/documents';
+import { albumKeyOfFailedMarker, failedAlbumKey, failedAlbumsPrefix } from '../state/layout';
+import { StateStore } from '../state/store';
 import { createRedactor, redactDeep, secretsIn } from '../common/redact';
 import { MigrationInput } from '../common/migration-input';
 import { accountMigrations } from '../workflows/account-migrations';
 import { albumProgress, approveDeletion, retryAlbums, startMigration } from '../workflows/messages';
-import { AlbumKey, MigrationId, MigrationStatus as MigrationStatusAttribute, SmugMugAccount } from '../workflows/search-attributes';
+import { AlbumKey, MigrationId, SmugMugAccount, StatusAttribute } from '../workflows/search-attributes';
 import { codecRoutes } from './codec-routes';
 import type { ApiConfig } from './config';
 import { docsAsset, docsPage } from './docs-page';
@@ -46,8 +46,7 @@ const errors = {
 };
 const security = [{ bearer: [] }];
 
-/** The stored migration report (activities/migration-report.ts), as the API reads it. */
-type StoredReport = z.infer<typeof s.Report>['report'] & { albums: Array<{ albumKey: string; passed: boolean }> };
+type StoredReport = z.infer<typeof s.Report>['report'];
 
 function sameSecret(given: string, expected: string): boolean {
   // Hashing first gives equal lengths, so the comparison takes the same time whatever is sent.
@@ -143,12 +142,13 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
   app.openapi(
     createRoute({ method: 'get', path: '/v1/migrations', security, summary: 'List migrations', request: { query: s.ListMigrationsQuery }, responses: { 200: json(s.MigrationList, 'A page of migrations'), ...errors } }),
     async (c) => {
-      const { account, status, page, pageSize } = c.req.valid('query');
+      const { account, page, pageSize, ...query } = c.req.valid('query');
+      const phase = query.phase ?? query.status;
       const clauses = [`WorkflowType = 'accountMigration'`];
       if (account) clauses.push(`SmugMugAccount = '${account}'`);
-      if (status) clauses.push(`MigrationStatus = '${status}'`);
+      if (phase) clauses.push(`${StatusAttribute.name} = '${phase}'`);
       const { items: migrations, hasMore } = await lookups.visibilityPage(clauses.join(' AND '), page, pageSize, (wf): z.infer<typeof s.MigrationSummary> => ({
-        id: wf.workflowId, account: wf.typedSearchAttributes.get(SmugMugAccount), status: wf.status.name, phase: wf.typedSearchAttributes.get(MigrationStatusAttribute),
+        id: wf.workflowId, account: wf.typedSearchAttributes.get(SmugMugAccount), status: wf.status.name, phase: wf.typedSearchAttributes.get(StatusAttribute),
         startedAt: wf.startTime.toISOString(), closedAt: wf.closeTime?.toISOString(), uiUrl: uiUrl(wf.workflowId),
       }));
       return c.json({ migrations, page, pageSize, hasMore }, 200);
@@ -156,7 +156,7 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/migrations/{id}', security, summary: 'Status of a migration: counts, bytes, rate, ETA', request: { params: s.MigrationIdParam }, responses: { 200: json(s.MigrationStatus, 'Status'), ...errors } }),
+    createRoute({ method: 'get', path: '/v1/migrations/{id}', security, summary: 'Status of a migration: counts, bytes, rate, ETA', request: { params: s.MigrationIdParam }, responses: { 200: json(s.MigrationDetails, 'Status'), ...errors } }),
     async (c) => {
       const { id } = c.req.valid('param');
       const { description, progress, workerAnswered, failure } = await progressOf(id);
@@ -169,11 +169,11 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
       const inFlightAlbums = description.status.name === 'RUNNING' && progress
         ? await Promise.all(progress.inFlight.map(async (workflowId) => {
           const album = await lookups.queryOrGiveUp(() => client.workflow.getHandle(workflowId).query(albumProgress));
-          return album && { workflowId, albumKey: /album-([A-Za-z0-9]+)/.exec(workflowId)?.[1] ?? '', ...album };
+          return album && { workflowId, albumKey: parseWorkflowId(workflowId)?.albumKey ?? '', ...album };
         })).then((list) => list.filter((a) => a !== undefined))
         : undefined;
       return c.json({
-        id, account: description.typedSearchAttributes.get(SmugMugAccount), inFlightAlbums, status: description.status.name, phase: progress?.phase ?? description.typedSearchAttributes.get(MigrationStatusAttribute),
+        id, account: description.typedSearchAttributes.get(SmugMugAccount), inFlightAlbums, status: description.status.name, phase: progress?.phase ?? description.typedSearchAttributes.get(StatusAttribute),
         startedAt: startedAt.toISOString(), closedAt: description.closeTime?.toISOString(), uiUrl: uiUrl(id),
         counts: k, inFlight: progress?.inFlight, failedAlbums: progress?.failedAlbums, report: progress?.report, deletion: progress?.deletion, bucket: progress?.bucket,
         bytesPerSecond, etaSeconds, failure,
@@ -190,7 +190,7 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
       if (status === 'failed') return c.json({ ...(await failedAlbumsPage(id, page, pageSize)), page, pageSize }, 200);
       await client.workflow.getHandle(id).describe().catch((err) => Promise.reject(httpErrorOf(err, `Migration ${id}`)));
       const { items: albums, hasMore } = await lookups.visibilityPage(`${MigrationId.name} = '${id}'`, page, pageSize, (wf): z.infer<typeof s.AlbumRun> => ({
-        albumKey: wf.typedSearchAttributes.get(AlbumKey) ?? '', workflowId: wf.workflowId, status: wf.typedSearchAttributes.get(MigrationStatusAttribute) ?? 'unknown',
+        albumKey: wf.typedSearchAttributes.get(AlbumKey) ?? '', workflowId: wf.workflowId, status: wf.typedSearchAttributes.get(StatusAttribute) ?? 'unknown',
         runStatus: wf.status.name, startedAt: wf.startTime.toISOString(), closedAt: wf.closeTime?.toISOString(), summary: wf.memo?.summary as Record<string, unknown> | undefined,
       }));
       return c.json({ albums, page, pageSize, hasMore }, 200);
@@ -231,23 +231,24 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
   /** A page of the migration's failed albums, from the markers in the bucket: all of them, however many. */
   async function failedAlbumsPage(id: string, page: number, pageSize: number) {
     const { progress } = await progressOf(id);
-    const migrationId = progress?.migrationId ?? /^migrate-[A-Za-z0-9-]+?-([a-z0-9][a-z0-9-]*)$/.exec(id)?.[1];
+    // Runs from before the progress named its migration id cannot say where their markers are.
+    const migrationId = progress?.migrationId;
     if (!progress || !migrationId) throw conflict('The failed albums are listed once a worker answers for this migration');
     const { bucket, prefix } = progress.target;
     const keys: string[] = [];
     let hasMore = false;
     let seen = 0;
-    for await (const key of failedAlbumKeys(s3, bucket, prefix, migrationId)) {
+    const store = new StateStore(s3, bucket);
+    for await (const key of store.keys(failedAlbumsPrefix(prefix, migrationId))) {
       seen += 1;
       if (seen <= (page - 1) * pageSize) continue;
       if (keys.length === pageSize) {
         hasMore = true;
         break;
       }
-      keys.push(key);
+      keys.push(albumKeyOfFailedMarker(prefix, migrationId, key));
     }
-    const store = new StateStore(s3, bucket);
-    const records = await Promise.all(keys.map((k) => store.get(`${failedAlbumsPrefix(prefix, migrationId)}${k}.json`, FailedAlbumRecord)));
+    const records = await Promise.all(keys.map((k) => store.get(failedAlbumKey(prefix, migrationId, k), FailedAlbumRecord)));
     const albums = records.filter((r) => r !== undefined).map((r) => ({ albumKey: r.albumKey, workflowId: r.workflowId, status: 'failed', closedAt: r.failedAt, path: r.path, error: r.error }));
     return { albums, hasMore };
   }

@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { MigrationInput } from '../common/migration-input';
+import * as records from '../common/records';
+import * as documents from '../state/documents';
 
 /** A failure: what went wrong, and for bad input which fields. */
 export const ErrorBody = z
@@ -28,16 +30,11 @@ export const Paging = z.object({
 
 export const ListMigrationsQuery = Paging.extend({
   account: z.string().regex(/^[A-Za-z0-9-]{1,60}$/).optional().openapi({ param: { name: 'account', in: 'query' } }),
-  status: z.string().regex(/^[a-z-]{1,40}$/).optional().openapi({ param: { name: 'status', in: 'query' }, description: 'migration phase, e.g. migrating, completed-with-failures' }),
+  phase: z.string().regex(/^[a-z-]{1,40}$/).optional().openapi({ param: { name: 'phase', in: 'query' }, description: 'migration phase, e.g. migrating, completed-with-failures' }),
+  /** The name this filter had before; it filters by phase too (the answers' `status` is Temporal's run status). */
+  status: z.string().regex(/^[a-z-]{1,40}$/).optional().openapi({ param: { name: 'status', in: 'query' }, description: 'deprecated: use phase', deprecated: true }),
 });
 
-/** MigrationCounts (common/migration-types.ts); the totals added later are absent in older runs' results. */
-const Counts = z.object({
-  albumsTotal: z.number(), albumsDone: z.number(), albumsFailed: z.number(), files: z.number(), bytes: z.number(),
-  copiedFiles: z.number().optional(), copiedBytes: z.number().optional(),
-  transferredFiles: z.number(), transferredBytes: z.number(), alreadyPresent: z.number(), alreadyPresentBytes: z.number().optional(),
-  unavailable: z.number(), verified: z.number(),
-});
 
 export const MigrationSummary = z
   .object({ id: z.string(), account: z.string().optional(), status: z.string(), phase: z.string().optional(), startedAt: z.string(), closedAt: z.string().optional(), uiUrl: z.string() })
@@ -45,20 +42,15 @@ export const MigrationSummary = z
 
 export const MigrationList = z.object({ migrations: z.array(MigrationSummary), page: z.number(), pageSize: z.number(), hasMore: z.boolean() }).openapi('MigrationList');
 
-export const MigrationStatus = MigrationSummary.extend({
-  counts: Counts.optional(),
+/** A migration in detail: its Temporal run `status`, its `phase`, counts, progress and deletion. */
+export const MigrationDetails = MigrationSummary.extend({
+  counts: records.MigrationCounts.optional(),
   inFlight: z.array(z.string()).optional(),
   failedAlbums: z.record(z.string(), z.string()).optional(),
   report: z.object({ key: z.string(), digest: z.string() }).optional(),
-  deletion: z.object({ enabled: z.boolean(), albumsApproved: z.number(), albumsDeleted: z.number(), albumsExpired: z.number(), imagesDeleted: z.number(), imagesAlreadyGone: z.number() }).optional(),
-  bucket: z.object({
-    bucket: z.string(), region: z.string(), versioning: z.string(), encryption: z.string(),
-    /** Each protection of the bucket: ok, missing, or unknown (this S3 would not tell). */
-    checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'missing', 'unknown']), detail: z.string() })).optional(),
-  }).optional(),
-  inFlightAlbums: z.array(z.object({
-    workflowId: z.string(), albumKey: z.string(), phase: z.string(), files: z.number(), bytes: z.number(), doneFiles: z.number(), doneBytes: z.number(),
-  })).optional(),
+  deletion: records.DeletionCounts.optional(),
+  bucket: records.BucketReport.optional(),
+  inFlightAlbums: z.array(records.AlbumProgress.extend({ workflowId: z.string(), albumKey: z.string() })).optional(),
   bytesPerSecond: z.number().optional(),
   etaSeconds: z.number().optional(),
   /** Why a failed, cancelled or terminated migration ended (decoded from its history). */
@@ -66,7 +58,7 @@ export const MigrationStatus = MigrationSummary.extend({
   /** false when no worker answered in time: counts are absent and `phase` comes from the search attributes. */
   workerAnswered: z.boolean().optional(),
   notice: z.string().optional(),
-}).openapi('MigrationStatus');
+}).openapi('MigrationDetails');
 
 export const AlbumRun = z
   .object({
@@ -88,40 +80,13 @@ export const AlbumList = z.object({ albums: z.array(AlbumRun), page: z.number(),
 
 export const RetryAccepted = z.object({ retried: z.array(z.string()) }).openapi('RetryAccepted');
 
-export const ApprovalRequest = z
-  .object({
-    approvedBy: z.string().min(1).max(200),
-    albums: z.union([z.literal('all'), z.array(z.string().regex(/^[A-Za-z0-9]{1,20}$/)).min(1)]),
-    reportDigest: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 digest (64 hex digits) of the report you read'),
-    dryRun: z.boolean().default(false),
-    /**
-     * Held items (transcode-only videos, originals that do not open, items never copied) stay on
-     * SmugMug unless named here: their ImageKeys, or "transcodes" for every transcode-only video.
-     */
-    includeHeld: z.union([z.literal('transcodes'), z.array(z.string().regex(/^[A-Za-z0-9]{1,20}$/)).min(1)]).optional(),
-  })
-  .openapi('ApprovalRequest');
+export const ApprovalRequest = records.ApprovalRequest.openapi('ApprovalRequest');
 
-export const HeldItem = z
-  .object({
-    albumKey: z.string(), imageKey: z.string(), fileName: z.string(), kind: z.enum(['transcode', 'does-not-open', 'not-copied']), reason: z.string(),
-    /** Deleted too, because the approval named it. */
-    included: z.boolean(),
-  })
-  .openapi('HeldItem');
-/** The migration's verification report as stored in the bucket (activities/migration-report.ts); its digest is what approvals name. */
-export const Report = z
-  .object({
-    key: z.string(),
-    digest: z.string(),
-    report: z
-      .object({
-        totals: z.object({ albums: z.number(), passed: z.number(), verifiedFiles: z.number() }).loose(),
-        held: z.array(HeldItem.omit({ included: true }).extend({ path: z.array(z.string()) })).optional(),
-      })
-      .loose(),
-  })
-  .openapi('Report');
+/** A held item of the approved albums, and whether this approval includes it (deletes it too). */
+export const HeldItem = documents.HeldItem.extend({ albumKey: z.string(), included: z.boolean() }).openapi('HeldItem');
+
+/** The migration's verification report as stored in the bucket (state/documents.ts); its digest is what approvals name. */
+export const Report = z.object({ key: z.string(), digest: z.string(), report: documents.MigrationReport }).openapi('Report');
 
 export const ApprovalResult = z
   .object({

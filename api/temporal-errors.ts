@@ -19,13 +19,16 @@ function innermost(err: unknown): unknown {
   return e;
 }
 
+/** A target the worker cannot use: the request is well formed, but there is nothing to migrate to (or from). */
+const TARGET_UNUSABLE: ErrorType[] = ['BucketMissing', 'BucketAccessDenied', 'WrongAccount', 'SmugMugAuthError'];
+
 /** What a failure of the service's own type means to a caller (common/error-types.ts). */
 function byFailureType(failure: ApplicationFailure): HTTPException {
   const type = failure.type as ErrorType;
   if (type === 'AlreadyMigrating') {
     return errorResponse(409, 'conflict', failure.message, { runningId: failure.details?.[0] as string | undefined });
   }
-  if (['BucketMissing', 'BucketAccessDenied', 'WrongAccount', 'SmugMugAuthError'].includes(type)) {
+  if (TARGET_UNUSABLE.includes(type)) {
     return errorResponse(422, 'unprocessable', failure.message);
   }
   if (ErrorTypes[type] === 'transient') return errorResponse(503, 'unavailable', `${failure.message}: try again in a moment`);

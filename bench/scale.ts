@@ -11,7 +11,7 @@ import { minioClient } from '../local-stack/minio-server';
 import { projectRoot } from '../local-stack/paths';
 import { startSandbox } from '../smugmug-sandbox/server';
 import { accountMigration } from '../workflows/account-migration';
-import { MigrationStatus, SmugMugAccount } from '../workflows/search-attributes';
+import { migrationPhase, SmugMugAccount } from '../workflows/search-attributes';
 import { startBenchStack } from './bench-stack';
 import { migrationHistoryStats } from './history-stats';
 import { benchWorkerEnv, startWorkerProcess, type WorkerProcess } from './worker-process';
@@ -62,7 +62,7 @@ async function main() {
       const started = Date.now();
       const handle = await client.workflow.start(accountMigration, {
         taskQueue, workflowId, args: [input],
-        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, { key: MigrationStatus, value: 'running' }],
+        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
       });
       let killedWorker: { afterSeconds: number; peakRssMiB: number } | undefined;
       const killer = killAfterSeconds === undefined ? undefined : setTimeout(() => {

@@ -1,8 +1,15 @@
 import type { z } from 'zod';
-import type { MigrationStatus, Report } from '../api/schemas';
+import type * as schemas from '../api/schemas';
 
-export type MigrationStatusBody = z.infer<typeof MigrationStatus>;
-export type ReportBody = z.infer<typeof Report>;
+/** The API's answers and requests, typed from its own schemas (api/schemas.ts). */
+export type MigrationStatusBody = z.infer<typeof schemas.MigrationDetails>;
+export type ReportBody = z.infer<typeof schemas.Report>;
+export type MigrationStartedBody = z.infer<typeof schemas.MigrationStarted>;
+export type MigrationListBody = z.infer<typeof schemas.MigrationList>;
+export type RetryAcceptedBody = z.infer<typeof schemas.RetryAccepted>;
+export type ApprovalResultBody = z.infer<typeof schemas.ApprovalResult>;
+export type StartMigrationBody = z.input<typeof schemas.StartMigrationRequest>;
+export type ApprovalRequestBody = z.input<typeof schemas.ApprovalRequest>;
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {

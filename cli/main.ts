@@ -1,7 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { credentialsFilePath } from '../activities/config';
-import { ApiClient, ApiError, type ReportBody } from './api-client';
+import {
+  ApiClient, ApiError, type ApprovalRequestBody, type ApprovalResultBody, type MigrationListBody, type MigrationStartedBody, type ReportBody,
+  type RetryAcceptedBody, type StartMigrationBody,
+} from './api-client';
 import { bucketCommand } from './bucket-command';
 import { login } from './login';
 import { watchMigration } from './progress-display';
@@ -10,7 +13,7 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
 
   migrate --account NICK --bucket B [--prefix P] [--id ID] [--delete] [--concurrency N]
           [--include PATTERN]... [--exclude PATTERN]... [--dry-run] [--watch]
-  list    [--account NICK] [--status PHASE]
+  list    [--account NICK] [--phase PHASE]
   status  ID [--once]               live progress bars per album and overall, with rate and ETA
   retry   ID [--album KEY]          run failed albums (or one) again
   approve ID --by NAME [--albums KEY,KEY|all] [--include-held KEY,KEY|transcodes] [--dry-run] [--yes]
@@ -37,7 +40,7 @@ async function main(argv: string[]) {
     options: {
       account: { type: 'string' }, bucket: { type: 'string' }, prefix: { type: 'string' }, id: { type: 'string' }, delete: { type: 'boolean' },
       concurrency: { type: 'string' }, include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
-      'dry-run': { type: 'boolean' }, watch: { type: 'boolean' }, status: { type: 'string' }, once: { type: 'boolean' }, album: { type: 'string' },
+      'dry-run': { type: 'boolean' }, watch: { type: 'boolean' }, phase: { type: 'string' }, once: { type: 'boolean' }, album: { type: 'string' },
       by: { type: 'string' }, albums: { type: 'string' }, yes: { type: 'boolean' }, 'api-base': { type: 'string' }, key: { type: 'string' },
       secret: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' }, 'kms-key': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true }, 'abort-after-days': { type: 'string' },
@@ -59,18 +62,19 @@ async function main(argv: string[]) {
 
   switch (command) {
     case 'migrate': {
-      const started = await api.call<{ id: string; uiUrl: string }>('POST', '/v1/migrations', {
-        account: values.account, migrationId: values.id, target: { bucket: values.bucket, prefix: values.prefix ?? '' },
+      const request: Partial<StartMigrationBody> = {
+        account: values.account, migrationId: values.id, target: { bucket: values.bucket ?? '', prefix: values.prefix ?? '' },
         albums: { include: values.include ?? [], exclude: values.exclude ?? [] }, dryRun: values['dry-run'] ?? false,
         deletion: { enabled: values.delete ?? false }, ...(values.concurrency ? { albumConcurrency: Number(values.concurrency) } : {}),
-      });
+      };
+      const started = await api.call<MigrationStartedBody>('POST', '/v1/migrations', request);
       console.log(`Started ${started.id}\n  Temporal UI: ${started.uiUrl}`);
       if (values.watch) await watchMigration(api, started.id);
       return;
     }
     case 'list': {
-      const query = new URLSearchParams({ ...(values.account ? { account: values.account } : {}), ...(values.status ? { status: values.status } : {}) });
-      const { migrations } = await api.call<{ migrations: Array<{ id: string; status: string; phase?: string; startedAt: string }> }>('GET', `/v1/migrations?${query}`);
+      const query = new URLSearchParams({ ...(values.account ? { account: values.account } : {}), ...(values.phase ? { phase: values.phase } : {}) });
+      const { migrations } = await api.call<MigrationListBody>('GET', `/v1/migrations?${query}`);
       for (const m of migrations) console.log(`${m.id}  ${m.status}  ${m.phase ?? ''}  started ${m.startedAt}`);
       return;
     }
@@ -86,7 +90,7 @@ async function main(argv: string[]) {
     }
     case 'retry': {
       const path = values.album ? `/v1/migrations/${needId()}/albums/${values.album}/retry` : `/v1/migrations/${needId()}/retry-failed`;
-      const { retried } = await api.call<{ retried: string[] }>('POST', path);
+      const { retried } = await api.call<RetryAcceptedBody>('POST', path);
       console.log(`Retrying ${retried.length} album(s): ${retried.join(', ')}`);
       return;
     }
@@ -116,9 +120,8 @@ async function main(argv: string[]) {
           return;
         }
       }
-      const result = await api.call<{ approved: string[]; alreadyApproved: string[] }>('POST', `/v1/migrations/${id}/deletion/approve`, {
-        approvedBy: by, albums, reportDigest: digest, dryRun: values['dry-run'] ?? false, ...(includeHeld ? { includeHeld } : {}),
-      });
+      const approval: ApprovalRequestBody = { approvedBy: by, albums, reportDigest: digest, dryRun: values['dry-run'] ?? false, ...(includeHeld ? { includeHeld } : {}) };
+      const result = await api.call<ApprovalResultBody>('POST', `/v1/migrations/${id}/deletion/approve`, approval);
       console.log(`Approved: ${result.approved.join(', ') || 'none'}${result.alreadyApproved.length ? `; already approved: ${result.alreadyApproved.join(', ')}` : ''}`);
       return;
     }

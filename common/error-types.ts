@@ -19,6 +19,8 @@ export const ErrorTypes = {
   VersioningRequired: 'permanent',
   NoAlbumMatches: 'permanent',
   AlreadyMigrating: 'permanent',
+  /** A retry of an album that has not failed (or is running). */
+  NotFailed: 'permanent',
   /** A repeatable failure that kept happening: made final by the activity that saw it again and again. */
   RepeatedFailure: 'permanent',
   SmugMugUnavailable: 'transient',

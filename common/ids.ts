@@ -1,17 +1,14 @@
 /** Workflow ids, shared by the workflows, the worker and every client so they agree. */
 
+const MIGRATION_ID_PREFIX = 'migrate-';
+
 export function accountWorkflowId(account: string, migrationId: string): string {
-  return `migrate-${account}-${migrationId}`;
+  return `${MIGRATION_ID_PREFIX}${account}-${migrationId}`;
 }
 
 /** An album's run; a retry of a failed album is a new run with its own id. */
 export function albumWorkflowId(accountWorkflowId: string, albumKey: string, retry = 0): string {
   return `${accountWorkflowId}/album-${albumKey}${retry > 0 ? `/retry-${retry}` : ''}`;
-}
-
-/** Where a migration keeps its plans, checkpoints and reports, beside the copied library. */
-export function statePrefix(targetPrefix: string, migrationId: string): string {
-  return `${targetPrefix ? `${targetPrefix}/` : ''}_smugmug-s3-migration/${migrationId}`;
 }
 
 /**
@@ -24,9 +21,12 @@ export function accountMigrationsWorkflowId(account: string): string {
 }
 
 /**
- * Where a failed album leaves its marker, one object per album while it stays failed: the complete
- * list of failed albums, which no state or payload limit can truncate.
+ * What a migration's or album run's workflow id names: the migration's workflow id, and for an
+ * album run its AlbumKey and retry; undefined for any other id. (Account and migration id are not
+ * split apart: both may hold dashes.)
  */
-export function failedAlbumsPrefix(targetPrefix: string, migrationId: string): string {
-  return `${statePrefix(targetPrefix, migrationId)}/failed-albums/`;
+export function parseWorkflowId(workflowId: string): { migration: string; albumKey?: string; retry?: number } | undefined {
+  const match = /^(migrate-[^/]+)(?:\/album-([A-Za-z0-9]+)(?:\/retry-(\d+))?)?$/.exec(workflowId);
+  if (!match) return undefined;
+  return { migration: match[1], albumKey: match[2], retry: match[2] ? Number(match[3] ?? 0) : undefined };
 }

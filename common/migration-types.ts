@@ -1,4 +1,7 @@
-import type { BucketChecks } from '../bucket/bucket-checks';
+import type { MigrationTarget } from './migration-input';
+import type { ApprovalRequest, BucketReport, DeletionCounts, FileTotals, MigrationCounts } from './records';
+
+export type { AlbumProgress, ApprovalRequest, BucketReport, DeletionCounts, FileTotals, MigrationCounts } from './records';
 /**
  * The small records that travel through workflow history: references and totals, never lists of
  * images. Plain interfaces (no zod) because workflow code imports them.
@@ -12,13 +15,6 @@ export interface AlbumRef {
   path: string[];
 }
 
-export interface BucketReport {
-  bucket: string;
-  region: string;
-  versioning: 'Enabled' | 'Suspended' | 'Disabled' | 'unknown';
-  encryption: string;
-  checks: BucketChecks;
-}
 
 export interface DiscoveryResult {
   /** S3 key of the JSON list of AlbumRef the account workflow pages through. */
@@ -51,6 +47,13 @@ export interface AlbumPlan {
   batches: BatchRef[];
 }
 
+/** One batch of an album's stored plan, to copy (small files together, a large file alone). */
+export interface BatchInput {
+  planPrefix: string;
+  batchIndex: number;
+  target: MigrationTarget;
+}
+
 export interface TransferResult {
   files: number;
   bytes: number;
@@ -71,7 +74,14 @@ export interface VerificationSummary {
   warnings?: number;
 }
 
-export type AlbumStatus = 'planned' | 'verified' | 'failed';
+/**
+ * An album run's status (the status search attribute of its run): copying, then how it ended, then
+ * what became of its originals. (A migration has phases, MigrationPhase; Temporal's own run status,
+ * RUNNING or COMPLETED…, is a third thing, named `status` in the API's answers.)
+ */
+export type AlbumStatus = 'running' | AlbumOutcome | 'awaiting-approval' | 'originals-deleted' | 'approval-expired';
+/** How an album's copy ended: planned only (a dry run), verified, or failed. */
+export type AlbumOutcome = 'planned' | 'verified' | 'failed';
 
 /** The verification report of a whole migration, stored in the bucket; approvals name its digest. */
 export interface ReportRef {
@@ -88,21 +98,9 @@ export interface RetryResult {
   retried: string[];
 }
 
-export interface ApprovalRequest {
-  approvedBy: string;
-  /** AlbumKeys, or 'all' verified albums. */
-  albums: string[] | 'all';
-  /** The digest of the report the approver read: an approval of another report is refused. */
-  reportDigest: string;
-  /** List what would be deleted, delete nothing. */
-  dryRun: boolean;
-  approvalId: string;
-  /** Held items to delete too: their ImageKeys, or every transcode-only video of the approved albums. */
-  includeHeld?: IncludeHeld;
-}
 
 /** Held items an approval names explicitly: ImageKeys, or `transcodes` (every transcode-only video). */
-export type IncludeHeld = string[] | 'transcodes';
+export type IncludeHeld = NonNullable<ApprovalRequest['includeHeld']>;
 
 export interface ApprovalResult {
   approvalId: string;
@@ -134,26 +132,6 @@ export interface DeletionSummary {
   approvedBy?: string;
 }
 
-/** File totals of an album, and summed over the albums of a migration. */
-export interface FileTotals {
-  /** Planned: every file with bytes to copy. */
-  files: number;
-  bytes: number;
-  /**
-   * Put in the bucket by this run, by whichever attempt: an attempt whose completion Temporal lost
-   * (a server restart) copied them, and the attempt after it found them there.
-   */
-  copiedFiles: number;
-  copiedBytes: number;
-  /** Sent by the attempts that completed: what crossed the network in the end. */
-  transferredFiles: number;
-  transferredBytes: number;
-  /** In the bucket before this run (sync): not copied again. copied + alreadyPresent = planned. */
-  alreadyPresent: number;
-  alreadyPresentBytes: number;
-  unavailable: number;
-  verified: number;
-}
 
 export const FILE_TOTAL_KEYS: ReadonlyArray<keyof FileTotals> = [
   'files', 'bytes', 'copiedFiles', 'copiedBytes', 'transferredFiles', 'transferredBytes', 'alreadyPresent', 'alreadyPresentBytes', 'unavailable', 'verified',
@@ -164,28 +142,15 @@ export const noFileTotals = (): FileTotals => Object.fromEntries(FILE_TOTAL_KEYS
 
 export interface AlbumSummary extends FileTotals {
   albumKey: string;
-  status: AlbumStatus;
+  status: AlbumOutcome;
   reportKey?: string;
   error?: string;
   deletion?: DeletionSummary;
 }
 
-export interface MigrationCounts extends FileTotals {
-  albumsTotal: number;
-  albumsDone: number;
-  albumsFailed: number;
-}
 
 export type MigrationPhase = 'preflight' | 'discovering' | 'migrating' | 'awaiting-approval' | 'completed' | 'completed-with-failures' | 'failed' | 'cancelled';
 
-export interface DeletionCounts {
-  enabled: boolean;
-  albumsApproved: number;
-  albumsDeleted: number;
-  albumsExpired: number;
-  imagesDeleted: number;
-  imagesAlreadyGone: number;
-}
 
 export interface MigrationProgress {
   /** Absent in results of runs from before it was reported. */
@@ -203,13 +168,6 @@ export interface MigrationProgress {
   continuedAsNew: number;
 }
 
-export interface AlbumProgress {
-  phase: 'planning' | 'transferring' | 'verifying' | 'done';
-  files: number;
-  bytes: number;
-  doneFiles: number;
-  doneBytes: number;
-}
 
 /** A migration the account's workflow started: the migration's workflow id. */
 export interface MigrationStarted {

@@ -8,7 +8,7 @@ import { objectSettings } from '../activities/object-settings';
 import { checkBucket } from '../bucket/bucket-checks';
 import { setUpBucket } from '../bucket/bucket-setup';
 import { MigrationInput } from '../common/migration-input';
-import type { PlanEntry } from '../common/plan-entry';
+import type { PlanEntry } from '../state/documents';
 import { startMotoServer } from '../local-stack/moto-server';
 import { projectRoot } from '../local-stack/paths';
 import { minioClient } from '../local-stack/minio-server';

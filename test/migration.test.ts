@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { MigrationInput } from '../common/migration-input';
 import { AesGcmPayloadCodec, parsePayloadKeys } from '../encryption/payload-codec';
 import { resolveTool } from '../local-stack/tools';
-import { MigrationStatus } from '../workflows/search-attributes';
+import { StatusAttribute } from '../workflows/search-attributes';
 import { testStack } from './support/test-stack';
 import type { SandboxImage } from '../smugmug-sandbox/library';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
@@ -105,7 +105,7 @@ describe('migrating the sandbox\'s default library', () => {
 
     const account = harness.client.workflow.getHandle(accountId);
     const description = await account.describe();
-    expect(description.typedSearchAttributes.get(MigrationStatus)).toBe('completed');
+    expect(description.typedSearchAttributes.get(StatusAttribute)).toBe('completed');
     const album = [...sandbox.library.albums.values()].find((a) => a.name === 'Duplicate File Names')!;
     const albumRun = harness.client.workflow.getHandle(`${accountId}/album-${album.albumKey}`);
     expect(await (await albumRun.describe()).staticSummary()).toBe('Album Edge Cases / Duplicate File Names');

@@ -1,11 +1,11 @@
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { parseWorkflowId } from '../common/ids';
 import { createRedactor, redactDeep } from '../common/redact';
 
 /** Migration and album of a workflow id made by common/ids.ts: `migrate-<account>-<id>[/album-<key>[/retry-N]]`. */
 export function idsOf(workflowId: unknown): { migration?: string; albumKey?: string } {
-  if (typeof workflowId !== 'string' || !workflowId.startsWith('migrate-')) return {};
-  const [migration, album] = workflowId.split('/');
-  return { migration, albumKey: album?.startsWith('album-') ? album.slice('album-'.length) : undefined };
+  const ids = typeof workflowId === 'string' ? parseWorkflowId(workflowId) : undefined;
+  return ids ? { migration: ids.migration, albumKey: ids.albumKey } : {};
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Duration } from '@temporalio/common';
+import { errorType } from '../common/error-types';
 import {
   allHandlersFinished, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, metricMeter, ParentClosePolicy,
   patched, proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
@@ -14,7 +15,7 @@ import {
 import { metadataActivity, quickCheckActivity } from './activity-options';
 import { albumMigration } from './album-migration';
 import { albumDeletionSettled, albumSettled, approveAlbumDeletion, approveDeletion, migrationProgress, retryAlbums } from './messages';
-import { AlbumKey, MigrationId, MigrationStatus, SmugMugAccount } from './search-attributes';
+import { AlbumKey, albumStatus, MigrationId, migrationPhase, SmugMugAccount } from './search-attributes';
 
 /** What a run hands to the next when it continues as new: counters, a cursor and small key sets, never album lists. */
 export interface CarriedState {
@@ -84,7 +85,7 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
   });
   const setPhase = (phase: MigrationPhase) => {
     state.phase = phase;
-    upsertSearchAttributes([{ key: MigrationStatus, value: phase }]);
+    upsertSearchAttributes([migrationPhase(phase)]);
   };
 
   setHandler(migrationProgress, progress);
@@ -138,7 +139,7 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       args: [{ migrationId: input.migrationId, account: input.account, target: input.target, dryRun: input.dryRun, verification: input.verification, deletion: input.deletion, album, retry }],
       typedSearchAttributes: [
         { key: SmugMugAccount, value: input.account }, { key: AlbumKey, value: album.albumKey },
-        { key: MigrationStatus, value: 'running' }, { key: MigrationId, value: self },
+        albumStatus('running'), { key: MigrationId, value: self },
       ],
       staticSummary: `Album ${album.path.join(' / ')}${retry > 0 ? ` (retry ${retry})` : ''}`,
     });
@@ -168,9 +169,9 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
     const failed = new Set([...listed, ...Object.keys(state.failedAlbums)]);
     const busy = new Set([...Object.keys(state.inFlight), ...(state.retryQueue ?? [])]);
     const notFailed = (request.albumKeys ?? []).filter((k) => !failed.has(k) || busy.has(k));
-    if (notFailed.length > 0) throw ApplicationFailure.nonRetryable(`Not failed, so not retried: ${notFailed.join(', ')}`, 'NotFailed');
+    if (notFailed.length > 0) throw ApplicationFailure.nonRetryable(`Not failed, so not retried: ${notFailed.join(', ')}`, errorType('NotFailed'));
     const keys = (request.albumKeys ?? [...failed]).filter((k) => !busy.has(k));
-    if (keys.length === 0) throw ApplicationFailure.nonRetryable('No album has failed: nothing to retry', 'NotFailed');
+    if (keys.length === 0) throw ApplicationFailure.nonRetryable('No album has failed: nothing to retry', errorType('NotFailed'));
     state.retryQueue ??= [];
     for (const key of keys) {
       delete state.failedAlbums[key];
@@ -214,7 +215,7 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
     const bucket = await preflightBucket({ bucket: input.target.bucket });
     state.bucket = bucket;
     if (bucket.versioning !== 'Enabled') {
-      throw ApplicationFailure.nonRetryable(`Bucket ${bucket.bucket} has no versioning (${bucket.versioning}): enable it before approving deletion, so no copy can be lost by an overwrite`, 'VersioningRequired');
+      throw ApplicationFailure.nonRetryable(`Bucket ${bucket.bucket} has no versioning (${bucket.versioning}): enable it before approving deletion, so no copy can be lost by an overwrite`, errorType('VersioningRequired'));
     }
     const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
     // Sets, not Array.includes: tens of thousands of albums must not make this quadratic.

@@ -12,7 +12,7 @@ import { accountMigration } from './account-migration';
 import { quickCheckActivity } from './activity-options';
 import { failureMessage } from './failure-message';
 import { startMigration } from './messages';
-import { MigrationStatus, SmugMugAccount } from './search-attributes';
+import { migrationPhase, SmugMugAccount } from './search-attributes';
 
 const { checkMigrationTarget } = proxyActivities<Activities>(quickCheckActivity);
 
@@ -45,7 +45,7 @@ class MigrationDesk {
       await checkMigrationTarget({ account: input.account, bucket: input.target.bucket });
       claim.child = await startChild(accountMigration, {
         workflowId: id, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, { key: MigrationStatus, value: 'preflight' }],
+        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
         staticSummary: `Migrate SmugMug ${input.account} to s3://${input.target.bucket}/${input.target.prefix}`,
       });
     } catch (err) {

@@ -4,11 +4,11 @@ import {
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { MigrationInput } from '../common/migration-input';
-import { type AlbumApproval, type AlbumPlan, type AlbumProgress, type AlbumRef, type AlbumSummary, type BatchRef, type DeletionSummary, noFileTotals } from '../common/migration-types';
+import { type AlbumApproval, type AlbumStatus, type AlbumPlan, type AlbumProgress, type AlbumRef, type AlbumSummary, type BatchRef, type DeletionSummary, noFileTotals } from '../common/migration-types';
 import { largeFileActivity, metadataActivity, smallFilesActivity } from './activity-options';
 import { failureMessage } from './failure-message';
 import { albumDeletionSettled, albumProgress, albumSettled, approveAlbumDeletion } from './messages';
-import { MigrationStatus } from './search-attributes';
+import { albumStatus } from './search-attributes';
 
 export interface AlbumMigrationInput extends Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'dryRun' | 'verification' | 'deletion'> {
   album: AlbumRef;
@@ -36,7 +36,7 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
   setHandler(approveAlbumDeletion, (a) => void (approval = a));
   const parent = workflowInfo().parent ? getExternalWorkflowHandle(workflowInfo().parent!.workflowId) : undefined;
   const summary: AlbumSummary = { albumKey: album.albumKey, status: 'failed', ...noFileTotals() };
-  const setStatus = (status: string) => upsertSearchAttributes([{ key: MigrationStatus, value: status }]);
+  const setStatus = (status: AlbumStatus) => upsertSearchAttributes([albumStatus(status)]);
   const name = album.path.join(' / ');
 
   let plan: AlbumPlan | undefined;

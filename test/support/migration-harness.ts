@@ -9,7 +9,7 @@ import { MigrationInput, type MigrationInputRequest } from '../../common/migrati
 import { minioClient } from '../../local-stack/minio-server';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
 import { accountMigration, type MigrationResult } from '../../workflows/account-migration';
-import { MigrationStatus, SmugMugAccount } from '../../workflows/search-attributes';
+import { migrationPhase, SmugMugAccount } from '../../workflows/search-attributes';
 import { createMigrationWorker } from '../../worker/create-worker';
 import { testStack } from './test-stack';
 
@@ -88,7 +88,7 @@ export async function startMigrationHarness(sandbox: RunningSandbox, overrides: 
       const input = MigrationInput.parse({ account: sandbox.library.nickname, ...request });
       return client.workflow.start(accountMigration, {
         taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: accountWorkflowId(input.account, input.migrationId), args: [input],
-        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, { key: MigrationStatus, value: 'running' }],
+        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
       });
   };
   return {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/** The migration's documents in the bucket (state/layout.ts says where each lives), one schema each. */
+
+/** The albums a discovery found, in the order they run (`albums.json`). */
+export const AlbumRefList = z.array(z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }));
+
 /** One image of an album plan, as stored in the plan's batch objects in the bucket. */
 export const PlanEntry = z.object({
   imageKey: z.string(),
@@ -116,3 +121,82 @@ export const FailedAlbumRecord = z.object({
   failedAt: z.string(),
 });
 export type FailedAlbumRecord = z.infer<typeof FailedAlbumRecord>;
+
+/**
+ * Progress of one multipart upload, saved in the bucket after every part: the UploadId, how far it
+ * got, and the MD5 state of the bytes so far, so a retried attempt goes on from the next part with
+ * a Range request. (Heartbeat details are throttled by the SDK and may lag several parts.)
+ */
+export const Checkpoint = z.object({
+  uploadId: z.string(),
+  key: z.string(),
+  partSize: z.number().int().positive(),
+  nextPart: z.number().int().min(1),
+  bytesDone: z.number().int().min(0),
+  md5State: z.string(),
+});
+export type Checkpoint = z.infer<typeof Checkpoint>;
+
+/** One album's line in the migration report. */
+export const MigrationReportAlbum = z.object({
+  albumKey: z.string(),
+  path: z.array(z.string()),
+  passed: z.boolean(),
+  verified: z.number(),
+  checkedAt: z.string().optional(),
+  failed: z.number(),
+  unavailable: z.number(),
+  problems: z.array(z.object({ imageKey: z.string(), problem: z.string().optional() })),
+  held: z.array(HeldItem),
+  warnings: AlbumVerificationReport.shape.warnings,
+});
+
+/** The migration's verification report (`report.json`); approvals name the SHA-256 of its bytes. */
+export const MigrationReport = z.object({
+  migrationId: z.string(),
+  account: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  generatedAt: z.string(),
+  totals: z.object({ albums: z.number(), passed: z.number(), verifiedFiles: z.number(), held: z.number(), warnings: z.number() }),
+  /** What an approval leaves on SmugMug unless it names it (`includeHeld`), and why. */
+  held: z.array(HeldItem.extend({ albumKey: z.string(), path: z.array(z.string()) })),
+  albums: z.array(MigrationReportAlbum),
+});
+export type MigrationReport = z.infer<typeof MigrationReport>;
+
+const DeletedImage = z.object({ imageKey: z.string(), serial: z.number(), fileName: z.string() });
+
+/** An album's deletion record (`deletion.json`): the latest approval's, with the earlier ones; a dry run's lists what would go. */
+export const DeletionLog = z
+  .object({
+    albumKey: z.string(),
+    approval: z.object({
+      approvedBy: z.string(), approvalId: z.string(), approvedAt: z.string(), dryRun: z.boolean(),
+      includeHeld: z.union([z.literal('transcodes'), z.array(z.string())]).optional(),
+    }),
+    finishedAt: z.string(),
+    deleted: z.array(z.string()).optional(),
+    alreadyGone: z.array(z.string()).optional(),
+    wouldDelete: z.array(DeletedImage).optional(),
+    heldKept: z.array(HeldItem),
+    heldIncluded: z.array(HeldItem.extend({ includedBy: z.record(z.string(), z.unknown()) })),
+    earlier: z.array(z.record(z.string(), z.unknown())).optional(),
+  })
+  .loose();
+export type DeletionLog = z.infer<typeof DeletionLog>;
+
+/** `album.json` in every album's folder: the album's metadata and every image with its S3 key and verification. */
+export const AlbumManifest = z.object({
+  album: AlbumPlanRecord.shape.album,
+  migratedAt: z.string(),
+  verified: z.boolean(),
+  images: z.array(
+    PlanEntry.shape.metadata.extend({
+      imageKey: z.string(), serial: z.number(), fileName: z.string(), s3Key: z.string(), size: z.number(), md5: z.string(),
+      source: PlanEntry.shape.source, identicalToOriginal: z.boolean(), format: z.string(), isVideo: z.boolean(),
+      s3Checksum: z.string().optional(), verified: z.boolean(), warning: z.string().optional(),
+    }),
+  ),
+  unavailable: z.array(UnavailableEntry),
+});

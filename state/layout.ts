@@ -1,0 +1,43 @@
+/**
+ * Every key of the migration's own files in the bucket, built here and nowhere else. They live
+ * beside the copied library, under `<prefix>/_smugmug-s3-migration/<migrationId>/`:
+ *
+ *   albums.json                          the discovered albums (AlbumRefList)
+ *   report.json                          the migration's verification report (MigrationReport)
+ *   failed-albums/<AlbumKey>.json        one marker per album whose last run failed (FailedAlbumRecord)
+ *   albums/<AlbumKey>/plan.json          an album's plan record (AlbumPlanRecord)
+ *   albums/<AlbumKey>/batch-NNNNN.json   its plan, in batches (PlanBatch)
+ *   albums/<AlbumKey>/verification.json  its verification report (AlbumVerificationReport)
+ *   albums/<AlbumKey>/deletion.json      what an approval deleted (DeletionLog); deletion-dry-run.json for a dry run
+ *   albums/<AlbumKey>/multipart/…        checkpoints of large files while they upload (Checkpoint)
+ *
+ * and `album.json` (AlbumManifest) in every album's folder of the library itself.
+ */
+
+export const STATE_FOLDER = '_smugmug-s3-migration';
+
+/** Where a migration keeps its plans, checkpoints and reports, beside the copied library. */
+export function statePrefix(targetPrefix: string, migrationId: string): string {
+  return `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/${migrationId}`;
+}
+
+export const albumListKey = (targetPrefix: string, migrationId: string) => `${statePrefix(targetPrefix, migrationId)}/albums.json`;
+export const migrationReportKey = (targetPrefix: string, migrationId: string) => `${statePrefix(targetPrefix, migrationId)}/report.json`;
+
+/** The complete list of failed albums: one marker each, which no state or payload limit can truncate. */
+export const failedAlbumsPrefix = (targetPrefix: string, migrationId: string) => `${statePrefix(targetPrefix, migrationId)}/failed-albums/`;
+export const failedAlbumKey = (targetPrefix: string, migrationId: string, albumKey: string) => `${failedAlbumsPrefix(targetPrefix, migrationId)}${albumKey}.json`;
+/** The AlbumKey a failed-album marker's key names. */
+export const albumKeyOfFailedMarker = (targetPrefix: string, migrationId: string, key: string) =>
+  key.slice(failedAlbumsPrefix(targetPrefix, migrationId).length).replace(/\.json$/, '');
+
+/** An album's plan, verification and deletion records. */
+export const planPrefixOf = (targetPrefix: string, migrationId: string, albumKey: string) => `${statePrefix(targetPrefix, migrationId)}/albums/${albumKey}`;
+export const planRecordKey = (planPrefix: string) => `${planPrefix}/plan.json`;
+export const batchKey = (planPrefix: string, index: number) => `${planPrefix}/batch-${String(index).padStart(5, '0')}.json`;
+export const verificationKey = (planPrefix: string) => `${planPrefix}/verification.json`;
+export const deletionLogKey = (planPrefix: string, dryRun: boolean) => `${planPrefix}/${dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
+
+/** Checkpoints of large files' multipart uploads while they run. */
+export const checkpointPrefix = (planPrefix: string) => `${planPrefix}/multipart/`;
+export const checkpointKey = (planPrefix: string, file: { imageKey: string; serial: number }) => `${checkpointPrefix(planPrefix)}${file.imageKey}-${file.serial}.json`;

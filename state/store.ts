@@ -1,0 +1,79 @@
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ApplicationFailure } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { errorType } from '../common/error-types';
+import type { AlbumRef } from '../common/migration-types';
+import { AlbumPlanRecord, AlbumRefList, PlanBatch, type PlanEntry } from './documents';
+import { batchKey, planRecordKey } from './layout';
+
+/**
+ * The migration's JSON documents in the bucket (state/layout.ts says where, state/documents.ts
+ * what): each read is checked against its schema, each write typed by it.
+ */
+export class StateStore {
+  constructor(
+    private readonly s3: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  /** Writes a document; `pretty` for those people read (reports, album.json). */
+  async put<S extends z.ZodType>(key: string, _schema: S, value: z.input<S>, opts: { pretty?: boolean } = {}): Promise<void> {
+    await this.write(key, value, opts.pretty ?? false);
+  }
+
+  /** Writes a document people read and approve, and returns the SHA-256 of exactly the bytes written. */
+  async putWithDigest<S extends z.ZodType>(key: string, _schema: S, value: z.input<S>): Promise<string> {
+    return createHash('sha256').update(await this.write(key, value, true)).digest('hex');
+  }
+
+  private async write(key: string, value: unknown, pretty: boolean): Promise<Buffer> {
+    const body = Buffer.from(pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    return body;
+  }
+
+  async get<S extends z.ZodType>(key: string, schema: S): Promise<z.infer<S> | undefined> {
+    try {
+      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return schema.parse(JSON.parse(await res.Body!.transformToString()));
+    } catch (err) {
+      if (err instanceof NoSuchKey) return undefined;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Every key under a prefix, page after page (the SDK's paginator). */
+  async *keys(prefix: string): AsyncGenerator<string> {
+    for await (const page of paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket, Prefix: prefix })) {
+      for (const object of page.Contents ?? []) yield object.Key!;
+    }
+  }
+
+  /** The albums a discovery wrote. */
+  async albumList(albumsKey: string): Promise<AlbumRef[]> {
+    const albums = await this.get(albumsKey, AlbumRefList);
+    if (!albums) throw ApplicationFailure.nonRetryable(`The album list ${albumsKey} is missing`, errorType('PlanMissing'));
+    return albums;
+  }
+
+  /** One batch of a stored plan. */
+  async planBatch(planPrefix: string, index: number): Promise<PlanEntry[]> {
+    const batch = await this.get(batchKey(planPrefix, index), PlanBatch);
+    if (!batch) throw ApplicationFailure.nonRetryable(`Plan batch ${index} is missing under ${planPrefix}`, errorType('PlanMissing'));
+    return batch.entries;
+  }
+
+  /** A stored plan: its record and every entry of every batch (those copied and those already present). */
+  async plan(planPrefix: string): Promise<{ record: AlbumPlanRecord; entries: PlanEntry[] }> {
+    const record = await this.get(planRecordKey(planPrefix), AlbumPlanRecord);
+    if (!record) throw ApplicationFailure.nonRetryable(`No plan under ${planPrefix}`, errorType('PlanMissing'));
+    const entries: PlanEntry[] = [];
+    for (let i = 0; i < record.batches; i++) entries.push(...((await this.get(batchKey(planPrefix, i), PlanBatch))?.entries ?? []));
+    return { record, entries };
+  }
+}
