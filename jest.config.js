@@ -1,12 +1,31 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Tests in three tiers, each a jest project: `npm test` runs all of them, `npm run test:unit` (and
+ * `test:workflow`, `test:e2e`) one.
+ * - unit: no server at all (seconds);
+ * - workflow: the workflows on Temporal's time-skipping test server with mocked activities, and
+ *   the recorded histories replayed (timers of days pass in moments);
+ * - e2e: against the real servers the global setup starts (Temporal dev server, MinIO, the sandbox).
+ */
+const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   maxWorkers: 2,
-  testTimeout: 60_000,
   verbose: true,
+  testTimeout: 60_000,
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...base, displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/*.test.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+    },
+  ],
 };

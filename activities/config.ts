@@ -1,24 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { PayloadEncryptionKeys } from '../encryption/payload-codec';
+import { loadSettings } from '../config/load';
+import { PayloadKeySettings } from '../config/payload-keys';
+import { S3Settings } from '../config/s3';
+import { credentialsFromFile, SmugMugSettings } from '../config/smugmug';
+import { TemporalSettings } from '../config/temporal';
 
 /** The worker's configuration, from its environment only: credentials never pass through workflows. */
 export const WorkerConfig = z.object({
-  SMUGMUG_API_BASE_URL: z.url().default('https://api.smugmug.com'),
-  SMUGMUG_API_KEY: z.string().min(1, 'SMUGMUG_API_KEY is required (your SmugMug API key)'),
-  SMUGMUG_API_SECRET: z.string().min(1, 'SMUGMUG_API_SECRET is required'),
-  SMUGMUG_ACCESS_TOKEN: z.string().min(1, 'SMUGMUG_ACCESS_TOKEN is required (run the OAuth PIN flow to get one)'),
-  SMUGMUG_ACCESS_TOKEN_SECRET: z.string().min(1, 'SMUGMUG_ACCESS_TOKEN_SECRET is required'),
-  AWS_REGION: z.string().default('us-east-1'),
-  /** An S3-compatible endpoint such as MinIO; unset for AWS. */
-  AWS_ENDPOINT_URL_S3: z.url().optional(),
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('smugmug-s3'),
-  /** AES-256 keys of the payload codec (encryption/payload-codec.ts): workflow data is encrypted before Temporal sees it. */
-  PAYLOAD_ENCRYPTION_KEYS: PayloadEncryptionKeys,
+  ...SmugMugSettings.shape,
+  ...S3Settings.shape,
+  ...TemporalSettings.shape,
+  ...PayloadKeySettings.shape,
   /** Files above this go through a resumable multipart upload, one per activity. */
   LARGE_FILE_THRESHOLD_MB: z.coerce.number().positive().default(16),
   PART_SIZE_MB: z.coerce.number().min(5).default(16),
@@ -35,24 +27,6 @@ export const WorkerConfig = z.object({
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
-/** Where `smugmug-s3 login` stores the SmugMug tokens and the worker looks for them. */
-export function credentialsFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SMUGMUG_CREDENTIALS_FILE ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'smugmug-s3', 'smugmug.env');
-}
-
-/** KEY=VALUE lines of the credentials file, if there is one; the environment wins over it. */
-function credentialsFromFile(env: NodeJS.ProcessEnv): Record<string, string> {
-  const path = credentialsFilePath(env);
-  if (!existsSync(path)) return {};
-  return Object.fromEntries(
-    readFileSync(path, 'utf8').split('\n').map((line) => /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line)).filter((m) => m !== null).map((m) => [m[1], m[2]]),
-  );
-}
-
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = WorkerConfig.safeParse({ ...credentialsFromFile(env), ...env });
-  if (!parsed.success) {
-    throw new Error(`Worker configuration is incomplete:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  return parsed.data;
+  return loadSettings(WorkerConfig, { ...credentialsFromFile(env), ...env }, 'Worker');
 }

@@ -1,20 +1,19 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type Client, type Connection, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, type Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { rateLimiter } from 'hono-rate-limiter';
-import { accountMigrationsWorkflowId, parseWorkflowId } from '../common/ids';
+import { parseWorkflowId } from '../common/ids';
 import { FailedAlbumRecord } from '../state/documents';
 import { albumKeyOfFailedMarker, failedAlbumKey, failedAlbumsPrefix } from '../state/layout';
 import { StateStore } from '../state/store';
-import { createRedactor, redactDeep, secretsIn } from '../common/redact';
+import { createRedactor, redactDeep, secretsIn } from '../config/redact';
 import { MigrationInput } from '../common/migration-input';
-import { accountMigrations } from '../workflows/account-migrations';
-import { albumProgress, approveDeletion, retryAlbums, startMigration } from '../workflows/messages';
+import { albumProgress, approveDeletion, retryAlbums } from '../workflows/messages';
 import { AlbumKey, MigrationId, SmugMugAccount, StatusAttribute } from '../workflows/search-attributes';
 import { codecRoutes } from './codec-routes';
 import type { ApiConfig } from './config';
@@ -127,14 +126,7 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
       }
       // The account's workflow answers only with a worker: without one, say so rather than wait.
       if (!(await lookups.workersPolling().catch((err) => Promise.reject(httpErrorOf(err, 'Temporal'))))) throw noWorker();
-      const accountDesk = new WithStartWorkflowOperation(accountMigrations, {
-        workflowId: accountMigrationsWorkflowId(input.account), args: [{ account: input.account }], taskQueue: config.TEMPORAL_TASK_QUEUE,
-        workflowIdConflictPolicy: 'USE_EXISTING', typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }],
-        staticSummary: `Starts the migrations of SmugMug ${input.account}, one at a time`,
-      });
-      const { id } = await client.workflow
-        .executeUpdateWithStart(startMigration, { args: [input], startWorkflowOperation: accountDesk })
-        .catch((err) => Promise.reject(httpErrorOf(err, `Migration of ${input.account}`)));
+      const { id } = await lookups.startThroughAccount(input);
       return c.json({ id, migrationId, uiUrl: uiUrl(id), statusUrl: `/v1/migrations/${id}` }, 202);
     },
   );

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { PayloadEncryptionKeys } from '../encryption/payload-codec';
+import { loadSettings } from '../config/load';
+import { PayloadKeySettings } from '../config/payload-keys';
+import { S3Settings } from '../config/s3';
+import { TemporalSettings } from '../config/temporal';
 
 /** The API server's configuration, from its environment. */
 export const ApiConfig = z
@@ -10,18 +13,16 @@ export const ApiConfig = z
     API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters').optional(),
     /** Set to "local-demo" to run without a token, on a machine of your own only. */
     API_AUTH: z.enum(['token', 'local-demo']).default('token'),
-    TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().default('smugmug-s3'),
+    ...TemporalSettings.shape,
     /** The Temporal UI: its origin is the only one allowed to call the codec endpoint from a browser. */
     TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
     /** The workers' payload keys: the API starts and reads migrations, and decodes for the UI. */
-    PAYLOAD_ENCRYPTION_KEYS: PayloadEncryptionKeys,
+    ...PayloadKeySettings.shape,
     /** Largest request body accepted on /v1 (JSON requests are small). */
     API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
     APPROVAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-    AWS_REGION: z.string().default('us-east-1'),
-    AWS_ENDPOINT_URL_S3: z.url().optional(),
+    /** The bucket, to serve reports and the failed albums' list. */
+    ...S3Settings.shape,
   })
   .refine((c) => c.API_AUTH === 'local-demo' || c.API_TOKEN, {
     message: 'API_TOKEN is required (or API_AUTH=local-demo for a local demo without authentication)',
@@ -30,7 +31,5 @@ export const ApiConfig = z
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const parsed = ApiConfig.safeParse(env);
-  if (!parsed.success) throw new Error(`API configuration is incomplete:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  return parsed.data;
+  return loadSettings(ApiConfig, env, 'API');
 }

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
-import { createS3Client } from '../activities/s3-client';
+import { createS3Client } from '../config/s3';
 import { encryptedDataConverter } from '../encryption/data-converter';
 import { createApiApp } from './app';
 import type { ApiConfig } from './config';

@@ -3,13 +3,10 @@ import {
   GetPublicAccessBlockCommand, type S3Client, S3ServiceException,
 } from '@aws-sdk/client-s3';
 
-export type CheckStatus = 'ok' | 'missing' | 'unknown';
-export interface BucketCheck {
-  status: CheckStatus;
-  detail: string;
-}
-export const BUCKET_CHECKS = ['versioning', 'encryption', 'publicAccessBlock', 'tlsOnlyPolicy', 'abortIncompleteUploads', 'cors'] as const;
-export type BucketChecks = Record<(typeof BUCKET_CHECKS)[number], BucketCheck>;
+import { BUCKET_CHECKS, type BucketCheck, type BucketChecks } from '../common/records';
+
+export { BUCKET_CHECKS, type BucketCheck, type BucketChecks };
+export type CheckStatus = BucketCheck['status'];
 
 /** The statement `smugmug-s3 bucket setup` adds: any request over plain HTTP is denied. */
 export const TLS_ONLY_STATEMENT_ID = 'smugmug-s3-deny-insecure-transport';

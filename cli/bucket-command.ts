@@ -1,4 +1,4 @@
-import { createS3Client } from '../activities/s3-client';
+import { createS3Client } from '../config/s3';
 import { BUCKET_CHECKS, type BucketChecks, checkBucket } from '../bucket/bucket-checks';
 import { setUpBucket } from '../bucket/bucket-setup';
 

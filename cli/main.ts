@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { credentialsFilePath } from '../activities/config';
+import { credentialsFilePath } from '../config/smugmug';
 import {
   ApiClient, ApiError, type ApprovalRequestBody, type ApprovalResultBody, type MigrationListBody, type MigrationStartedBody, type ReportBody,
   type RetryAcceptedBody, type StartMigrationBody,

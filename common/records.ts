@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { BUCKET_CHECKS } from '../bucket/bucket-checks';
 
 /**
  * The records the API answers with and receives, defined once: the API's OpenAPI schemas are these
@@ -45,7 +44,11 @@ export const DeletionCounts = z.object({
 });
 export type DeletionCounts = z.infer<typeof DeletionCounts>;
 
+/** The protections `smugmug-s3 bucket check` looks at (bucket/bucket-checks.ts), each ok, missing, or unknown (this S3 would not tell). */
+export const BUCKET_CHECKS = ['versioning', 'encryption', 'publicAccessBlock', 'tlsOnlyPolicy', 'abortIncompleteUploads', 'cors'] as const;
 const BucketCheck = z.object({ status: z.enum(['ok', 'missing', 'unknown']), detail: z.string() });
+export type BucketCheck = z.infer<typeof BucketCheck>;
+export type BucketChecks = Record<(typeof BUCKET_CHECKS)[number], BucketCheck>;
 
 /** What the preflight found of the target bucket; each protection ok, missing, or unknown (this S3 would not tell). */
 export const BucketReport = z.object({

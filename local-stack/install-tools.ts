@@ -1,7 +1,8 @@
+import { resolveTestServer, TEST_SERVER } from './java-tools';
 import { PYTHON_TOOLS, resolvePythonTools } from './python-tools';
 import { resolveTool, TOOLS, type ToolName } from './tools';
 
-/** `npm run tools`: makes sure every pinned server binary and Python test tool is available, installing what is missing. */
+/** `npm run tools`: makes sure every pinned server binary and Python and Java test tool is available, installing what is missing. */
 async function main() {
   for (const name of Object.keys(TOOLS) as ToolName[]) {
     const path = await resolveTool(name, { install: true });
@@ -9,6 +10,7 @@ async function main() {
   }
   const python = await resolvePythonTools();
   console.log(`${Object.entries(PYTHON_TOOLS).map(([p, v]) => `${p} ${v}`).join(', ')}: ${python.motoServer}, ${python.schemathesis}`);
+  console.log(`${TEST_SERVER.artifactId} ${TEST_SERVER.version}: ${await resolveTestServer()}`);
 }
 
 main().catch((err: unknown) => {

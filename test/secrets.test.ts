@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { migrationHistories, payloadsOf } from '../bench/history-stats';
-import { createRedactor } from '../common/redact';
+import { createRedactor } from '../config/redact';
 import { AesGcmPayloadCodec, parsePayloadKeys } from '../encryption/payload-codec';
 import { projectRoot } from '../local-stack/paths';
 import { freePort } from '../local-stack/processes';

@@ -3,7 +3,7 @@ import { createActivities } from '../activities';
 import { ByteBudget } from '../activities/byte-budget';
 import type { WorkerConfig } from '../activities/config';
 import { failurePolicyInterceptor } from '../activities/failure-policy';
-import { createS3Client } from '../activities/s3-client';
+import { createS3Client } from '../config/s3';
 import { SmugMugClient } from '../activities/smugmug-client';
 import { encryptedDataConverter } from '../encryption/data-converter';
 

@@ -1,6 +1,6 @@
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
 import { parseWorkflowId } from '../common/ids';
-import { createRedactor, redactDeep } from '../common/redact';
+import { createRedactor, redactDeep } from '../config/redact';
 
 /** Migration and album of a workflow id made by common/ids.ts: `migrate-<account>-<id>[/album-<key>[/retry-N]]`. */
 export function idsOf(workflowId: unknown): { migration?: string; albumKey?: string } {

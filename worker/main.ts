@@ -1,6 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import { loadWorkerConfig } from '../activities/config';
-import { createRedactor, secretsIn } from '../common/redact';
+import { createRedactor, secretsIn } from '../config/redact';
 import { createMigrationWorker } from './create-worker';
 import { jsonLogger } from './json-logger';
 

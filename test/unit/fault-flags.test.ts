@@ -1,4 +1,4 @@
-import { parseFaultFlag } from '../smugmug-sandbox/faults';
+import { parseFaultFlag } from '../../smugmug-sandbox/faults';
 
 describe('--fault flags of npm run sandbox', () => {
   test('kind, count, target and path are read; the rest takes the defaults', () => {

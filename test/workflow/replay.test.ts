@@ -2,9 +2,9 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { workflowBundle } from './support/migration-harness';
+import { workflowBundle } from '../support/migration-harness';
 
-const dir = join(__dirname, 'replay-histories');
+const dir = join(__dirname, '..', 'replay-histories');
 
 /**
  * Histories recorded from real runs (account with continue-as-new, a retry and an approval; albums

@@ -1,4 +1,4 @@
-import { MigrationInput } from '../common/migration-input';
+import { MigrationInput } from '../../common/migration-input';
 
 const parse = (prefix: string) => MigrationInput.safeParse({ migrationId: 'x', account: 'jane', target: { bucket: 'my-bucket', prefix } });
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { classifyFailure, REPEATABLE_ATTEMPTS, transientTypeOf } from '../activities/failure-policy';
-import { PERMANENT_ERROR_TYPES } from '../common/error-types';
+import { classifyFailure, REPEATABLE_ATTEMPTS, transientTypeOf } from '../../activities/failure-policy';
+import { PERMANENT_ERROR_TYPES } from '../../common/error-types';
 
 const s3Error = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 const socketError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:9000`), { code });

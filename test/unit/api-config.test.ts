@@ -1,5 +1,5 @@
-import { loadApiConfig } from '../api/config';
-import { newPayloadKeySpec } from '../encryption/payload-codec';
+import { loadApiConfig } from '../../api/config';
+import { newPayloadKeySpec } from '../../encryption/payload-codec';
 
 describe('API configuration', () => {
   const keys = newPayloadKeySpec();

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { projectRoot } from '../local-stack/paths';
-import { searchAttributes } from '../workflows/search-attributes';
+import { projectRoot } from '../../local-stack/paths';
+import { searchAttributes } from '../../workflows/search-attributes';
 
 describe('docker-compose.yml', () => {
   test('registers every search attribute the workflows use and gives the worker every credential it needs', async () => {

@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedToolPath, resolveTool } from '../local-stack/tools';
+import { cachedToolPath, resolveTool } from '../../local-stack/tools';
 
 /** Runs `fn` with some environment variables replaced, restoring them after. */
 async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {

@@ -1,0 +1,28 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** The worker's SmugMug app and account credentials: from its environment or the login file, never from workflows. */
+export const SmugMugSettings = z.object({
+  SMUGMUG_API_BASE_URL: z.url().default('https://api.smugmug.com'),
+  SMUGMUG_API_KEY: z.string().min(1, 'SMUGMUG_API_KEY is required (your SmugMug API key)'),
+  SMUGMUG_API_SECRET: z.string().min(1, 'SMUGMUG_API_SECRET is required'),
+  SMUGMUG_ACCESS_TOKEN: z.string().min(1, 'SMUGMUG_ACCESS_TOKEN is required (run the OAuth PIN flow to get one)'),
+  SMUGMUG_ACCESS_TOKEN_SECRET: z.string().min(1, 'SMUGMUG_ACCESS_TOKEN_SECRET is required'),
+});
+export type SmugMugSettings = z.infer<typeof SmugMugSettings>;
+
+/** Where `smugmug-s3 login` stores the SmugMug tokens and the worker looks for them. */
+export function credentialsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SMUGMUG_CREDENTIALS_FILE ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'smugmug-s3', 'smugmug.env');
+}
+
+/** KEY=VALUE lines of the credentials file, if there is one; the environment wins over it. */
+export function credentialsFromFile(env: NodeJS.ProcessEnv): Record<string, string> {
+  const path = credentialsFilePath(env);
+  if (!existsSync(path)) return {};
+  return Object.fromEntries(
+    readFileSync(path, 'utf8').split('\n').map((line) => /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line)).filter((m) => m !== null).map((m) => [m[1], m[2]]),
+  );
+}
