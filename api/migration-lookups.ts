@@ -2,7 +2,10 @@ import {
   ApplicationFailure, type Client, WithStartWorkflowOperation, type WorkflowExecutionDescription, type WorkflowExecutionInfo, WorkflowNotFoundError, WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MigrationReport } from '../state/documents';
 import { accountMigrationsWorkflowId } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
 import type { MigrationProgress, MigrationStarted } from '../common/migration-types';
@@ -11,7 +14,7 @@ import { accountMigrations } from '../workflows/account-migrations';
 import { failureMessage } from '../workflows/failure-message';
 import { SmugMugAccount } from '../workflows/search-attributes';
 import { migrationProgress, startMigration } from '../workflows/messages';
-import { httpErrorOf, notFound } from './temporal-errors';
+import { conflict, httpErrorOf, notFound } from './temporal-errors';
 
 /**
  * A migration that has just ended frees its account a moment later, once the account's workflow
@@ -38,7 +41,26 @@ export interface MigrationLookup {
 
 /** The Temporal look-ups the API's routes share: progress with a worker or without, pages of visibility. */
 export class MigrationLookups {
-  constructor(private readonly client: Client, private readonly taskQueue: string) {}
+  constructor(
+    private readonly client: Client,
+    private readonly s3: S3Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  /** `migration()`, its Temporal errors answered as HTTP errors. */
+  progressOf(id: string): Promise<MigrationLookup> {
+    return this.migration(id).catch((err) => Promise.reject(httpErrorOf(err, `Migration ${id}`)));
+  }
+
+  /** The migration's current verification report, as stored, checked against the digest the run holds. */
+  async currentReport(id: string) {
+    const { progress } = await this.progressOf(id);
+    if (!progress?.report) throw conflict('The report is not ready: it is written once every album is verified or failed');
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: progress.target.bucket, Key: progress.report.key }));
+    const text = await object.Body!.transformToString();
+    if (createHash('sha256').update(text).digest('hex') !== progress.report.digest) throw conflict('The report in the bucket changed; ask again in a moment');
+    return { key: progress.report.key, digest: progress.report.digest, report: MigrationReport.parse(JSON.parse(text)) };
+  }
 
   /** Whether any worker polls the task queue now (Temporal lists pollers seen in the last minutes). */
   async workersPolling(): Promise<boolean> {

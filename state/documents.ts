@@ -147,7 +147,7 @@ export const MigrationReportAlbum = z.object({
   failed: z.number(),
   unavailable: z.number(),
   problems: z.array(z.object({ imageKey: z.string(), problem: z.string().optional() })),
-  held: z.array(HeldItem),
+  held: z.array(HeldItem).default([]),
   warnings: AlbumVerificationReport.shape.warnings,
 });
 
@@ -158,9 +158,10 @@ export const MigrationReport = z.object({
   bucket: z.string(),
   prefix: z.string(),
   generatedAt: z.string(),
-  totals: z.object({ albums: z.number(), passed: z.number(), verifiedFiles: z.number(), held: z.number(), warnings: z.number() }),
+  // Reports from before held items exist read with none.
+  totals: z.object({ albums: z.number(), passed: z.number(), verifiedFiles: z.number(), held: z.number().default(0), warnings: z.number().default(0) }),
   /** What an approval leaves on SmugMug unless it names it (`includeHeld`), and why. */
-  held: z.array(HeldItem.extend({ albumKey: z.string(), path: z.array(z.string()) })),
+  held: z.array(HeldItem.extend({ albumKey: z.string(), path: z.array(z.string()) })).default([]),
   albums: z.array(MigrationReportAlbum),
 });
 export type MigrationReport = z.infer<typeof MigrationReport>;

@@ -2,8 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { cors } from 'hono/cors';
 import type { MiddlewareHandler } from 'hono';
-import { invalidRequest } from './invalid-request';
-import { ErrorBody } from './schemas';
+import { invalidRequest } from '../invalid-request';
+import { ErrorBody } from '../schemas';
 
 /** Payloads as the Temporal UI and CLI send them to a remote codec: proto JSON, bytes in base64. */
 const WirePayloads = z
