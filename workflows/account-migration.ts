@@ -1,8 +1,8 @@
-import type { Duration } from '@temporalio/common';
+import type { Duration, MetricCounter } from '@temporalio/common';
 import { errorType } from '../common/error-types';
 import {
-  allHandlersFinished, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, metricMeter, ParentClosePolicy,
-  patched, proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, metricMeter,
+  ParentClosePolicy, patched, proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { albumWorkflowId } from '../common/ids';
@@ -10,7 +10,7 @@ import type { MigrationInput } from '../common/migration-input';
 import {
   type AlbumRef, type AlbumSummary, type ApprovalRequest, type BucketReport, type DeletionCounts, type DeletionSummary, type DiscoveryResult,
   FILE_TOTAL_KEYS, type MigrationCounts, type MigrationPhase, type MigrationProgress, noFileTotals, type ReportRef, type RetryRequest,
-  type RetryResult,
+  type RetryResult, type ApprovalResult,
 } from '../common/migration-types';
 import { metadataActivity, quickCheckActivity } from './activity-options';
 import { albumMigration } from './album-migration';
@@ -66,30 +66,43 @@ function initialState(input: MigrationInput): CarriedState {
 }
 
 /**
- * Migrates a SmugMug account: checks the bucket, discovers the albums, and runs one album workflow
- * per album, a bounded number at a time; albums report back by signal, so runs can continue as new
- * without waiting for them. When all albums are settled it writes the verification report, then stays
- * open for retries of failed albums and, when deletion is enabled, for approvals, until nothing is
- * left to wait for or `keepOpenFor` passes without news.
+ * The state of one run of an account's migration and what can happen to it, as named methods: the
+ * albums' reports, retries, approvals, and the steps of the run. Handlers and the main function
+ * below only call these.
  */
-export async function accountMigration(input: MigrationInput, carried?: CarriedState): Promise<MigrationResult> {
-  const state = carried ?? initialState(input);
-  const self = workflowInfo().workflowId;
+class MigrationRun {
+  /** Bumped by every message a person or an album sends: the run wakes up to look again. */
+  news = 0;
+  private readonly self = workflowInfo().workflowId;
   // Replay-safe: the SDK emits workflow metrics only on first execution.
-  const approvals = metricMeter.createCounter('smugmug_s3_album_approvals', 'albums', 'Albums approved for deletion of their originals');
-  let news = 0;
-  const progress = (): MigrationProgress => ({
-    migrationId: input.migrationId, phase: state.phase, target: { bucket: input.target.bucket, prefix: input.target.prefix }, counts: state.counts, inFlight: Object.values(state.inFlight),
-    failedAlbums: state.failedAlbums, report: state.reportStale ? undefined : state.report, deletion: state.deletion, bucket: state.bucket,
-    continuedAsNew: state.continuedAsNew,
-  });
-  const setPhase = (phase: MigrationPhase) => {
-    state.phase = phase;
-    upsertSearchAttributes([migrationPhase(phase)]);
-  };
+  private readonly approvals: MetricCounter = metricMeter.createCounter('smugmug_s3_album_approvals', 'albums', 'Albums approved for deletion of their originals');
 
-  setHandler(migrationProgress, progress);
-  setHandler(albumSettled, (summary: AlbumSummary) => {
+  constructor(
+    private readonly input: MigrationInput,
+    readonly state: CarriedState,
+  ) {}
+
+  get inFlightCount(): number {
+    return Object.keys(this.state.inFlight).length;
+  }
+
+  progress(): MigrationProgress {
+    const { input, state } = this;
+    return {
+      migrationId: input.migrationId, phase: state.phase, target: { bucket: input.target.bucket, prefix: input.target.prefix }, counts: state.counts,
+      inFlight: Object.values(state.inFlight), failedAlbums: state.failedAlbums, report: state.reportStale ? undefined : state.report,
+      deletion: state.deletion, bucket: state.bucket, continuedAsNew: state.continuedAsNew,
+    };
+  }
+
+  setPhase(phase: MigrationPhase): void {
+    this.state.phase = phase;
+    upsertSearchAttributes([migrationPhase(phase)]);
+  }
+
+  /** An album verified or failed (signal). */
+  onAlbumSettled(summary: AlbumSummary): void {
+    const { state } = this;
     if (!(summary.albumKey in state.inFlight)) return;
     delete state.inFlight[summary.albumKey];
     const c = state.counts;
@@ -103,9 +116,12 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       if (summary.status === 'verified') state.verifiedAlbums.push(summary.albumKey);
     }
     state.reportStale = true;
-    news += 1;
-  });
-  setHandler(albumDeletionSettled, (outcome: DeletionSummary) => {
+    this.news += 1;
+  }
+
+  /** An album's originals went, or its approval window passed (signal); later words of albums keeping held items. */
+  onAlbumDeletionSettled(outcome: DeletionSummary): void {
+    const { state } = this;
     const d = state.deletion;
     state.heldWaiting ??= [];
     const waiting = state.heldWaiting.indexOf(outcome.albumKey);
@@ -115,7 +131,7 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       d.imagesDeleted += outcome.deleted;
       d.imagesAlreadyGone += outcome.alreadyGone;
       if (outcome.final !== false) state.heldWaiting.splice(waiting, 1);
-      news += 1;
+      this.news += 1;
       return;
     }
     state.deletionSettled.push(outcome.albumKey);
@@ -126,10 +142,12 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       d.imagesDeleted += outcome.deleted;
       d.imagesAlreadyGone += outcome.alreadyGone;
     }
-    news += 1;
-  });
+    this.news += 1;
+  }
 
-  const launch = async (album: AlbumRef) => {
+  /** Starts an album's run (its first, or a retry). */
+  async launch(album: AlbumRef): Promise<void> {
+    const { input, state, self } = this;
     const retry = state.retries[album.albumKey] ?? 0;
     const workflowId = albumWorkflowId(self, album.albumKey, retry);
     state.inFlight[album.albumKey] = workflowId;
@@ -143,28 +161,38 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       ],
       staticSummary: `Album ${album.path.join(' / ')}${retry > 0 ? ` (retry ${retry})` : ''}`,
     });
-  };
+  }
+
+  validateRetry(request: RetryRequest): void {
+    const { state } = this;
+    if (!state.discovery) throw new Error('The migration has not discovered its albums yet');
+    if (!request.albumKeys && state.counts.albumsFailed === 0) throw new Error('No album has failed: nothing to retry');
+    const running = (request.albumKeys ?? []).filter((k) => k in state.inFlight);
+    if (running.length > 0) throw new Error(`Running now, so not retried: ${running.join(', ')}`);
+  }
 
   /** Before the retry queue: every asked album started at once (kept for runs already in flight). */
-  const retryAtOnce = async (request: RetryRequest): Promise<RetryResult> => {
+  async retryAtOnce(request: RetryRequest): Promise<RetryResult> {
+    const { input, state } = this;
     const keys = request.albumKeys ?? Object.keys(state.failedAlbums);
     const albums = await findAlbums({ bucket: input.target.bucket, albumsKey: state.discovery!.albumsKey, albumKeys: keys });
     for (const album of albums) {
       delete state.failedAlbums[album.albumKey];
       state.counts.albumsFailed -= 1;
       state.retries[album.albumKey] = (state.retries[album.albumKey] ?? 0) + 1;
-      await launch(album);
+      await this.launch(album);
     }
-    setPhase('migrating');
-    news += 1;
+    this.setPhase('migrating');
+    this.news += 1;
     return { retried: albums.map((a) => a.albumKey) };
-  };
+  }
 
   /**
    * Queues failed albums to run again, every one of them however many failed (the bucket's markers
    * list them all; the reasons shown here are only the first ones), started within `albumConcurrency`.
    */
-  const queueRetries = async (request: RetryRequest): Promise<RetryResult> => {
+  async queueRetries(request: RetryRequest): Promise<RetryResult> {
+    const { input, state } = this;
     const listed = await listFailedAlbums({ migrationId: input.migrationId, target: input.target });
     const failed = new Set([...listed, ...Object.keys(state.failedAlbums)]);
     const busy = new Set([...Object.keys(state.inFlight), ...(state.retryQueue ?? [])]);
@@ -179,38 +207,53 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       state.retries[key] = (state.retries[key] ?? 0) + 1;
       state.retryQueue.push(key);
     }
-    setPhase('migrating');
-    news += 1;
+    this.setPhase('migrating');
+    this.news += 1;
     return { retried: keys };
-  };
+  }
 
-  setHandler(retryAlbums, (request: RetryRequest) => (patched('retry-queue') ? queueRetries(request) : retryAtOnce(request)), {
-    validator: (request: RetryRequest) => {
-      if (!state.discovery) throw new Error('The migration has not discovered its albums yet');
-      if (!request.albumKeys && state.counts.albumsFailed === 0) throw new Error('No album has failed: nothing to retry');
-      const running = (request.albumKeys ?? []).filter((k) => k in state.inFlight);
-      if (running.length > 0) throw new Error(`Running now, so not retried: ${running.join(', ')}`);
-    },
-  });
+  /** Retries are queued, and started as `albumConcurrency` allows. */
+  get retryWaiting(): boolean {
+    return (this.state.retryQueue?.length ?? 0) > 0 && this.inFlightCount < this.input.albumConcurrency;
+  }
 
   /** Starts queued retries as `albumConcurrency` allows, a page of album records at a time. */
-  const launchQueuedRetries = async () => {
+  async launchQueuedRetries(): Promise<void> {
+    const { input, state } = this;
     const queue = state.retryQueue ?? [];
     while (queue.length > 0) {
       const keys = queue.slice(0, ALBUM_PAGE);
       const albums = await findAlbums({ bucket: input.target.bucket, albumsKey: state.discovery!.albumsKey, albumKeys: keys });
       for (const album of albums) {
-        if (workflowInfo().continueAsNewSuggested) await carryOn();
-        await condition(() => Object.keys(state.inFlight).length < input.albumConcurrency);
+        if (workflowInfo().continueAsNewSuggested) await this.carryOn();
+        await condition(() => this.inFlightCount < input.albumConcurrency);
         queue.splice(queue.indexOf(album.albumKey), 1);
-        await launch(album);
+        await this.launch(album);
       }
       // Keys the album list no longer has cannot run: drop them rather than loop.
       for (const key of keys) if (queue.includes(key) && !albums.some((a) => a.albumKey === key)) queue.splice(queue.indexOf(key), 1);
     }
-  };
+  }
 
-  setHandler(approveDeletion, async (request: ApprovalRequest) => {
+  validateApproval(request: ApprovalRequest): void {
+    const { input, state } = this;
+    if (!input.deletion.enabled) throw new Error('This migration was started without deletion: nothing can be approved');
+    if (!state.report || state.reportStale) throw new Error('The verification report is not ready yet: approve once the albums are verified');
+    if (request.reportDigest !== state.report.digest) throw new Error('The report digest does not match the current report: read the report again, then approve');
+    const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
+    if (wanted.length === 0) throw new Error('No verified album to approve');
+    const verified = new Set(state.verifiedAlbums);
+    const unverified = wanted.filter((k) => !verified.has(k));
+    if (unverified.length > 0) throw new Error(`Not verified, so their originals stay: ${unverified.join(', ')}`);
+    const settledSet = new Set(state.deletionSettled);
+    const approvedSet = new Set(state.approvedAlbums);
+    const settled = wanted.filter((k) => settledSet.has(k) && !approvedSet.has(k));
+    if (settled.length > 0) throw new Error(`The approval window of these albums has passed: ${settled.join(', ')}`);
+  }
+
+  /** A person's approval, fanned out to the albums it names (and to those keeping held items it names). */
+  async approve(request: ApprovalRequest): Promise<ApprovalResult> {
+    const { input, state, self } = this;
     // Versioning is checked again now: it may have changed since the start, and deletion needs it.
     const bucket = await preflightBucket({ bucket: input.target.bucket });
     state.bucket = bucket;
@@ -236,113 +279,157 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
       const albumRun = albumWorkflowId(self, albumKey, state.retries[albumKey] ?? 0);
       await getExternalWorkflowHandle(albumRun).signal(approveAlbumDeletion, { approvedBy: request.approvedBy, approvalId: request.approvalId, approvedAt, dryRun: request.dryRun, includeHeld: request.includeHeld });
       if (!request.dryRun) {
-        approvals.add(1);
+        this.approvals.add(1);
         state.approvedAlbums.push(albumKey);
         state.deletion.albumsApproved += 1;
       }
     }
-    news += 1;
+    this.news += 1;
     return { approvalId: request.approvalId, approved, alreadyApproved, dryRun: request.dryRun };
-  }, {
-    validator: (request: ApprovalRequest) => {
-      if (!input.deletion.enabled) throw new Error('This migration was started without deletion: nothing can be approved');
-      if (!state.report || state.reportStale) throw new Error('The verification report is not ready yet: approve once the albums are verified');
-      if (request.reportDigest !== state.report.digest) throw new Error('The report digest does not match the current report: read the report again, then approve');
-      const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
-      if (wanted.length === 0) throw new Error('No verified album to approve');
-      const verified = new Set(state.verifiedAlbums);
-      const unverified = wanted.filter((k) => !verified.has(k));
-      if (unverified.length > 0) throw new Error(`Not verified, so their originals stay: ${unverified.join(', ')}`);
-      const settledSet = new Set(state.deletionSettled);
-      const approvedSet = new Set(state.approvedAlbums);
-      const settled = wanted.filter((k) => settledSet.has(k) && !approvedSet.has(k));
-      if (settled.length > 0) throw new Error(`The approval window of these albums has passed: ${settled.join(', ')}`);
-    },
-  });
+  }
 
-  const continueAsNewDue = (startedThisRun: number) =>
-    workflowInfo().continueAsNewSuggested || (input.continueAsNewAfterAlbums !== undefined && startedThisRun >= input.continueAsNewAfterAlbums);
-  const carryOn = async () => {
+  continueAsNewDue(startedThisRun: number): boolean {
+    return workflowInfo().continueAsNewSuggested || (this.input.continueAsNewAfterAlbums !== undefined && startedThisRun >= this.input.continueAsNewAfterAlbums);
+  }
+
+  /** Continues as new once every handler is done, carrying the state. */
+  async carryOn(): Promise<void> {
     await condition(allHandlersFinished);
-    state.continuedAsNew += 1;
-    await continueAsNew<typeof accountMigration>(input, state);
-  };
+    this.state.continuedAsNew += 1;
+    await continueAsNew<typeof accountMigration>(this.input, this.state);
+  }
 
-  try {
-    if (!state.bucket) {
-      setCurrentDetails(`Checking bucket ${input.target.bucket}`);
-      state.bucket = await preflightBucket.executeWithOptions({ ...metadataActivity, summary: `Check bucket ${input.target.bucket}` }, [{ bucket: input.target.bucket }]);
-    }
+  /** Checks the bucket (missing or denied: fails at once), unless a run before did. */
+  async checkBucket(): Promise<void> {
+    const { input, state } = this;
+    if (state.bucket) return;
+    setCurrentDetails(`Checking bucket ${input.target.bucket}`);
+    state.bucket = await preflightBucket.executeWithOptions({ ...metadataActivity, summary: `Check bucket ${input.target.bucket}` }, [{ bucket: input.target.bucket }]);
+  }
+
+  /** Walks the folder tree into the album list in the bucket, unless a run before did. */
+  async discover(): Promise<DiscoveryResult> {
+    const { input, state } = this;
     if (!state.discovery) {
-      setPhase('discovering');
+      this.setPhase('discovering');
       setCurrentDetails(`Discovering the albums of ${input.account}`);
       state.discovery = await discoverAlbums.executeWithOptions(
         { ...metadataActivity, summary: `Discover the folders and albums of ${input.account}` },
         [{ migrationId: input.migrationId, account: input.account, target: input.target, albums: input.albums }],
       );
       state.counts.albumsTotal = state.discovery.albums;
-      setPhase('migrating');
+      this.setPhase('migrating');
     }
-    const discovery = state.discovery;
+    return state.discovery;
+  }
 
+  /** Starts every album once, a bounded number at a time, a page of the album list at a time. */
+  async startAlbums(discovery: DiscoveryResult): Promise<void> {
+    const { input, state } = this;
     let startedThisRun = 0;
     let page: AlbumRef[] = [];
     while (state.nextAlbumIndex < discovery.albums) {
-      if (continueAsNewDue(startedThisRun)) await carryOn();
-      await condition(() => Object.keys(state.inFlight).length < input.albumConcurrency);
+      if (this.continueAsNewDue(startedThisRun)) await this.carryOn();
+      await condition(() => this.inFlightCount < input.albumConcurrency);
       if (page.length === 0) page = await readAlbums({ bucket: input.target.bucket, albumsKey: discovery.albumsKey, start: state.nextAlbumIndex, count: ALBUM_PAGE });
       const album = page.shift()!;
       state.nextAlbumIndex += 1;
       startedThisRun += 1;
-      await launch(album);
-      setCurrentDetails(`Migrating: ${state.counts.albumsDone + state.counts.albumsFailed} of ${discovery.albums} albums finished, ${Object.keys(state.inFlight).length} in progress`);
+      await this.launch(album);
+      setCurrentDetails(`Migrating: ${state.counts.albumsDone + state.counts.albumsFailed} of ${discovery.albums} albums finished, ${this.inFlightCount} in progress`);
     }
+  }
 
-    // Every album started: settle, report, then wait for retries and approvals.
+  /** Writes the verification report, when an album's outcome changed since the last one. */
+  async writeReportIfStale(discovery: DiscoveryResult): Promise<void> {
+    const { input, state } = this;
+    if (!state.reportStale) return;
+    state.report = await writeMigrationReport.executeWithOptions(
+      { ...metadataActivity, summary: `Write the verification report of ${state.counts.albumsTotal} albums` },
+      [{ migrationId: input.migrationId, account: input.account, target: input.target, albumsKey: discovery.albumsKey }],
+    );
+    state.reportStale = this.inFlightCount > 0;
+  }
+
+  /** Says where the run stands once its albums are settled; true while it waits for a person (a retry, an approval). */
+  reportStanding(): boolean {
+    const { input, state } = this;
+    const failed = state.counts.albumsFailed > 0;
+    const deletionSettled = new Set(state.deletionSettled);
+    const awaitingApproval =
+      input.deletion.enabled && !input.dryRun && (state.verifiedAlbums.some((k) => !deletionSettled.has(k)) || (state.heldWaiting ?? []).length > 0);
+    this.setPhase(awaitingApproval ? 'awaiting-approval' : failed ? 'completed-with-failures' : 'completed');
+    setCurrentDetails(
+      `${state.counts.albumsDone} albums migrated, ${state.counts.albumsFailed} failed` +
+        (awaitingApproval ? `; originals of ${state.verifiedAlbums.length - state.deletionSettled.length} verified albums await an approval` : '') +
+        (failed ? '; failed albums can be retried' : ''),
+    );
+    return failed || awaitingApproval;
+  }
+
+  /** Every album settled: report, then wait for retries and approvals until nothing is left to wait for or `keepOpenFor` passes. */
+  async settleAndWaitForPeople(discovery: DiscoveryResult): Promise<void> {
+    const { input } = this;
     for (;;) {
-      await launchQueuedRetries();
-      const retryWaiting = () => (state.retryQueue?.length ?? 0) > 0 && Object.keys(state.inFlight).length < input.albumConcurrency;
-      await condition(() => Object.keys(state.inFlight).length === 0 || workflowInfo().continueAsNewSuggested || retryWaiting());
-      if (retryWaiting()) continue;
-      if (Object.keys(state.inFlight).length > 0) await carryOn();
-      if (state.reportStale) {
-        state.report = await writeMigrationReport.executeWithOptions(
-          { ...metadataActivity, summary: `Write the verification report of ${state.counts.albumsTotal} albums` },
-          [{ migrationId: input.migrationId, account: input.account, target: input.target, albumsKey: discovery.albumsKey }],
-        );
-        state.reportStale = Object.keys(state.inFlight).length > 0;
+      await this.launchQueuedRetries();
+      await condition(() => this.inFlightCount === 0 || workflowInfo().continueAsNewSuggested || this.retryWaiting);
+      if (this.retryWaiting) continue;
+      if (this.inFlightCount > 0) await this.carryOn();
+      await this.writeReportIfStale(discovery);
+      if (!this.reportStanding()) break;
+      const seen = this.news;
+      if (!(await condition(() => this.news !== seen, input.keepOpenFor as Duration))) break;
+      if (workflowInfo().continueAsNewSuggested && this.inFlightCount === 0) await this.carryOn();
+    }
+  }
+
+  /** The final phase, once nothing waits any more. */
+  finish(): void {
+    if (this.state.counts.albumsFailed > 0) this.setPhase('completed-with-failures');
+    else if (this.state.phase === 'awaiting-approval') this.setPhase('completed');
+  }
+
+  /** Album runs are abandoned children: cancel them explicitly, those copying and those awaiting an approval. */
+  async cancelAlbums(): Promise<void> {
+    const { input, state, self } = this;
+    const settled = new Set(state.deletionSettled);
+    const waiting = state.verifiedAlbums.filter((k) => !settled.has(k)).map((k) => albumWorkflowId(self, k, state.retries[k] ?? 0));
+    await CancellationScope.nonCancellable(async () => {
+      for (const id of [...Object.values(state.inFlight), ...(input.deletion.enabled ? waiting : [])]) {
+        await getExternalWorkflowHandle(id).cancel().catch(() => undefined);
       }
-      const failed = state.counts.albumsFailed > 0;
-      const deletionSettled = new Set(state.deletionSettled);
-      const awaitingApproval =
-        input.deletion.enabled && !input.dryRun && (state.verifiedAlbums.some((k) => !deletionSettled.has(k)) || (state.heldWaiting ?? []).length > 0);
-      setPhase(awaitingApproval ? 'awaiting-approval' : failed ? 'completed-with-failures' : 'completed');
-      setCurrentDetails(
-        `${state.counts.albumsDone} albums migrated, ${state.counts.albumsFailed} failed` +
-          (awaitingApproval ? `; originals of ${state.verifiedAlbums.length - state.deletionSettled.length} verified albums await an approval` : '') +
-          (failed ? '; failed albums can be retried' : ''),
-      );
-      if (!failed && !awaitingApproval) break;
-      const seen = news;
-      if (!(await condition(() => news !== seen, input.keepOpenFor as Duration))) break;
-      if (workflowInfo().continueAsNewSuggested && Object.keys(state.inFlight).length === 0) await carryOn();
-    }
-    if (state.counts.albumsFailed > 0) setPhase('completed-with-failures');
-    else if (state.phase === 'awaiting-approval') setPhase('completed');
+      this.setPhase('cancelled');
+    });
+  }
+}
+
+/**
+ * Migrates a SmugMug account: checks the bucket, discovers the albums, and runs one album workflow
+ * per album, a bounded number at a time; albums report back by signal, so runs can continue as new
+ * without waiting for them. When all albums are settled it writes the verification report, then stays
+ * open for retries of failed albums and, when deletion is enabled, for approvals, until nothing is
+ * left to wait for or `keepOpenFor` passes without news.
+ */
+export async function accountMigration(input: MigrationInput, carried?: CarriedState): Promise<MigrationResult> {
+  const run = new MigrationRun(input, carried ?? initialState(input));
+  setHandler(migrationProgress, () => run.progress());
+  setHandler(albumSettled, (summary) => run.onAlbumSettled(summary));
+  setHandler(albumDeletionSettled, (outcome) => run.onAlbumDeletionSettled(outcome));
+  setHandler(retryAlbums, (request) => (patched('retry-queue') ? run.queueRetries(request) : run.retryAtOnce(request)), {
+    validator: (request: RetryRequest) => run.validateRetry(request),
+  });
+  setHandler(approveDeletion, (request) => run.approve(request), { validator: (request: ApprovalRequest) => run.validateApproval(request) });
+
+  try {
+    await run.checkBucket();
+    const discovery = await run.discover();
+    await run.startAlbums(discovery);
+    await run.settleAndWaitForPeople(discovery);
+    run.finish();
     await condition(allHandlersFinished);
-    return progress();
+    return run.progress();
   } catch (err) {
-    if (isCancellation(err)) {
-      // Album runs are abandoned children: cancel them explicitly, those copying and those awaiting an approval.
-      const settled = new Set(state.deletionSettled);
-      const waiting = state.verifiedAlbums.filter((k) => !settled.has(k)).map((k) => albumWorkflowId(self, k, state.retries[k] ?? 0));
-      await CancellationScope.nonCancellable(async () => {
-        for (const id of [...Object.values(state.inFlight), ...(input.deletion.enabled ? waiting : [])]) {
-          await getExternalWorkflowHandle(id).cancel().catch(() => undefined);
-        }
-        setPhase('cancelled');
-      });
-    }
+    if (isCancellation(err)) await run.cancelAlbums();
     throw err;
   }
 }
