@@ -1,3 +1,4 @@
+import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -25,4 +26,6 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'crypto', 'zod', '@aws-sdk/*'] }],
     },
   },
+  // Formatting is prettier's (npm run lint checks it): no ESLint rule argues with it.
+  prettier,
 );
