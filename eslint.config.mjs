@@ -2,7 +2,17 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.local-stack/', 'coverage/', 'dist/', 'bench-results/', 'jest.config.js', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.local-stack/',
+      'coverage/',
+      'dist/',
+      'bench-results/',
+      'jest.config.js',
+      'eslint.config.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -23,7 +33,10 @@ export default tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'crypto', 'zod', '@aws-sdk/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'crypto', 'zod', '@aws-sdk/*'] },
+      ],
     },
   },
   // Formatting is prettier's (npm run lint checks it): no ESLint rule argues with it.

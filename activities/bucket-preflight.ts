@@ -18,12 +18,24 @@ export function preflightBucket({ s3 }: ActivityDeps) {
     }
     const location = await s3.send(new GetBucketLocationCommand({ Bucket: bucket })).catch(() => undefined);
     const checks = await checkBucket(s3, bucket);
-    const versioning = checks.versioning.status === 'ok' ? 'Enabled' : checks.versioning.status === 'unknown' ? 'unknown' : checks.versioning.detail === 'Suspended' ? 'Suspended' : 'Disabled';
+    const versioning =
+      checks.versioning.status === 'ok'
+        ? 'Enabled'
+        : checks.versioning.status === 'unknown'
+          ? 'unknown'
+          : checks.versioning.detail === 'Suspended'
+            ? 'Suspended'
+            : 'Disabled';
     return {
       bucket,
       region: location?.LocationConstraint || 'us-east-1',
       versioning,
-      encryption: checks.encryption.status === 'ok' ? checks.encryption.detail : checks.encryption.status === 'missing' ? 'none' : 'unknown',
+      encryption:
+        checks.encryption.status === 'ok'
+          ? checks.encryption.detail
+          : checks.encryption.status === 'missing'
+            ? 'none'
+            : 'unknown',
       checks,
     };
   };

@@ -21,7 +21,10 @@ export const WorkerConfig = z.object({
   BATCH_MAX_FILES: z.coerce.number().int().min(1).default(100),
   BATCH_MAX_MB: z.coerce.number().positive().default(256),
   /** host:port of the worker's Prometheus endpoint (/metrics); unset: no metrics served. */
-  WORKER_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'host:port')
+    .optional(),
   /** Bytes of file data this worker holds in memory at once, over all its transfers. */
   MEMORY_BUDGET_MB: z.coerce.number().min(16).default(96),
 });

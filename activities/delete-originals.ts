@@ -39,7 +39,11 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
   return async function deleteOriginals(input: DeleteOriginalsInput): Promise<DeletionSummary> {
     const store = new StateStore(s3, input.target.bucket);
     const report = await store.get(input.reportKey, AlbumVerificationReport);
-    if (!report?.passed) throw ApplicationFailure.nonRetryable(`Album ${input.albumKey} has no passed verification: nothing deleted`, errorType('NotVerified'));
+    if (!report?.passed)
+      throw ApplicationFailure.nonRetryable(
+        `Album ${input.albumKey} has no passed verification: nothing deleted`,
+        errorType('NotVerified'),
+      );
     const { entries } = await store.plan(input.planPrefix);
     const logKey = deletionLogKey(input.planPrefix, input.approval.dryRun);
     // A later approval (one naming held items) deletes only what earlier ones left.
@@ -55,30 +59,48 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
       .filter((e) => verified.has(e.imageKey) && !kept.has(e.imageKey))
       .map((e) => ({ imageKey: e.imageKey, serial: e.serial, fileName: e.fileName }));
     // A named item SmugMug offered no bytes for has no plan entry, only its unavailable record.
-    for (const h of heldIncluded) if (!doomed.some((d) => d.imageKey === h.imageKey)) doomed.push({ imageKey: h.imageKey, serial: serials.get(h.imageKey) ?? 0, fileName: h.fileName });
+    for (const h of heldIncluded)
+      if (!doomed.some((d) => d.imageKey === h.imageKey))
+        doomed.push({ imageKey: h.imageKey, serial: serials.get(h.imageKey) ?? 0, fileName: h.fileName });
     const toDelete = doomed.filter((d) => !done.has(d.imageKey));
 
     const deleted: string[] = [];
     const alreadyGone: string[] = [];
     if (!input.approval.dryRun) {
-      await withHeartbeats(() => ({ deleted: deleted.length }), async () => {
-        for (const image of toDelete) {
-          if (await deleteOne(input.albumKey, image)) deleted.push(image.imageKey);
-          else alreadyGone.push(image.imageKey);
-        }
-      });
+      await withHeartbeats(
+        () => ({ deleted: deleted.length }),
+        async () => {
+          for (const image of toDelete) {
+            if (await deleteOne(input.albumKey, image)) deleted.push(image.imageKey);
+            else alreadyGone.push(image.imageKey);
+          }
+        },
+      );
       migrationMetrics().originalsDeleted.add(deleted.length);
     }
-    const includedBy = { approvedBy: input.approval.approvedBy, approvalId: input.approval.approvalId, includeHeld: input.approval.includeHeld };
+    const includedBy = {
+      approvedBy: input.approval.approvedBy,
+      approvalId: input.approval.approvalId,
+      includeHeld: input.approval.includeHeld,
+    };
     await store.put(logKey, DeletionLog, {
-      albumKey: input.albumKey, approval: input.approval, finishedAt: new Date().toISOString(),
+      albumKey: input.albumKey,
+      approval: input.approval,
+      finishedAt: new Date().toISOString(),
       ...(input.approval.dryRun ? { wouldDelete: toDelete } : { deleted, alreadyGone }),
-      heldKept, heldIncluded: heldIncluded.map((h) => ({ ...h, includedBy })),
+      heldKept,
+      heldIncluded: heldIncluded.map((h) => ({ ...h, includedBy })),
       ...(earlier ? { earlier: [...(earlier.earlier ?? []), { ...earlier, earlier: undefined }] } : {}),
     });
     return {
-      albumKey: input.albumKey, status: input.approval.dryRun ? 'dry-run' : 'deleted', deleted: input.approval.dryRun ? toDelete.length : deleted.length,
-      alreadyGone: alreadyGone.length, held: heldKept.length, heldIncluded: heldIncluded.length, logKey, approvedBy: input.approval.approvedBy,
+      albumKey: input.albumKey,
+      status: input.approval.dryRun ? 'dry-run' : 'deleted',
+      deleted: input.approval.dryRun ? toDelete.length : deleted.length,
+      alreadyGone: alreadyGone.length,
+      held: heldKept.length,
+      heldIncluded: heldIncluded.length,
+      logKey,
+      approvedBy: input.approval.approvedBy,
     };
   };
 
@@ -88,10 +110,15 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
     const res = await smugmug.request(uri, { method: 'DELETE' });
     await res.arrayBuffer();
     if (res.ok) return true;
-    if (res.status !== 404) throw ApplicationFailure.retryable(`Deleting ${uri} failed: HTTP ${res.status}`, errorType('DeletionFailed'));
+    if (res.status !== 404)
+      throw ApplicationFailure.retryable(`Deleting ${uri} failed: HTTP ${res.status}`, errorType('DeletionFailed'));
     const check = await smugmug.request(uri);
     await check.arrayBuffer();
-    if (check.status !== 404) throw ApplicationFailure.retryable(`SmugMug answered 404 to deleting ${uri} but still has it`, errorType('DeletionFailed'));
+    if (check.status !== 404)
+      throw ApplicationFailure.retryable(
+        `SmugMug answered 404 to deleting ${uri} but still has it`,
+        errorType('DeletionFailed'),
+      );
     return false;
   }
 }

@@ -9,9 +9,14 @@ import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 
-
 function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
 }
 
 /** Include/exclude filters on "Folder/Album" paths or AlbumKeys; no include means everything. */
@@ -27,28 +32,38 @@ export function albumFilter(filter: MigrationInput['albums']): (album: AlbumRef)
 
 /** Walks the folder tree (paged) and writes the albums to migrate to the bucket; returns a reference and totals. */
 export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
-  return async function discoverAlbums(input: Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'albums'>): Promise<DiscoveryResult> {
+  return async function discoverAlbums(
+    input: Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'albums'>,
+  ): Promise<DiscoveryResult> {
     const user = await smugmug.authUser();
     if (user.NickName.toLowerCase() !== input.account.toLowerCase()) throw wrongAccount(user.NickName, input.account);
     const keep = albumFilter(input.albums);
     const albums: AlbumRef[] = [];
     let excluded = 0;
     const folders: Array<{ uri: string; path: string[] }> = [{ uri: user.Uris.Node.Uri, path: [] }];
-    await withHeartbeats(() => ({ albums: albums.length }), async () => {
-      while (folders.length > 0) {
-        const folder = folders.shift()!;
-        for await (const page of smugmug.nodeChildren(folder.uri)) {
-          for (const node of page) {
-            if (node.Type === 'Folder') folders.push({ uri: node.Uri, path: [...folder.path, node.Name] });
-            else if (node.Type === 'Album' && node.Uris.Album) {
-              const album: AlbumRef = { albumKey: node.Uris.Album.Uri.split('/').pop()!, nodeId: node.NodeID, name: node.Name, path: [...folder.path, node.Name] };
-              if (keep(album)) albums.push(album);
-              else excluded += 1;
+    await withHeartbeats(
+      () => ({ albums: albums.length }),
+      async () => {
+        while (folders.length > 0) {
+          const folder = folders.shift()!;
+          for await (const page of smugmug.nodeChildren(folder.uri)) {
+            for (const node of page) {
+              if (node.Type === 'Folder') folders.push({ uri: node.Uri, path: [...folder.path, node.Name] });
+              else if (node.Type === 'Album' && node.Uris.Album) {
+                const album: AlbumRef = {
+                  albumKey: node.Uris.Album.Uri.split('/').pop()!,
+                  nodeId: node.NodeID,
+                  name: node.Name,
+                  path: [...folder.path, node.Name],
+                };
+                if (keep(album)) albums.push(album);
+                else excluded += 1;
+              }
             }
           }
         }
-      }
-    });
+      },
+    );
     if (albums.length === 0 && input.albums.include.length > 0) {
       throw ApplicationFailure.nonRetryable(
         `No album matches the include patterns ${input.albums.include.map((p) => `"${p}"`).join(', ')}` +
@@ -64,14 +79,26 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
 
 /** A page of the discovered albums, so the account workflow holds only what it is about to start. */
 export function readAlbums({ s3 }: ActivityDeps) {
-  return async function readAlbums(input: { bucket: string; albumsKey: string; start: number; count: number }): Promise<AlbumRef[]> {
-    return (await new StateStore(s3, input.bucket).albumList(input.albumsKey)).slice(input.start, input.start + input.count);
+  return async function readAlbums(input: {
+    bucket: string;
+    albumsKey: string;
+    start: number;
+    count: number;
+  }): Promise<AlbumRef[]> {
+    return (await new StateStore(s3, input.bucket).albumList(input.albumsKey)).slice(
+      input.start,
+      input.start + input.count,
+    );
   };
 }
 
 /** The AlbumRefs of some albums, to start them again. */
 export function findAlbums({ s3 }: ActivityDeps) {
-  return async function findAlbums(input: { bucket: string; albumsKey: string; albumKeys: string[] }): Promise<AlbumRef[]> {
+  return async function findAlbums(input: {
+    bucket: string;
+    albumsKey: string;
+    albumKeys: string[];
+  }): Promise<AlbumRef[]> {
     const wanted = new Set(input.albumKeys);
     return (await new StateStore(s3, input.bucket).albumList(input.albumsKey)).filter((a) => wanted.has(a.albumKey));
   };

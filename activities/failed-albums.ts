@@ -17,7 +17,8 @@ export function recordAlbumOutcome({ s3 }: ActivityDeps) {
   return async function recordAlbumOutcome(input: AlbumOutcomeInput): Promise<void> {
     const store = new StateStore(s3, input.target.bucket);
     const key = failedAlbumKey(input.target.prefix, input.migrationId, input.albumKey);
-    if (input.failure) await store.put(key, FailedAlbumRecord, { ...input.failure, failedAt: new Date().toISOString() });
+    if (input.failure)
+      await store.put(key, FailedAlbumRecord, { ...input.failure, failedAt: new Date().toISOString() });
     else await store.delete(key);
   };
 }
@@ -27,7 +28,9 @@ export function listFailedAlbums({ s3 }: ActivityDeps) {
   return async function listFailedAlbums(input: { migrationId: string; target: MigrationTarget }): Promise<string[]> {
     const { prefix } = input.target;
     const keys: string[] = [];
-    for await (const key of new StateStore(s3, input.target.bucket).keys(failedAlbumsPrefix(prefix, input.migrationId))) {
+    for await (const key of new StateStore(s3, input.target.bucket).keys(
+      failedAlbumsPrefix(prefix, input.migrationId),
+    )) {
       keys.push(albumKeyOfFailedMarker(prefix, input.migrationId, key));
     }
     return keys;

@@ -14,11 +14,30 @@ export const LARGE_FILE_REPEATABLE_ATTEMPTS = 20;
 
 /** Socket-level errors of Node, undici and the AWS SDK: the other side is down or unreachable. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 /** S3's own words for "busy or down, try again". */
-const S3_TRANSIENT_NAMES = new Set(['SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'TimeoutError', 'ThrottlingException', 'RequestTimeTooSkewed']);
+const S3_TRANSIENT_NAMES = new Set([
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'RequestTimeout',
+  'TimeoutError',
+  'ThrottlingException',
+  'RequestTimeTooSkewed',
+]);
 
 interface ErrorShape {
   name?: string;
@@ -30,11 +49,20 @@ interface ErrorShape {
 
 /** The transient type of a raw error (an outage), or undefined when it is not one. */
 export function transientTypeOf(err: unknown): ErrorType | undefined {
-  if (err instanceof ApplicationFailure) return err.type && ErrorTypes[err.type as ErrorType] === 'transient' ? (err.type as ErrorType) : undefined;
-  for (let e = err as ErrorShape | undefined, depth = 0; e && depth < 5; e = e.cause as ErrorShape | undefined, depth++) {
+  if (err instanceof ApplicationFailure)
+    return err.type && ErrorTypes[err.type as ErrorType] === 'transient' ? (err.type as ErrorType) : undefined;
+  for (
+    let e = err as ErrorShape | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as ErrorShape | undefined, depth++
+  ) {
     const status = e.$metadata?.httpStatusCode;
-    if ((status !== undefined && (status >= 500 || status === 429)) || S3_TRANSIENT_NAMES.has(e.name ?? '')) return 'S3Unavailable';
-    if (NETWORK_CODES.has(e.code ?? '') || /socket hang up|fetch failed|other side closed|ECONNREFUSED|ECONNRESET/.test(e.message ?? '')) {
+    if ((status !== undefined && (status >= 500 || status === 429)) || S3_TRANSIENT_NAMES.has(e.name ?? ''))
+      return 'S3Unavailable';
+    if (
+      NETWORK_CODES.has(e.code ?? '') ||
+      /socket hang up|fetch failed|other side closed|ECONNREFUSED|ECONNRESET/.test(e.message ?? '')
+    ) {
       return e.$metadata ? 'S3Unavailable' : 'SmugMugUnavailable';
     }
   }
@@ -48,12 +76,21 @@ export function transientTypeOf(err: unknown): ErrorType | undefined {
  */
 export function classifyFailure(err: unknown, attempt: number, maxAttempts: number): unknown {
   if (err instanceof CancelledFailure) return err;
-  if (err instanceof ApplicationFailure && (err.nonRetryable || ErrorTypes[err.type as ErrorType] === 'permanent')) return err;
+  if (err instanceof ApplicationFailure && (err.nonRetryable || ErrorTypes[err.type as ErrorType] === 'permanent'))
+    return err;
   const transient = transientTypeOf(err);
   const message = (err as Error)?.message ?? String(err);
-  if (transient) return err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message, type: transient, cause: err as Error });
+  if (transient)
+    return err instanceof ApplicationFailure
+      ? err
+      : ApplicationFailure.create({ message, type: transient, cause: err as Error });
   if (attempt < maxAttempts) return err;
-  return ApplicationFailure.create({ message: `${message} (failed ${attempt} times; final)`, type: errorType('RepeatedFailure'), nonRetryable: true, cause: err as Error });
+  return ApplicationFailure.create({
+    message: `${message} (failed ${attempt} times; final)`,
+    type: errorType('RepeatedFailure'),
+    nonRetryable: true,
+    cause: err as Error,
+  });
 }
 
 /** The worker's activity interceptor applying `classifyFailure` to every activity. */
@@ -63,7 +100,8 @@ export const failurePolicyInterceptor: ActivityInterceptorsFactory = (ctx: Conte
       try {
         return await next(input);
       } catch (err) {
-        const max = ctx.info.activityType === 'transferLargeFile' ? LARGE_FILE_REPEATABLE_ATTEMPTS : REPEATABLE_ATTEMPTS;
+        const max =
+          ctx.info.activityType === 'transferLargeFile' ? LARGE_FILE_REPEATABLE_ATTEMPTS : REPEATABLE_ATTEMPTS;
         throw classifyFailure(err, ctx.info.attempt, max);
       }
     },

@@ -11,7 +11,10 @@ export class MediaProbe {
   private verdict: { ok: true } | { ok: false; problem: string } | undefined;
   private readonly kind: 'jpeg' | 'mp4' | undefined;
 
-  constructor(format: string, private readonly totalSize: number) {
+  constructor(
+    format: string,
+    private readonly totalSize: number,
+  ) {
     const f = format.toUpperCase();
     this.kind = f === 'JPG' || f === 'JPEG' ? 'jpeg' : f === 'MP4' || f === 'MOV' || f === 'M4V' ? 'mp4' : undefined;
     if (!this.kind) this.verdict = { ok: true };
@@ -76,7 +79,8 @@ export class MediaProbe {
     if (size === 0) size = this.totalSize - this.next;
     const type = h.toString('latin1', 4, 8);
     if (this.next === 0 && type !== 'ftyp') return this.fail('not an MP4: no ftyp box');
-    if (size < 8 || this.next + size > this.totalSize) return this.fail(`MP4 box "${type}" at byte ${this.next} runs past the end of the file`);
+    if (size < 8 || this.next + size > this.totalSize)
+      return this.fail(`MP4 box "${type}" at byte ${this.next} runs past the end of the file`);
     if (type === 'moov') {
       this.verdict = { ok: true };
       return;

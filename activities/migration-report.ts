@@ -11,32 +11,55 @@ import { withHeartbeats } from './keep-alive';
  * bucket. Its SHA-256 digest is what an approval must name, so nobody approves a report they did not see.
  */
 export function writeMigrationReport(deps: ActivityDeps) {
-  return async function writeMigrationReport(input: { migrationId: string; account: string; target: MigrationTarget; albumsKey: string }): Promise<ReportRef> {
+  return async function writeMigrationReport(input: {
+    migrationId: string;
+    account: string;
+    target: MigrationTarget;
+    albumsKey: string;
+  }): Promise<ReportRef> {
     const store = new StateStore(deps.s3, input.target.bucket);
     const albums = await store.albumList(input.albumsKey);
     let read = 0;
-    const rows = await withHeartbeats(() => ({ read }), async () => {
-      const out = [];
-      for (const album of albums) {
-        const verification = await store.get(verificationKey(planPrefixOf(input.target.prefix, input.migrationId, album.albumKey)), AlbumVerificationReport);
-        read += 1;
-        out.push({
-          albumKey: album.albumKey, path: album.path,
-          passed: verification?.passed ?? false, verified: verification?.verified ?? 0, checkedAt: verification?.checkedAt,
-          failed: verification?.failed.length ?? 0, unavailable: verification?.unavailable.length ?? 0,
-          problems: verification ? verification.failed.slice(0, 20).map((f) => ({ imageKey: f.imageKey, problem: f.problem })) : [{ imageKey: '', problem: 'the album was not verified' }],
-          held: verification?.held ?? [],
-          warnings: verification?.warnings ?? [],
-        });
-      }
-      return out;
-    });
+    const rows = await withHeartbeats(
+      () => ({ read }),
+      async () => {
+        const out = [];
+        for (const album of albums) {
+          const verification = await store.get(
+            verificationKey(planPrefixOf(input.target.prefix, input.migrationId, album.albumKey)),
+            AlbumVerificationReport,
+          );
+          read += 1;
+          out.push({
+            albumKey: album.albumKey,
+            path: album.path,
+            passed: verification?.passed ?? false,
+            verified: verification?.verified ?? 0,
+            checkedAt: verification?.checkedAt,
+            failed: verification?.failed.length ?? 0,
+            unavailable: verification?.unavailable.length ?? 0,
+            problems: verification
+              ? verification.failed.slice(0, 20).map((f) => ({ imageKey: f.imageKey, problem: f.problem }))
+              : [{ imageKey: '', problem: 'the album was not verified' }],
+            held: verification?.held ?? [],
+            warnings: verification?.warnings ?? [],
+          });
+        }
+        return out;
+      },
+    );
     const report: MigrationReport = {
-      migrationId: input.migrationId, account: input.account, bucket: input.target.bucket, prefix: input.target.prefix,
+      migrationId: input.migrationId,
+      account: input.account,
+      bucket: input.target.bucket,
+      prefix: input.target.prefix,
       generatedAt: new Date().toISOString(),
       totals: {
-        albums: rows.length, passed: rows.filter((r) => r.passed).length, verifiedFiles: rows.reduce((s, r) => s + r.verified, 0),
-        held: rows.reduce((s, r) => s + r.held.length, 0), warnings: rows.reduce((s, r) => s + r.warnings.length, 0),
+        albums: rows.length,
+        passed: rows.filter((r) => r.passed).length,
+        verifiedFiles: rows.reduce((s, r) => s + r.verified, 0),
+        held: rows.reduce((s, r) => s + r.held.length, 0),
+        warnings: rows.reduce((s, r) => s + r.warnings.length, 0),
       },
       held: rows.flatMap((r) => r.held.map((h) => ({ albumKey: r.albumKey, path: r.path, ...h }))),
       albums: rows,

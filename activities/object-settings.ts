@@ -4,8 +4,16 @@ import type { MigrationTarget } from '../common/migration-input';
 import type { PlanEntry } from '../state/documents';
 
 const CONTENT_TYPES: Record<string, string> = {
-  JPG: 'image/jpeg', JPEG: 'image/jpeg', PNG: 'image/png', GIF: 'image/gif', HEIC: 'image/heic', TIFF: 'image/tiff',
-  MP4: 'video/mp4', MOV: 'video/quicktime', M4V: 'video/x-m4v', AVI: 'video/x-msvideo',
+  JPG: 'image/jpeg',
+  JPEG: 'image/jpeg',
+  PNG: 'image/png',
+  GIF: 'image/gif',
+  HEIC: 'image/heic',
+  TIFF: 'image/tiff',
+  MP4: 'video/mp4',
+  MOV: 'video/quicktime',
+  M4V: 'video/x-m4v',
+  AVI: 'video/x-msvideo',
 };
 
 /**
@@ -16,7 +24,8 @@ export function objectSettings(entry: PlanEntry, target: MigrationTarget) {
   return {
     Bucket: target.bucket,
     Key: entry.key,
-    ContentType: CONTENT_TYPES[entry.format.toUpperCase()] ?? (entry.isVideo ? 'video/mp4' : 'application/octet-stream'),
+    ContentType:
+      CONTENT_TYPES[entry.format.toUpperCase()] ?? (entry.isVideo ? 'video/mp4' : 'application/octet-stream'),
     Metadata: {
       'smugmug-image-key': entry.imageKey,
       'smugmug-album-key': entry.albumKey,
@@ -38,7 +47,11 @@ export async function isAlreadyCopied(s3: S3Client, bucket: string, entry: PlanE
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: entry.key }));
     return head.ContentLength === entry.size && head.Metadata?.['source-md5'] === entry.md5;
   } catch (err) {
-    if (err instanceof NotFound || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    if (
+      err instanceof NotFound ||
+      (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+    )
+      return false;
     throw err;
   }
 }

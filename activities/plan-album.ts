@@ -28,14 +28,22 @@ type Source = { source: PlanEntry['source']; url: string; size: number; md5: str
 export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
   async function sourceOf(image: AlbumImage): Promise<Source> {
     if (image.Processing) return { unavailable: 'still processing on SmugMug: no original to download yet' };
-    if (image.SubStatus === 'CanNotProcess') return { unavailable: 'SmugMug could not process this video; it cannot be downloaded' };
+    if (image.SubStatus === 'CanNotProcess')
+      return { unavailable: 'SmugMug could not process this video; it cannot be downloaded' };
     if (image.ArchivedUri && image.ArchivedSize !== undefined) {
-      if (!image.ArchivedMD5) return { unavailable: 'SmugMug gives no ArchivedMD5, so a copy could not be proven identical' };
-      return { source: 'original', url: image.ArchivedUri, size: image.ArchivedSize, md5: image.ArchivedMD5.toLowerCase() };
+      if (!image.ArchivedMD5)
+        return { unavailable: 'SmugMug gives no ArchivedMD5, so a copy could not be proven identical' };
+      return {
+        source: 'original',
+        url: image.ArchivedUri,
+        size: image.ArchivedSize,
+        md5: image.ArchivedMD5.toLowerCase(),
+      };
     }
     if (image.IsVideo && image.Uris.LargestVideo) {
       const video = await smugmug.largestVideo(image.Uris.LargestVideo.Uri);
-      if (video?.MD5) return { source: 'largest-video', url: video.Url, size: video.Size, md5: video.MD5.toLowerCase() };
+      if (video?.MD5)
+        return { source: 'largest-video', url: video.Url, size: video.Size, md5: video.MD5.toLowerCase() };
     }
     return { unavailable: 'SmugMug offers no downloadable original for this item' };
   }
@@ -44,14 +52,18 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
   async function existingObjects(bucket: string, folder: string) {
     const objects = new Map<string, { size: number; etag: string }>();
     for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: `${folder}/` })) {
-      for (const o of page.Contents ?? []) objects.set(o.Key!, { size: o.Size ?? -1, etag: (o.ETag ?? '').replace(/"/g, '') });
+      for (const o of page.Contents ?? [])
+        objects.set(o.Key!, { size: o.Size ?? -1, etag: (o.ETag ?? '').replace(/"/g, '') });
     }
     return objects;
   }
 
   return async function planAlbum(input: PlanAlbumInput): Promise<AlbumPlan> {
     let listed = 0;
-    return withHeartbeats(() => ({ listed }), () => plan(input, (n) => (listed = n)));
+    return withHeartbeats(
+      () => ({ listed }),
+      () => plan(input, (n) => (listed = n)),
+    );
   };
 
   async function plan(input: PlanAlbumInput, onListed: (n: number) => void): Promise<AlbumPlan> {
@@ -66,7 +78,13 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
       for (const image of page) images.set(image.ImageKey, image);
       onListed(images.size);
     }
-    const names = fileNamesFor([...images.values()].map((i) => ({ imageKey: i.ImageKey, fileName: i.FileName || `${i.ImageKey}.${i.Format.toLowerCase() || 'bin'}`, uploaded: i.DateTimeUploaded })));
+    const names = fileNamesFor(
+      [...images.values()].map((i) => ({
+        imageKey: i.ImageKey,
+        fileName: i.FileName || `${i.ImageKey}.${i.Format.toLowerCase() || 'bin'}`,
+        uploaded: i.DateTimeUploaded,
+      })),
+    );
     const existing = await existingObjects(target.bucket, folder);
 
     const entries: PlanEntry[] = [];
@@ -74,7 +92,12 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     for (const image of images.values()) {
       const source = await sourceOf(image);
       if ('unavailable' in source) {
-        unavailable.push({ imageKey: image.ImageKey, serial: image.Serial, fileName: image.FileName, reason: source.unavailable });
+        unavailable.push({
+          imageKey: image.ImageKey,
+          serial: image.Serial,
+          fileName: image.FileName,
+          reason: source.unavailable,
+        });
         continue;
       }
       const key = joinKey(folder, names.get(image.ImageKey)!);
@@ -88,14 +111,37 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
           present = head.Metadata?.['source-md5'] === source.md5;
         }
       }
-      const keywords = image.KeywordArray ?? image.Keywords.split(';').map((k) => k.trim()).filter(Boolean);
+      const keywords =
+        image.KeywordArray ??
+        image.Keywords.split(';')
+          .map((k) => k.trim())
+          .filter(Boolean);
       entries.push({
-        imageKey: image.ImageKey, serial: image.Serial, albumKey: album.albumKey, fileName: image.FileName, key,
-        source: source.source, url: source.url, size: source.size, md5: source.md5, format: image.Format, isVideo: image.IsVideo, present,
+        imageKey: image.ImageKey,
+        serial: image.Serial,
+        albumKey: album.albumKey,
+        fileName: image.FileName,
+        key,
+        source: source.source,
+        url: source.url,
+        size: source.size,
+        md5: source.md5,
+        format: image.Format,
+        isVideo: image.IsVideo,
+        present,
         metadata: {
-          title: image.Title, caption: image.Caption, keywords, uploaded: image.DateTimeUploaded, captured: image.DateTimeOriginal,
-          lastUpdated: image.LastUpdated, latitude: image.Latitude, longitude: image.Longitude, altitude: image.Altitude,
-          origin: image.Origin, hidden: image.Hidden, webUri: image.WebUri,
+          title: image.Title,
+          caption: image.Caption,
+          keywords,
+          uploaded: image.DateTimeUploaded,
+          captured: image.DateTimeOriginal,
+          lastUpdated: image.LastUpdated,
+          latitude: image.Latitude,
+          longitude: image.Longitude,
+          altitude: image.Altitude,
+          origin: image.Origin,
+          hidden: image.Hidden,
+          webUri: image.WebUri,
         },
       });
     }
@@ -108,7 +154,12 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     let current: PlanEntry[] = [];
     const close = (kind: BatchRef['kind'], list: PlanEntry[]) => {
       if (list.length === 0) return;
-      const ref: BatchRef = { index: stored.length, kind, files: list.length, bytes: list.reduce((s, e) => s + e.size, 0) };
+      const ref: BatchRef = {
+        index: stored.length,
+        kind,
+        files: list.length,
+        bytes: list.reduce((s, e) => s + e.size, 0),
+      };
       if (kind === 'large') ref.label = list[0].fileName;
       stored.push({ ref, entries: list });
     };
@@ -117,7 +168,10 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
         close('large', [entry]);
         continue;
       }
-      if (current.length >= config.BATCH_MAX_FILES || current.reduce((s, e) => s + e.size, 0) + entry.size > batchBytes) {
+      if (
+        current.length >= config.BATCH_MAX_FILES ||
+        current.reduce((s, e) => s + e.size, 0) + entry.size > batchBytes
+      ) {
         close('small', current);
         current = [];
       }
@@ -126,24 +180,46 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     close('small', current);
     const transferBatches = stored.map((b) => b.ref);
     const present = entries.filter((e) => e.present);
-    for (let i = 0; i < present.length; i += PRESENT_BATCH_SIZE) close('small', present.slice(i, i + PRESENT_BATCH_SIZE));
+    for (let i = 0; i < present.length; i += PRESENT_BATCH_SIZE)
+      close('small', present.slice(i, i + PRESENT_BATCH_SIZE));
 
     const store = new StateStore(s3, target.bucket);
-    for (const batch of stored) await store.put(batchKey(planPrefix, batch.ref.index), PlanBatch, { index: batch.ref.index, entries: batch.entries });
+    for (const batch of stored)
+      await store.put(batchKey(planPrefix, batch.ref.index), PlanBatch, {
+        index: batch.ref.index,
+        entries: batch.entries,
+      });
     const record: AlbumPlanRecord = {
       album: {
-        albumKey: album.albumKey, name: album.name, path: album.path, nodeId: album.nodeId, description: albumInfo?.Description,
-        keywords: typeof albumInfo?.Keywords === 'string' ? albumInfo.Keywords.split(';').map((k) => k.trim()).filter(Boolean) : albumInfo?.Keywords,
-        webUri: albumInfo?.WebUri, lastUpdated: albumInfo?.LastUpdated,
+        albumKey: album.albumKey,
+        name: album.name,
+        path: album.path,
+        nodeId: album.nodeId,
+        description: albumInfo?.Description,
+        keywords:
+          typeof albumInfo?.Keywords === 'string'
+            ? albumInfo.Keywords.split(';')
+                .map((k) => k.trim())
+                .filter(Boolean)
+            : albumInfo?.Keywords,
+        webUri: albumInfo?.WebUri,
+        lastUpdated: albumInfo?.LastUpdated,
       },
-      albumFolderKey: folder, batches: stored.length, unavailable,
+      albumFolderKey: folder,
+      batches: stored.length,
+      unavailable,
     };
     await store.put(planRecordKey(planPrefix), AlbumPlanRecord, record);
 
     return {
-      planPrefix, albumFolderKey: folder, files: entries.length, bytes: entries.reduce((s, e) => s + e.size, 0),
-      alreadyPresent: present.length, alreadyPresentBytes: present.reduce((s, e) => s + e.size, 0),
-      unavailable: unavailable.length, batches: transferBatches,
+      planPrefix,
+      albumFolderKey: folder,
+      files: entries.length,
+      bytes: entries.reduce((s, e) => s + e.size, 0),
+      alreadyPresent: present.length,
+      alreadyPresentBytes: present.reduce((s, e) => s + e.size, 0),
+      unavailable: unavailable.length,
+      batches: transferBatches,
     };
   }
 }

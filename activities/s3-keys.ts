@@ -8,7 +8,11 @@ const MAX_SEGMENT_BYTES = 180;
 
 /** One path segment: no slashes (they would invent folders), no control or S3-unsafe characters. */
 export function safeSegment(name: string, fallback: string): string {
-  let s = name.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, '').replace(/[\\/{}^%`[\]"<>~#|]/g, '_').trim();
+  let s = name
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/[\\/{}^%`[\]"<>~#|]/g, '_')
+    .trim();
   if (s === '' || s === '.' || s === '..') s = fallback;
   if (Buffer.byteLength(s) <= MAX_SEGMENT_BYTES) return s;
   const dot = s.lastIndexOf('.');
@@ -48,7 +52,9 @@ function withSuffix(name: string, suffix: string): string {
  * earliest upload keeps the name, the others get `_<ImageKey>` before the extension.
  */
 export function fileNamesFor(images: NamedImage[]): Map<string, string> {
-  const sorted = [...images].sort((a, b) => (a.uploaded ?? '').localeCompare(b.uploaded ?? '') || a.imageKey.localeCompare(b.imageKey));
+  const sorted = [...images].sort(
+    (a, b) => (a.uploaded ?? '').localeCompare(b.uploaded ?? '') || a.imageKey.localeCompare(b.imageKey),
+  );
   const taken = new Set<string>([MANIFEST_NAME]);
   const names = new Map<string, string>();
   for (const image of sorted) {

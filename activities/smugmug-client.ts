@@ -12,14 +12,22 @@ const MAX_ATTEMPTS = 5;
 /** Longer Retry-After waits go back to Temporal as the activity's next retry delay instead. */
 const MAX_INLINE_WAIT_MS = 60_000;
 
-
 /** A SmugMug API v2 client: OAuth 1.0a signed, paged, schema-checked, retrying 429/5xx politely. */
 export class SmugMugClient {
   private readonly oauth: OAuth;
   private readonly token: OAuth.Token;
   private readonly base: string;
 
-  constructor(config: Pick<WorkerConfig, 'SMUGMUG_API_BASE_URL' | 'SMUGMUG_API_KEY' | 'SMUGMUG_API_SECRET' | 'SMUGMUG_ACCESS_TOKEN' | 'SMUGMUG_ACCESS_TOKEN_SECRET'>) {
+  constructor(
+    config: Pick<
+      WorkerConfig,
+      | 'SMUGMUG_API_BASE_URL'
+      | 'SMUGMUG_API_KEY'
+      | 'SMUGMUG_API_SECRET'
+      | 'SMUGMUG_ACCESS_TOKEN'
+      | 'SMUGMUG_ACCESS_TOKEN_SECRET'
+    >,
+  ) {
     this.base = config.SMUGMUG_API_BASE_URL.replace(/\/+$/, '');
     this.oauth = new OAuth({
       consumer: { key: config.SMUGMUG_API_KEY, secret: config.SMUGMUG_API_SECRET },
@@ -37,7 +45,10 @@ export class SmugMugClient {
    * A signed request, retried on 429 (after Retry-After), 5xx and network errors. 401 is final: the
    * token is wrong or was revoked. Other statuses go back to the caller.
    */
-  async request(pathOrUrl: string, init: { method?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+  async request(
+    pathOrUrl: string,
+    init: { method?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<Response> {
     const url = this.url(pathOrUrl);
     const method = init.method ?? 'GET';
     const shown = new URL(url).pathname;
@@ -47,7 +58,11 @@ export class SmugMugClient {
       const auth = this.oauth.toHeader(this.oauth.authorize({ url, method }, this.token));
       let res: Response;
       try {
-        res = await fetch(url, { method, signal: init.signal, headers: { Accept: 'application/json', ...init.headers, Authorization: auth.Authorization } });
+        res = await fetch(url, {
+          method,
+          signal: init.signal,
+          headers: { Accept: 'application/json', ...init.headers, Authorization: auth.Authorization },
+        });
       } catch (err) {
         if (init.signal?.aborted) throw err;
         lastProblem = `network error (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message) : (err as Error).message})`;
@@ -58,7 +73,7 @@ export class SmugMugClient {
         const body = await res.text();
         throw ApplicationFailure.nonRetryable(
           `SmugMug refused the credentials for ${method} ${shown} (401: ${messageOf(body)}). Check SMUGMUG_API_KEY/SECRET and ` +
-            'SMUGMUG_ACCESS_TOKEN/SECRET in the worker\'s environment; a revoked token needs a new OAuth authorization ' +
+            "SMUGMUG_ACCESS_TOKEN/SECRET in the worker's environment; a revoked token needs a new OAuth authorization " +
             '(Access=Full, Permissions=Modify when deleting).',
           errorType('SmugMugAuthError'),
         );
@@ -68,14 +83,23 @@ export class SmugMugClient {
         const retryAfterMs = Number(res.headers.get('retry-after') ?? NaN) * 1000;
         lastProblem = `HTTP ${res.status}`;
         if (res.status === 429 && retryAfterMs > MAX_INLINE_WAIT_MS) {
-          throw ApplicationFailure.create({ message: `SmugMug rate limit on ${shown}: retry after ${retryAfterMs / 1000} s`, type: errorType('SmugMugRateLimited'), nextRetryDelay: retryAfterMs });
+          throw ApplicationFailure.create({
+            message: `SmugMug rate limit on ${shown}: retry after ${retryAfterMs / 1000} s`,
+            type: errorType('SmugMugRateLimited'),
+            nextRetryDelay: retryAfterMs,
+          });
         }
-        await delay(Number.isFinite(retryAfterMs) ? retryAfterMs : backoffMs(attempt), undefined, { signal: init.signal });
+        await delay(Number.isFinite(retryAfterMs) ? retryAfterMs : backoffMs(attempt), undefined, {
+          signal: init.signal,
+        });
         continue;
       }
       return res;
     }
-    throw ApplicationFailure.retryable(`SmugMug ${method} ${shown} failed ${MAX_ATTEMPTS} times; last: ${lastProblem}`, errorType('SmugMugUnavailable'));
+    throw ApplicationFailure.retryable(
+      `SmugMug ${method} ${shown} failed ${MAX_ATTEMPTS} times; last: ${lastProblem}`,
+      errorType('SmugMugUnavailable'),
+    );
   }
 
   /** GETs an API path and checks the envelope; 404 gives undefined. */
@@ -89,11 +113,19 @@ export class SmugMugClient {
         json = JSON.parse(text);
       } catch {
         // SmugMug's front end sometimes answers with an HTML page; that is an outage, not data.
-        if (attempt >= MAX_ATTEMPTS) throw ApplicationFailure.retryable(`SmugMug answered ${new URL(this.url(path)).pathname} with a non-JSON body (HTTP ${res.status})`, errorType('SmugMugUnavailable'));
+        if (attempt >= MAX_ATTEMPTS)
+          throw ApplicationFailure.retryable(
+            `SmugMug answered ${new URL(this.url(path)).pathname} with a non-JSON body (HTTP ${res.status})`,
+            errorType('SmugMugUnavailable'),
+          );
         await delay(backoffMs(attempt), undefined, { signal });
         continue;
       }
-      if (!res.ok) throw ApplicationFailure.retryable(`SmugMug ${new URL(this.url(path)).pathname}: HTTP ${res.status} ${messageOf(text)}`, errorType('SmugMugError'));
+      if (!res.ok)
+        throw ApplicationFailure.retryable(
+          `SmugMug ${new URL(this.url(path)).pathname}: HTTP ${res.status} ${messageOf(text)}`,
+          errorType('SmugMugError'),
+        );
       return Envelope.parse(json);
     }
   }
@@ -116,7 +148,11 @@ export class SmugMugClient {
       let envelope: Envelope | undefined;
       for (let attempt = 1; attempt <= 3 && !envelope; attempt++) {
         envelope = await this.getEnvelope(next, signal);
-        if (!envelope && (first || attempt === 3)) throw ApplicationFailure.retryable(`SmugMug has no ${new URL(this.url(next)).pathname} (404)`, errorType('SmugMugNotFound'));
+        if (!envelope && (first || attempt === 3))
+          throw ApplicationFailure.retryable(
+            `SmugMug has no ${new URL(this.url(next)).pathname} (404)`,
+            errorType('SmugMugNotFound'),
+          );
         if (!envelope) await delay(backoffMs(attempt), undefined, { signal });
       }
       const items = (envelope!.Response[envelope!.Response.Locator] as unknown[] | undefined) ?? [];
@@ -128,7 +164,11 @@ export class SmugMugClient {
 
   authUser(signal?: AbortSignal) {
     return this.getObject('/api/v2!authuser', User, signal).then((u) => {
-      if (!u) throw ApplicationFailure.nonRetryable('SmugMug has no authenticated user for this token', errorType('SmugMugAuthError'));
+      if (!u)
+        throw ApplicationFailure.nonRetryable(
+          'SmugMug has no authenticated user for this token',
+          errorType('SmugMugAuthError'),
+        );
       return u;
     });
   }
@@ -154,11 +194,17 @@ export class SmugMugClient {
     if (res.status === 404 || res.status === 410) {
       await res.arrayBuffer().catch(() => undefined);
       // The original is gone or its URL is stale: retrying the same URL cannot help; planning the album again can.
-      throw ApplicationFailure.nonRetryable(`The original at ${new URL(url).pathname} is gone (HTTP ${res.status}); retry the album to plan it again`, errorType('OriginalNotFound'));
+      throw ApplicationFailure.nonRetryable(
+        `The original at ${new URL(url).pathname} is gone (HTTP ${res.status}); retry the album to plan it again`,
+        errorType('OriginalNotFound'),
+      );
     }
     if (res.status !== expected) {
       await res.arrayBuffer().catch(() => undefined);
-      throw ApplicationFailure.retryable(`Download of ${new URL(url).pathname} answered HTTP ${res.status} (expected ${expected})`, errorType('SmugMugDownloadFailed'));
+      throw ApplicationFailure.retryable(
+        `Download of ${new URL(url).pathname} answered HTTP ${res.status} (expected ${expected})`,
+        errorType('SmugMugDownloadFailed'),
+      );
     }
     return res;
   }
@@ -172,6 +218,10 @@ function messageOf(body: string): string {
   try {
     return String((JSON.parse(body) as { Message?: string }).Message ?? '').slice(0, 200);
   } catch {
-    return body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+    return body
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
   }
 }

@@ -1,81 +1,98 @@
 import { z } from 'zod';
 
 /** SmugMug returns numbers as strings in places (Latitude, ISO…): accept both. */
-const looseNumber = z.union([z.number(), z.string()]).transform((v) => (typeof v === 'number' ? v : Number.parseFloat(v))).pipe(z.number().or(z.nan()));
+const looseNumber = z
+  .union([z.number(), z.string()])
+  .transform((v) => (typeof v === 'number' ? v : Number.parseFloat(v)))
+  .pipe(z.number().or(z.nan()));
 
 const UriLink = z.object({ Uri: z.string() }).loose();
 
-export const Pages = z.object({
-  Total: z.number().int(),
-  Start: z.number().int(),
-  Count: z.number().int(),
-  NextPage: z.string().optional(),
-}).loose();
+export const Pages = z
+  .object({
+    Total: z.number().int(),
+    Start: z.number().int(),
+    Count: z.number().int(),
+    NextPage: z.string().optional(),
+  })
+  .loose();
 
 /** The envelope of every API answer; the payload sits under `Response[Response.Locator]`. */
-export const Envelope = z.object({
-  Code: z.number().int(),
-  Message: z.string(),
-  Response: z.object({ Locator: z.string(), LocatorType: z.string().optional(), Pages: Pages.optional() }).loose(),
-}).loose();
+export const Envelope = z
+  .object({
+    Code: z.number().int(),
+    Message: z.string(),
+    Response: z.object({ Locator: z.string(), LocatorType: z.string().optional(), Pages: Pages.optional() }).loose(),
+  })
+  .loose();
 export type Envelope = z.infer<typeof Envelope>;
 
-export const User = z.object({
-  NickName: z.string(),
-  Uris: z.object({ Node: UriLink }).loose(),
-}).loose();
+export const User = z
+  .object({
+    NickName: z.string(),
+    Uris: z.object({ Node: UriLink }).loose(),
+  })
+  .loose();
 
-export const Node = z.object({
-  NodeID: z.string(),
-  Type: z.string(),
-  Name: z.string(),
-  UrlPath: z.string().optional(),
-  Uri: z.string(),
-  Uris: z.object({ Album: UriLink.optional(), ChildNodes: UriLink.optional() }).loose(),
-}).loose();
+export const Node = z
+  .object({
+    NodeID: z.string(),
+    Type: z.string(),
+    Name: z.string(),
+    UrlPath: z.string().optional(),
+    Uri: z.string(),
+    Uris: z.object({ Album: UriLink.optional(), ChildNodes: UriLink.optional() }).loose(),
+  })
+  .loose();
 export type Node = z.infer<typeof Node>;
 
-export const Album = z.object({
-  AlbumKey: z.string(),
-  Name: z.string(),
-  Description: z.string().optional(),
-  Keywords: z.union([z.string(), z.array(z.string())]).optional(),
-  ImageCount: z.number().int().optional(),
-  LastUpdated: z.string().optional(),
-  WebUri: z.string().optional(),
-  Uri: z.string(),
-}).loose();
+export const Album = z
+  .object({
+    AlbumKey: z.string(),
+    Name: z.string(),
+    Description: z.string().optional(),
+    Keywords: z.union([z.string(), z.array(z.string())]).optional(),
+    ImageCount: z.number().int().optional(),
+    LastUpdated: z.string().optional(),
+    WebUri: z.string().optional(),
+    Uri: z.string(),
+  })
+  .loose();
 export type Album = z.infer<typeof Album>;
 
-export const AlbumImage = z.object({
-  ImageKey: z.string(),
-  Serial: z.number().int().default(0),
-  FileName: z.string().default(''),
-  Title: z.string().default(''),
-  Caption: z.string().default(''),
-  Keywords: z.string().default(''),
-  KeywordArray: z.array(z.string()).optional(),
-  Format: z.string().default(''),
-  IsVideo: z.boolean().default(false),
-  Hidden: z.boolean().default(false),
-  Processing: z.boolean().default(false),
-  Status: z.string().optional(),
-  SubStatus: z.string().optional(),
-  DateTimeUploaded: z.string().optional(),
-  DateTimeOriginal: z.string().optional(),
-  LastUpdated: z.string().optional(),
-  Latitude: looseNumber.optional(),
-  Longitude: looseNumber.optional(),
-  Altitude: looseNumber.optional(),
-  Origin: z.string().optional(),
-  ArchivedUri: z.string().optional(),
-  ArchivedSize: z.number().int().optional(),
-  ArchivedMD5: z.string().optional(),
-  WebUri: z.string().optional(),
-  Uri: z.string(),
-  Uris: z.object({ LargestVideo: UriLink.optional() }).loose().default({}),
-}).loose();
+export const AlbumImage = z
+  .object({
+    ImageKey: z.string(),
+    Serial: z.number().int().default(0),
+    FileName: z.string().default(''),
+    Title: z.string().default(''),
+    Caption: z.string().default(''),
+    Keywords: z.string().default(''),
+    KeywordArray: z.array(z.string()).optional(),
+    Format: z.string().default(''),
+    IsVideo: z.boolean().default(false),
+    Hidden: z.boolean().default(false),
+    Processing: z.boolean().default(false),
+    Status: z.string().optional(),
+    SubStatus: z.string().optional(),
+    DateTimeUploaded: z.string().optional(),
+    DateTimeOriginal: z.string().optional(),
+    LastUpdated: z.string().optional(),
+    Latitude: looseNumber.optional(),
+    Longitude: looseNumber.optional(),
+    Altitude: looseNumber.optional(),
+    Origin: z.string().optional(),
+    ArchivedUri: z.string().optional(),
+    ArchivedSize: z.number().int().optional(),
+    ArchivedMD5: z.string().optional(),
+    WebUri: z.string().optional(),
+    Uri: z.string(),
+    Uris: z.object({ LargestVideo: UriLink.optional() }).loose().default({}),
+  })
+  .loose();
 export type AlbumImage = z.infer<typeof AlbumImage>;
 
-export const LargestVideo = z.object({ Url: z.string(), Size: z.number().int(), MD5: z.string().optional(), Usable: z.boolean().optional() }).loose();
+export const LargestVideo = z
+  .object({ Url: z.string(), Size: z.number().int(), MD5: z.string().optional(), Usable: z.boolean().optional() })
+  .loose();
 export type LargestVideo = z.infer<typeof LargestVideo>;

@@ -8,10 +8,16 @@ import { errorType } from '../common/error-types';
 export function bucketFailure(err: unknown, bucket: string): ApplicationFailure | undefined {
   const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
   if (status === 404) {
-    return ApplicationFailure.nonRetryable(`Bucket "${bucket}" does not exist: create it (or fix the name) and start again`, errorType('BucketMissing'));
+    return ApplicationFailure.nonRetryable(
+      `Bucket "${bucket}" does not exist: create it (or fix the name) and start again`,
+      errorType('BucketMissing'),
+    );
   }
   if (status === 403) {
-    return ApplicationFailure.nonRetryable(`Access to bucket "${bucket}" is denied for the worker's AWS credentials`, errorType('BucketAccessDenied'));
+    return ApplicationFailure.nonRetryable(
+      `Access to bucket "${bucket}" is denied for the worker's AWS credentials`,
+      errorType('BucketAccessDenied'),
+    );
   }
   return undefined;
 }

@@ -41,7 +41,13 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
     const md5 = createHash('md5').update(body).digest('hex');
     if (md5 !== entry.md5) throw new Error(`received bytes have MD5 ${md5}, SmugMug says ${entry.md5}`);
     await s3.send(
-      new PutObjectCommand({ ...objectSettings(entry, target), Body: body, ContentLength: body.length, ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'), ChecksumCRC32: crc32Base64(body) }),
+      new PutObjectCommand({
+        ...objectSettings(entry, target),
+        Body: body,
+        ContentLength: body.length,
+        ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'),
+        ChecksumCRC32: crc32Base64(body),
+      }),
       { abortSignal: signal },
     );
   }
@@ -53,35 +59,43 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
     const result: TransferResult = { files: 0, bytes: 0, alreadyPresent: 0 };
     const limit = pLimit(config.FILE_CONCURRENCY);
     const metrics = migrationMetrics();
-    await withHeartbeats(() => ({ done: result.files + result.alreadyPresent }), () => Promise.all(
-      entries.map((entry) =>
-        limit(async () => {
-          if (retried && (await isAlreadyCopied(s3, input.target.bucket, entry))) {
-            result.alreadyPresent += 1;
-            return;
-          }
-          for (let attempt = 1; ; attempt++) {
-            try {
-              // The whole file is held in memory while it is checked and written: within the worker's budget.
-              await memory.with(entry.size, () => copyOnce(entry, input.target, signal));
-              break;
-            } catch (err) {
-              if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;
-              if (attempt >= FILE_ATTEMPTS) metrics.transferFailures.add(1);
-              else metrics.transferRetries.add(1);
-              // An outage keeps its transient type, so the batch waits it out instead of failing.
-              const type = transientTypeOf(err) ?? errorType('FileTransferFailed');
-              if (attempt >= FILE_ATTEMPTS) throw ApplicationFailure.retryable(`${entry.fileName} (${entry.imageKey}): ${(err as Error).message}`, type);
-              await delay(500 * attempt, undefined, { signal });
-            }
-          }
-          result.files += 1;
-          result.bytes += entry.size;
-          metrics.filesTransferred.add(1);
-          metrics.bytesTransferred.add(entry.size);
-        }),
-      ),
-    ));
+    await withHeartbeats(
+      () => ({ done: result.files + result.alreadyPresent }),
+      () =>
+        Promise.all(
+          entries.map((entry) =>
+            limit(async () => {
+              if (retried && (await isAlreadyCopied(s3, input.target.bucket, entry))) {
+                result.alreadyPresent += 1;
+                return;
+              }
+              for (let attempt = 1; ; attempt++) {
+                try {
+                  // The whole file is held in memory while it is checked and written: within the worker's budget.
+                  await memory.with(entry.size, () => copyOnce(entry, input.target, signal));
+                  break;
+                } catch (err) {
+                  if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+                  if (attempt >= FILE_ATTEMPTS) metrics.transferFailures.add(1);
+                  else metrics.transferRetries.add(1);
+                  // An outage keeps its transient type, so the batch waits it out instead of failing.
+                  const type = transientTypeOf(err) ?? errorType('FileTransferFailed');
+                  if (attempt >= FILE_ATTEMPTS)
+                    throw ApplicationFailure.retryable(
+                      `${entry.fileName} (${entry.imageKey}): ${(err as Error).message}`,
+                      type,
+                    );
+                  await delay(500 * attempt, undefined, { signal });
+                }
+              }
+              result.files += 1;
+              result.bytes += entry.size;
+              metrics.filesTransferred.add(1);
+              metrics.bytesTransferred.add(entry.size);
+            }),
+          ),
+        ),
+    );
     return result;
   };
 }

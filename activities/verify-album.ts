@@ -1,9 +1,21 @@
-import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+} from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { MigrationInput, MigrationTarget } from '../common/migration-input';
 import type { VerificationSummary } from '../common/migration-types';
-import { AlbumManifest, AlbumVerificationReport, type FileCheck, heldItemsOf, type PlanEntry } from '../state/documents';
+import {
+  AlbumManifest,
+  AlbumVerificationReport,
+  type FileCheck,
+  heldItemsOf,
+  type PlanEntry,
+} from '../state/documents';
 import { checkpointPrefix, verificationKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
@@ -36,10 +48,15 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
     const { record: plan, entries } = await store.plan(input.planPrefix);
 
     const deepKeys = new Set(
-      input.verification.deep === 'all' ? entries.map((e) => e.imageKey)
+      input.verification.deep === 'all'
+        ? entries.map((e) => e.imageKey)
         : input.verification.deep === 'sample'
-          ? [...entries].filter((e) => e.size <= SAMPLE_MAX_BYTES).sort((a, b) => a.md5.localeCompare(b.md5)).slice(0, input.verification.sampleSize).map((e) => e.imageKey)
-        : [],
+          ? [...entries]
+              .filter((e) => e.size <= SAMPLE_MAX_BYTES)
+              .sort((a, b) => a.md5.localeCompare(b.md5))
+              .slice(0, input.verification.sampleSize)
+              .map((e) => e.imageKey)
+          : [],
     );
 
     const check = async (entry: PlanEntry): Promise<FileCheck> => {
@@ -50,9 +67,12 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
       } catch {
         return { ...base, ok: false, problem: 'missing from the bucket' };
       }
-      if (head.ContentLength !== entry.size) return { ...base, ok: false, problem: `size ${head.ContentLength}, original ${entry.size}` };
-      if (head.Metadata?.['source-md5'] !== entry.md5) return { ...base, ok: false, problem: `recorded MD5 ${head.Metadata?.['source-md5']}, original ${entry.md5}` };
-      const checksum = head.ChecksumCRC32 ?? head.ChecksumCRC32C ?? head.ChecksumCRC64NVME ?? head.ChecksumSHA256 ?? head.ChecksumSHA1;
+      if (head.ContentLength !== entry.size)
+        return { ...base, ok: false, problem: `size ${head.ContentLength}, original ${entry.size}` };
+      if (head.Metadata?.['source-md5'] !== entry.md5)
+        return { ...base, ok: false, problem: `recorded MD5 ${head.Metadata?.['source-md5']}, original ${entry.md5}` };
+      const checksum =
+        head.ChecksumCRC32 ?? head.ChecksumCRC32C ?? head.ChecksumCRC64NVME ?? head.ChecksumSHA256 ?? head.ChecksumSHA1;
       if (!checksum) return { ...base, ok: false, problem: 'no S3 checksum stored' };
       if (!deepKeys.has(entry.imageKey)) return { ...base, ok: true, checksum };
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: entry.key }));
@@ -63,21 +83,31 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
         probe.update(chunk);
       }
       const md5 = hash.digest('hex');
-      if (md5 !== entry.md5) return { ...base, ok: false, problem: `bytes read back have MD5 ${md5}, original ${entry.md5}`, deep: true };
+      if (md5 !== entry.md5)
+        return { ...base, ok: false, problem: `bytes read back have MD5 ${md5}, original ${entry.md5}`, deep: true };
       // The bytes are SmugMug's own (MD5 equal): a file that does not open is a fact about the
       // original, not a failed copy. Its copy is faithful; it is held back from deletion.
       const opens = probe.finish();
-      if (opens) return { ...base, ok: true, checksum, deep: true, warning: `the original itself does not open: ${opens}` };
+      if (opens)
+        return { ...base, ok: true, checksum, deep: true, warning: `the original itself does not open: ${opens}` };
       return { ...base, ok: true, checksum, deep: true };
     };
 
     const limit = pLimit(16);
     let done = 0;
-    const results = await withHeartbeats(() => ({ checked: done }), () => Promise.all(entries.map((e) => limit(async () => {
-      const r = await check(e);
-      done += 1;
-      return r;
-    }))));
+    const results = await withHeartbeats(
+      () => ({ checked: done }),
+      () =>
+        Promise.all(
+          entries.map((e) =>
+            limit(async () => {
+              const r = await check(e);
+              done += 1;
+              return r;
+            }),
+          ),
+        ),
+    );
     const byKey = new Map(results.map((r) => [r.imageKey, r]));
     const failed = results.filter((r) => !r.ok);
     const { filesVerified } = migrationMetrics();
@@ -87,43 +117,96 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
 
     const reportKey = verificationKey(input.planPrefix);
     const entryOf = new Map(entries.map((e) => [e.imageKey, e]));
-    const warnings = results.filter((r) => r.warning).map((r) => ({ imageKey: r.imageKey, fileName: entryOf.get(r.imageKey)!.fileName, warning: r.warning! }));
-    const doesNotOpen = warnings.map((w) => ({ imageKey: w.imageKey, fileName: w.fileName, kind: 'does-not-open' as const, reason: w.warning }));
+    const warnings = results
+      .filter((r) => r.warning)
+      .map((r) => ({ imageKey: r.imageKey, fileName: entryOf.get(r.imageKey)!.fileName, warning: r.warning! }));
+    const doesNotOpen = warnings.map((w) => ({
+      imageKey: w.imageKey,
+      fileName: w.fileName,
+      kind: 'does-not-open' as const,
+      reason: w.warning,
+    }));
     const held = heldItemsOf(entries, { held: doesNotOpen, unavailable: plan.unavailable });
     await store.put(reportKey, AlbumVerificationReport, {
-      album: plan.album, checkedAt, passed: failed.length === 0, verified: results.length - failed.length, failed, deep: input.verification,
-      unavailable: plan.unavailable, results, warnings, held,
+      album: plan.album,
+      checkedAt,
+      passed: failed.length === 0,
+      verified: results.length - failed.length,
+      failed,
+      deep: input.verification,
+      unavailable: plan.unavailable,
+      results,
+      warnings,
+      held,
     });
 
     const manifestKey = joinKey(plan.albumFolderKey, MANIFEST_NAME);
-    await store.put(manifestKey, AlbumManifest, {
-      album: plan.album, migratedAt: checkedAt, verified: failed.length === 0,
-      images: entries.map((e) => ({
-        imageKey: e.imageKey, serial: e.serial, fileName: e.fileName, s3Key: e.key, size: e.size, md5: e.md5,
-        source: e.source, identicalToOriginal: e.source === 'original', format: e.format, isVideo: e.isVideo, ...e.metadata,
-        s3Checksum: byKey.get(e.imageKey)?.checksum, verified: byKey.get(e.imageKey)?.ok ?? false, warning: byKey.get(e.imageKey)?.warning,
-      })),
-      unavailable: plan.unavailable,
-    }, { pretty: true });
+    await store.put(
+      manifestKey,
+      AlbumManifest,
+      {
+        album: plan.album,
+        migratedAt: checkedAt,
+        verified: failed.length === 0,
+        images: entries.map((e) => ({
+          imageKey: e.imageKey,
+          serial: e.serial,
+          fileName: e.fileName,
+          s3Key: e.key,
+          size: e.size,
+          md5: e.md5,
+          source: e.source,
+          identicalToOriginal: e.source === 'original',
+          format: e.format,
+          isVideo: e.isVideo,
+          ...e.metadata,
+          s3Checksum: byKey.get(e.imageKey)?.checksum,
+          verified: byKey.get(e.imageKey)?.ok ?? false,
+          warning: byKey.get(e.imageKey)?.warning,
+        })),
+        unavailable: plan.unavailable,
+      },
+      { pretty: true },
+    );
 
     return {
-      reportKey, manifestKey, verified: results.length - failed.length, failed: failed.length, unavailable: plan.unavailable.length,
-      deepChecked: results.filter((r) => r.deep).length, passed: failed.length === 0, held: held.length, warnings: warnings.length,
+      reportKey,
+      manifestKey,
+      verified: results.length - failed.length,
+      failed: failed.length,
+      unavailable: plan.unavailable.length,
+      deepChecked: results.filter((r) => r.deep).length,
+      passed: failed.length === 0,
+      held: held.length,
+      warnings: warnings.length,
     };
   };
 }
 
 /** Aborts every multipart upload left under an album's folder and drops its checkpoints: nothing half-done remains. */
 export function cleanUpUploads({ s3 }: ActivityDeps) {
-  return async function cleanUpUploads(input: { bucket: string; albumFolderKey: string; planPrefix: string }): Promise<number> {
+  return async function cleanUpUploads(input: {
+    bucket: string;
+    albumFolderKey: string;
+    planPrefix: string;
+  }): Promise<number> {
     let aborted = 0;
     // The SDK has no paginator for ListMultipartUploads: its two markers are followed here.
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     for (;;) {
-      const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: input.bucket, Prefix: `${input.albumFolderKey}/`, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+      const page = await s3.send(
+        new ListMultipartUploadsCommand({
+          Bucket: input.bucket,
+          Prefix: `${input.albumFolderKey}/`,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
       for (const upload of page.Uploads ?? []) {
-        await s3.send(new AbortMultipartUploadCommand({ Bucket: input.bucket, Key: upload.Key!, UploadId: upload.UploadId! }));
+        await s3.send(
+          new AbortMultipartUploadCommand({ Bucket: input.bucket, Key: upload.Key!, UploadId: upload.UploadId! }),
+        );
         aborted += 1;
       }
       if (!page.IsTruncated) break;

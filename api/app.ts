@@ -26,36 +26,84 @@ export interface ApiDeps {
 }
 
 /** The HTTP API: start, list, watch, retry, approve deletion, cancel, report. */
-export function createApiApp({ config, connection, client, codec, s3, log: write = (e) => console.log(JSON.stringify(e)) }: ApiDeps) {
+export function createApiApp({
+  config,
+  connection,
+  client,
+  codec,
+  s3,
+  log: write = (e) => console.log(JSON.stringify(e)),
+}: ApiDeps) {
   const redact = createRedactor(secretsIn({ ...process.env, ...config }));
   const log = (entry: Record<string, unknown>) => write(redactDeep(entry, redact));
   const app = newRouter();
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  const uiUrl = (id: string) => `${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}`;
+  const uiUrl = (id: string) =>
+    `${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}`;
 
   app.use('*', async (c, next) => {
     const started = Date.now();
     const requestId = c.req.header('x-request-id') ?? randomUUID();
     c.header('x-request-id', requestId);
     await next();
-    log({ time: new Date().toISOString(), level: c.res.status >= 500 ? 'error' : 'info', msg: 'request', requestId, method: c.req.method, path: c.req.path, status: c.res.status, durationMs: Date.now() - started });
+    log({
+      time: new Date().toISOString(),
+      level: c.res.status >= 500 ? 'error' : 'info',
+      msg: 'request',
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Date.now() - started,
+    });
   });
   const tokenRequired = requireToken(config);
-  const tooLarge = (maxSize: number) => bodyLimit({
-    maxSize, onError: (c) => c.json({ error: { code: 'payload_too_large', message: `Request bodies are limited to ${maxSize} bytes` } }, 413),
-  });
+  const tooLarge = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) =>
+        c.json(
+          { error: { code: 'payload_too_large', message: `Request bodies are limited to ${maxSize} bytes` } },
+          413,
+        ),
+    });
   app.use('/v1/*', tooLarge(config.API_MAX_BODY_BYTES));
   app.use('/v1/*', tokenRequired);
   // Approvals delete originals: a client looping on them (or guessing digests) is slowed down, per migration, after authentication.
-  app.use('/v1/migrations/:id/deletion/approve', rateLimiter({
-    windowMs: 60_000, limit: config.APPROVAL_RATE_LIMIT_PER_MINUTE, standardHeaders: 'draft-7', keyGenerator: (c) => c.req.param('id') ?? '',
-    handler: (c) => c.json({ error: { code: 'rate_limited', message: `At most ${config.APPROVAL_RATE_LIMIT_PER_MINUTE} approval requests per migration per minute: try again shortly` } }, 429),
-  }));
+  app.use(
+    '/v1/migrations/:id/deletion/approve',
+    rateLimiter({
+      windowMs: 60_000,
+      limit: config.APPROVAL_RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-7',
+      keyGenerator: (c) => c.req.param('id') ?? '',
+      handler: (c) =>
+        c.json(
+          {
+            error: {
+              code: 'rate_limited',
+              message: `At most ${config.APPROVAL_RATE_LIMIT_PER_MINUTE} approval requests per migration per minute: try again shortly`,
+            },
+          },
+          429,
+        ),
+    }),
+  );
   app.use('/codec/*', tooLarge(4 * 2 ** 20));
-  app.route('/codec', codecRoutes({ codec, uiOrigin: new URL(config.TEMPORAL_UI_URL).origin, requireToken: tokenRequired }));
+  app.route(
+    '/codec',
+    codecRoutes({ codec, uiOrigin: new URL(config.TEMPORAL_UI_URL).origin, requireToken: tokenRequired }),
+  );
   app.onError((err, c) => {
     const http = httpErrorOf(err, 'migration');
-    if (http.status >= 500) log({ time: new Date().toISOString(), level: 'error', msg: 'request failed', path: c.req.path, error: String((err as Error).message) });
+    if (http.status >= 500)
+      log({
+        time: new Date().toISOString(),
+        level: 'error',
+        msg: 'request failed',
+        path: c.req.path,
+        error: String((err as Error).message),
+      });
     return http.getResponse();
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` } }, 404));
@@ -77,6 +125,13 @@ export function createApiApp({ config, connection, client, codec, s3, log: write
   app.route('/', migrationRoutes(routes));
   app.route('/', deletionRoutes(routes));
 
-  app.doc('/openapi.json', { openapi: '3.0.3', info: { title: 'smugmug-s3 migration API', version: '1.0.0', description: 'Start, watch, retry and approve SmugMug → S3 migrations.' } });
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: 'smugmug-s3 migration API',
+      version: '1.0.0',
+      description: 'Start, watch, retry and approve SmugMug → S3 migrations.',
+    },
+  });
   return app;
 }

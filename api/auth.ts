@@ -16,7 +16,9 @@ export function requireToken(config: ApiConfig): MiddlewareHandler {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer (.+)$/i.exec(header)?.[1];
     if (!token || !sameSecret(token, config.API_TOKEN!)) {
-      return c.json({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>' } }, 401, { 'WWW-Authenticate': 'Bearer' });
+      return c.json({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>' } }, 401, {
+        'WWW-Authenticate': 'Bearer',
+      });
     }
     return next();
   };

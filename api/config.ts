@@ -19,7 +19,11 @@ export const ApiConfig = z
     /** The workers' payload keys: the API starts and reads migrations, and decodes for the UI. */
     ...PayloadKeySettings.shape,
     /** Largest request body accepted on /v1 (JSON requests are small). */
-    API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+    API_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024),
     APPROVAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     /** The bucket, to serve reports and the failed albums' list. */
     ...S3Settings.shape,

@@ -15,5 +15,7 @@ const ASSETS: Record<string, string> = { 'swagger-ui.css': 'text/css', 'swagger-
 export async function docsAsset(name: string): Promise<Response | undefined> {
   const type = ASSETS[name];
   if (!type) return undefined;
-  return new Response(await readFile(join(dirname(require.resolve('swagger-ui-dist/package.json')), name)), { headers: { 'Content-Type': type, 'Cache-Control': 'max-age=3600' } });
+  return new Response(await readFile(join(dirname(require.resolve('swagger-ui-dist/package.json')), name)), {
+    headers: { 'Content-Type': type, 'Cache-Control': 'max-age=3600' },
+  });
 }

@@ -5,6 +5,9 @@ import type { Hook } from '@hono/zod-openapi';
 export const invalidRequest: Hook<any, any, any, any> = (result, c) => {
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', problem: i.message }));
-    return c.json({ error: { code: 'invalid_request', message: issues.map((i) => `${i.field}: ${i.problem}`).join('; '), issues } }, 400);
+    return c.json(
+      { error: { code: 'invalid_request', message: issues.map((i) => `${i.field}: ${i.problem}`).join('; '), issues } },
+      400,
+    );
   }
 };

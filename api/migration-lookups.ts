@@ -1,5 +1,11 @@
 import {
-  ApplicationFailure, type Client, WithStartWorkflowOperation, type WorkflowExecutionDescription, type WorkflowExecutionInfo, WorkflowNotFoundError, WorkflowUpdateFailedError,
+  ApplicationFailure,
+  type Client,
+  WithStartWorkflowOperation,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -55,17 +61,26 @@ export class MigrationLookups {
   /** The migration's current verification report, as stored, checked against the digest the run holds. */
   async currentReport(id: string) {
     const { progress } = await this.progressOf(id);
-    if (!progress?.report) throw conflict('The report is not ready: it is written once every album is verified or failed');
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: progress.target.bucket, Key: progress.report.key }));
+    if (!progress?.report)
+      throw conflict('The report is not ready: it is written once every album is verified or failed');
+    const object = await this.s3.send(
+      new GetObjectCommand({ Bucket: progress.target.bucket, Key: progress.report.key }),
+    );
     const text = await object.Body!.transformToString();
-    if (createHash('sha256').update(text).digest('hex') !== progress.report.digest) throw conflict('The report in the bucket changed; ask again in a moment');
-    return { key: progress.report.key, digest: progress.report.digest, report: MigrationReport.parse(JSON.parse(text)) };
+    if (createHash('sha256').update(text).digest('hex') !== progress.report.digest)
+      throw conflict('The report in the bucket changed; ask again in a moment');
+    return {
+      key: progress.report.key,
+      digest: progress.report.digest,
+      report: MigrationReport.parse(JSON.parse(text)),
+    };
   }
 
   /** Whether any worker polls the task queue now (Temporal lists pollers seen in the last minutes). */
   async workersPolling(): Promise<boolean> {
     const { pollers } = await this.client.workflowService.describeTaskQueue({
-      namespace: this.client.options.namespace, taskQueue: { name: this.taskQueue },
+      namespace: this.client.options.namespace,
+      taskQueue: { name: this.taskQueue },
       taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
     return (pollers ?? []).length > 0;
@@ -84,12 +99,18 @@ export class MigrationLookups {
     const deadline = Date.now() + ENDED_MIGRATION_PATIENCE_MS;
     for (;;) {
       const accountDesk = new WithStartWorkflowOperation(accountMigrations, {
-        workflowId: accountMigrationsWorkflowId(input.account), args: [{ account: input.account }], taskQueue: this.taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING', typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }],
+        workflowId: accountMigrationsWorkflowId(input.account),
+        args: [{ account: input.account }],
+        taskQueue: this.taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }],
         staticSummary: `Starts the migrations of SmugMug ${input.account}, one at a time`,
       });
       try {
-        return await this.client.workflow.executeUpdateWithStart(startMigration, { args: [input], startWorkflowOperation: accountDesk });
+        return await this.client.workflow.executeUpdateWithStart(startMigration, {
+          args: [input],
+          startWorkflowOperation: accountDesk,
+        });
       } catch (err) {
         const runningId = refusedFor(err);
         if (runningId && Date.now() < deadline && (await this.hasEnded(runningId))) {
@@ -118,8 +139,15 @@ export class MigrationLookups {
     if (description.type !== 'accountMigration') throw notFound('migration');
     const status = description.status.name;
     if (status === 'COMPLETED') return { description, progress: await handle.result(), workerAnswered: true };
-    if (status !== 'RUNNING') return { description, workerAnswered: true, failure: await handle.result().then(() => undefined, failureMessage) };
-    const progress = (await this.workersPolling()) ? await this.queryOrGiveUp(() => handle.query(migrationProgress)) : undefined;
+    if (status !== 'RUNNING')
+      return {
+        description,
+        workerAnswered: true,
+        failure: await handle.result().then(() => undefined, failureMessage),
+      };
+    const progress = (await this.workersPolling())
+      ? await this.queryOrGiveUp(() => handle.query(migrationProgress))
+      : undefined;
     return { description, progress, workerAnswered: progress !== undefined };
   }
 
@@ -140,5 +168,7 @@ export class MigrationLookups {
 /** The running migration an account's workflow named when it refused a start, if that was the reason. */
 function refusedFor(err: unknown): string | undefined {
   const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-  return cause instanceof ApplicationFailure && cause.type === 'AlreadyMigrating' ? (cause.details?.[0] as string | undefined) : undefined;
+  return cause instanceof ApplicationFailure && cause.type === 'AlreadyMigrating'
+    ? (cause.details?.[0] as string | undefined)
+    : undefined;
 }

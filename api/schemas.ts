@@ -16,31 +16,81 @@ export const ErrorBody = z
   .openapi('Error');
 
 /** Starting a migration: the migration input, its id optional (one is made). */
-export const StartMigrationRequest = MigrationInput.extend({ migrationId: MigrationInput.shape.migrationId.optional() }).openapi('StartMigrationRequest');
+export const StartMigrationRequest = MigrationInput.extend({
+  migrationId: MigrationInput.shape.migrationId.optional(),
+}).openapi('StartMigrationRequest');
 
-export const MigrationStarted = z.object({ id: z.string(), migrationId: z.string(), uiUrl: z.string(), statusUrl: z.string() }).openapi('MigrationStarted');
+export const MigrationStarted = z
+  .object({ id: z.string(), migrationId: z.string(), uiUrl: z.string(), statusUrl: z.string() })
+  .openapi('MigrationStarted');
 
-export const MigrationIdParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' }, example: 'migrate-jane-2026-11' }) });
-export const AlbumParams = MigrationIdParam.extend({ albumKey: z.string().regex(/^[A-Za-z0-9]{1,20}$/).openapi({ param: { name: 'albumKey', in: 'path' } }) });
+export const MigrationIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'migrate-jane-2026-11' }),
+});
+export const AlbumParams = MigrationIdParam.extend({
+  albumKey: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,20}$/)
+    .openapi({ param: { name: 'albumKey', in: 'path' } }),
+});
 
 export const Paging = z.object({
-  page: z.coerce.number().int().min(1).default(1).openapi({ param: { name: 'page', in: 'query' } }),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'pageSize', in: 'query' } }),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .openapi({ param: { name: 'page', in: 'query' } }),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ param: { name: 'pageSize', in: 'query' } }),
 });
 
 export const ListMigrationsQuery = Paging.extend({
-  account: z.string().regex(/^[A-Za-z0-9-]{1,60}$/).optional().openapi({ param: { name: 'account', in: 'query' } }),
-  phase: z.string().regex(/^[a-z-]{1,40}$/).optional().openapi({ param: { name: 'phase', in: 'query' }, description: 'migration phase, e.g. migrating, completed-with-failures' }),
+  account: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,60}$/)
+    .optional()
+    .openapi({ param: { name: 'account', in: 'query' } }),
+  phase: z
+    .string()
+    .regex(/^[a-z-]{1,40}$/)
+    .optional()
+    .openapi({
+      param: { name: 'phase', in: 'query' },
+      description: 'migration phase, e.g. migrating, completed-with-failures',
+    }),
   /** The name this filter had before; it filters by phase too (the answers' `status` is Temporal's run status). */
-  status: z.string().regex(/^[a-z-]{1,40}$/).optional().openapi({ param: { name: 'status', in: 'query' }, description: 'deprecated: use phase', deprecated: true }),
+  status: z
+    .string()
+    .regex(/^[a-z-]{1,40}$/)
+    .optional()
+    .openapi({ param: { name: 'status', in: 'query' }, description: 'deprecated: use phase', deprecated: true }),
 });
 
-
 export const MigrationSummary = z
-  .object({ id: z.string(), account: z.string().optional(), status: z.string(), phase: z.string().optional(), startedAt: z.string(), closedAt: z.string().optional(), uiUrl: z.string() })
+  .object({
+    id: z.string(),
+    account: z.string().optional(),
+    status: z.string(),
+    phase: z.string().optional(),
+    startedAt: z.string(),
+    closedAt: z.string().optional(),
+    uiUrl: z.string(),
+  })
   .openapi('MigrationSummary');
 
-export const MigrationList = z.object({ migrations: z.array(MigrationSummary), page: z.number(), pageSize: z.number(), hasMore: z.boolean() }).openapi('MigrationList');
+export const MigrationList = z
+  .object({ migrations: z.array(MigrationSummary), page: z.number(), pageSize: z.number(), hasMore: z.boolean() })
+  .openapi('MigrationList');
 
 /** A migration in detail: its Temporal run `status`, its `phase`, counts, progress and deletion. */
 export const MigrationDetails = MigrationSummary.extend({
@@ -62,21 +112,32 @@ export const MigrationDetails = MigrationSummary.extend({
 
 export const AlbumRun = z
   .object({
-    albumKey: z.string(), workflowId: z.string(), status: z.string(), runStatus: z.string().optional(), startedAt: z.string().optional(),
-    closedAt: z.string().optional(), summary: z.record(z.string(), z.unknown()).optional(),
+    albumKey: z.string(),
+    workflowId: z.string(),
+    status: z.string(),
+    runStatus: z.string().optional(),
+    startedAt: z.string().optional(),
+    closedAt: z.string().optional(),
+    summary: z.record(z.string(), z.unknown()).optional(),
     /** For failed albums (`status=failed`): the album's folders and name, and why its last run failed. */
-    path: z.array(z.string()).optional(), error: z.string().optional(),
+    path: z.array(z.string()).optional(),
+    error: z.string().optional(),
   })
   .openapi('AlbumRun');
 
 export const AlbumsQuery = Paging.extend({
-  status: z.enum(['failed']).optional().openapi({
-    param: { name: 'status', in: 'query' },
-    description: 'failed: every album whose last run failed, from the bucket\'s complete list; otherwise every album run',
-  }),
+  status: z
+    .enum(['failed'])
+    .optional()
+    .openapi({
+      param: { name: 'status', in: 'query' },
+      description:
+        "failed: every album whose last run failed, from the bucket's complete list; otherwise every album run",
+    }),
 });
-export const AlbumList = z.object({ albums: z.array(AlbumRun), page: z.number(), pageSize: z.number(), hasMore: z.boolean() }).openapi('AlbumList');
-
+export const AlbumList = z
+  .object({ albums: z.array(AlbumRun), page: z.number(), pageSize: z.number(), hasMore: z.boolean() })
+  .openapi('AlbumList');
 
 export const RetryAccepted = z.object({ retried: z.array(z.string()) }).openapi('RetryAccepted');
 
@@ -86,11 +147,16 @@ export const ApprovalRequest = records.ApprovalRequest.openapi('ApprovalRequest'
 export const HeldItem = documents.HeldItem.extend({ albumKey: z.string(), included: z.boolean() }).openapi('HeldItem');
 
 /** The migration's verification report as stored in the bucket (state/documents.ts); its digest is what approvals name. */
-export const Report = z.object({ key: z.string(), digest: z.string(), report: documents.MigrationReport }).openapi('Report');
+export const Report = z
+  .object({ key: z.string(), digest: z.string(), report: documents.MigrationReport })
+  .openapi('Report');
 
 export const ApprovalResult = z
   .object({
-    approvalId: z.string(), approved: z.array(z.string()), alreadyApproved: z.array(z.string()), dryRun: z.boolean(),
+    approvalId: z.string(),
+    approved: z.array(z.string()),
+    alreadyApproved: z.array(z.string()),
+    dryRun: z.boolean(),
     /** The held items of the approved albums, and whether this approval includes them. */
     held: z.array(HeldItem),
   })

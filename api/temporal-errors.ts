@@ -1,5 +1,8 @@
 import {
-  ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError,
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { type ErrorType, ErrorTypes } from '../common/error-types';
@@ -11,7 +14,11 @@ function errorResponse(status: number, code: string, message: string, extra: Rec
 export const notFound = (what: string) => errorResponse(404, 'not_found', `${what} not found`);
 export const conflict = (message: string) => errorResponse(409, 'conflict', message);
 export const noWorker = () =>
-  errorResponse(503, 'no_worker', 'No worker is running to answer for this migration: start one (npm run worker), then ask again');
+  errorResponse(
+    503,
+    'no_worker',
+    'No worker is running to answer for this migration: start one (npm run worker), then ask again',
+  );
 
 function innermost(err: unknown): unknown {
   let e = err as { cause?: unknown };
@@ -31,7 +38,8 @@ function byFailureType(failure: ApplicationFailure): HTTPException {
   if (TARGET_UNUSABLE.includes(type)) {
     return errorResponse(422, 'unprocessable', failure.message);
   }
-  if (ErrorTypes[type] === 'transient') return errorResponse(503, 'unavailable', `${failure.message}: try again in a moment`);
+  if (ErrorTypes[type] === 'transient')
+    return errorResponse(503, 'unavailable', `${failure.message}: try again in a moment`);
   return conflict(failure.message);
 }
 
@@ -41,11 +49,16 @@ function byFailureType(failure: ApplicationFailure): HTTPException {
  */
 export function httpErrorOf(err: unknown, what: string): HTTPException {
   // Hono's own refusals (a body that is not JSON…) come as text: every answer of this API is JSON.
-  if (err instanceof HTTPException) return err.res ? err : errorResponse(err.status, err.status === 400 ? 'invalid_request' : 'http_error', err.message);
+  if (err instanceof HTTPException)
+    return err.res
+      ? err
+      : errorResponse(err.status, err.status === 400 ? 'invalid_request' : 'http_error', err.message);
   if (err instanceof WorkflowNotFoundError) return notFound(what);
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = innermost(err);
-    return cause instanceof ApplicationFailure ? byFailureType(cause) : conflict(String((cause as Error)?.message ?? err.message));
+    return cause instanceof ApplicationFailure
+      ? byFailureType(cause)
+      : conflict(String((cause as Error)?.message ?? err.message));
   }
   if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict(`${what} already exists`);
   const code = (err as { code?: number })?.code;
@@ -53,9 +66,14 @@ export function httpErrorOf(err: unknown, what: string): HTTPException {
   if (/no poller|no worker/i.test(message)) return noWorker();
   // gRPC status codes: 5 NOT_FOUND, 9 FAILED_PRECONDITION (the run has closed), 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE.
   if (code === 5) return notFound(what);
-  if (code === 9 || /workflow execution already completed/i.test(message)) return conflict(`${what} has finished: it takes no more requests`);
+  if (code === 9 || /workflow execution already completed/i.test(message))
+    return conflict(`${what} has finished: it takes no more requests`);
   if (code === 14 || code === 4) {
-    return errorResponse(503, 'temporal_unavailable', 'The Temporal server is unreachable: the request was not carried out, try again later');
+    return errorResponse(
+      503,
+      'temporal_unavailable',
+      'The Temporal server is unreachable: the request was not carried out, try again later',
+    );
   }
   return errorResponse(500, 'internal', message);
 }

@@ -14,13 +14,17 @@ import { writeWorkflowBundle } from '../worker/bundle-workflows';
  */
 export async function startBenchStack(log: (line: string) => void) {
   log('compiling the service (npm run build)');
-  await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot });
+  await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: projectRoot,
+  });
   const dataDir = await mkdtemp(join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'smugmug-s3-bench-'));
   const stack = await startLocalStackOnFreePorts({ dataDir, bucket: 'bench', installTools: true, log });
   const workflowBundle = join(dataDir, 'workflow-bundle.js');
   await writeWorkflowBundle(workflowBundle);
   return {
-    dataDir, stack, workflowBundle,
+    dataDir,
+    stack,
+    workflowBundle,
     async stop() {
       await stack.stop();
       await rm(dataDir, { recursive: true, force: true });

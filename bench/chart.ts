@@ -9,10 +9,14 @@ export function throughputChart(rows: Array<{ workload: string; tool: string; mb
     const y = 30 + i * (barHeight + 8);
     const w = Math.max(1, ((width - labelWidth - 90) * r.mbPerSecond) / max);
     const colour = r.tool === 'service' ? '#2b6cb0' : '#a0aec0';
-    return `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end" font-size="13">${r.workload} · ${r.tool}</text>` +
+    return (
+      `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end" font-size="13">${r.workload} · ${r.tool}</text>` +
       `<rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${colour}"/>` +
-      `<text x="${labelWidth + w + 6}" y="${y + 16}" font-size="13">${r.mbPerSecond.toFixed(1)} MB/s</text>`;
+      `<text x="${labelWidth + w + 6}" y="${y + 16}" font-size="13">${r.mbPerSecond.toFixed(1)} MB/s</text>`
+    );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">` +
-    `<text x="10" y="18" font-size="15" font-weight="bold">Throughput, same data, same MinIO (higher is better)</text>${bars.join('')}</svg>\n`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">` +
+    `<text x="10" y="18" font-size="15" font-weight="bold">Throughput, same data, same MinIO (higher is better)</text>${bars.join('')}</svg>\n`
+  );
 }

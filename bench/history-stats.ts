@@ -41,15 +41,30 @@ export interface HistoryStats {
 }
 
 /** The raw histories of a migration, as Temporal stores them: every run of its account workflow, then every album run it started. */
-export async function* migrationHistories(client: Client, workflowId: string): AsyncGenerator<{ kind: 'account' | 'album'; history: temporal.api.history.v1.IHistory }> {
-  for (const [kind, query] of [['account', `WorkflowId = '${workflowId}'`], ['album', `${MigrationId.name} = '${workflowId}'`]] as const) {
-    for await (const run of client.workflow.list({ query })) yield { kind, history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory() };
+export async function* migrationHistories(
+  client: Client,
+  workflowId: string,
+): AsyncGenerator<{ kind: 'account' | 'album'; history: temporal.api.history.v1.IHistory }> {
+  for (const [kind, query] of [
+    ['account', `WorkflowId = '${workflowId}'`],
+    ['album', `${MigrationId.name} = '${workflowId}'`],
+  ] as const) {
+    for await (const run of client.workflow.list({ query }))
+      yield { kind, history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory() };
   }
 }
 
 /** Events and payload sizes of a migration: every run of its account workflow and every album run it started. */
 export async function migrationHistoryStats(client: Client, workflowId: string): Promise<HistoryStats> {
-  const stats: HistoryStats = { accountRuns: 0, accountEvents: 0, largestAccountRunEvents: 0, albumRuns: 0, albumEvents: 0, largestAlbumEvents: 0, largestPayloadBytes: 0 };
+  const stats: HistoryStats = {
+    accountRuns: 0,
+    accountEvents: 0,
+    largestAccountRunEvents: 0,
+    albumRuns: 0,
+    albumEvents: 0,
+    largestAlbumEvents: 0,
+    largestPayloadBytes: 0,
+  };
   for await (const { kind, history } of migrationHistories(client, workflowId)) {
     const events = history.events!.length;
     stats.largestPayloadBytes = Math.max(stats.largestPayloadBytes, largestPayload(history));

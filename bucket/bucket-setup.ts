@@ -1,13 +1,31 @@
 import {
-  GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, type LifecycleRule, PutBucketCorsCommand, PutBucketEncryptionCommand,
-  PutBucketLifecycleConfigurationCommand, PutBucketPolicyCommand, PutBucketVersioningCommand, PutPublicAccessBlockCommand, type S3Client,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketPolicyCommand,
+  type LifecycleRule,
+  PutBucketCorsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+  type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { ABORT_UPLOADS_RULE_ID, type BucketChecks, checkBucket, isTlsOnlyStatement, TLS_ONLY_STATEMENT_ID } from './bucket-checks';
+import {
+  ABORT_UPLOADS_RULE_ID,
+  type BucketChecks,
+  checkBucket,
+  isTlsOnlyStatement,
+  TLS_ONLY_STATEMENT_ID,
+} from './bucket-checks';
 
 export const BucketSetupOptions = z.object({
-  bucket: z.string().min(3).max(63).regex(/^[a-z0-9][a-z0-9.-]+[a-z0-9]$/, 'an S3 bucket name: lowercase letters, digits, dots and hyphens'),
+  bucket: z
+    .string()
+    .min(3)
+    .max(63)
+    .regex(/^[a-z0-9][a-z0-9.-]+[a-z0-9]$/, 'an S3 bucket name: lowercase letters, digits, dots and hyphens'),
   /** Default encryption: SSE-S3, or SSE-KMS with this key. */
   kmsKeyId: z.string().min(1).optional(),
   abortIncompleteUploadsAfterDays: z.number().int().min(1).max(365).default(7),
@@ -30,14 +48,18 @@ async function step(run: () => Promise<unknown>): Promise<{ outcome: StepOutcome
   } catch (err) {
     const name = err instanceof S3ServiceException ? err.name : '';
     const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
-    if (name === 'NotImplemented' || status === 501) return { outcome: 'not supported here', detail: name || 'HTTP 501' };
+    if (name === 'NotImplemented' || status === 501)
+      return { outcome: 'not supported here', detail: name || 'HTTP 501' };
     return { outcome: 'failed', detail: `${name || 'error'}: ${(err as Error).message}` };
   }
 }
 
 async function currentPolicy(s3: S3Client, bucket: string): Promise<{ Version?: string; Statement?: unknown }> {
   try {
-    return JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? '{}') as { Version?: string; Statement?: unknown };
+    return JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? '{}') as {
+      Version?: string;
+      Statement?: unknown;
+    };
   } catch (err) {
     if (err instanceof S3ServiceException && err.name === 'NoSuchBucketPolicy') return {};
     throw err;
@@ -63,36 +85,87 @@ export async function setUpBucket(s3: S3Client, input: BucketSetupOptions): Prom
   const opts = BucketSetupOptions.parse(input);
   const Bucket = opts.bucket;
   const steps: BucketSetupResult['steps'] = {};
-  steps.versioning = await step(() => s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } })));
-  steps.encryption = await step(() => s3.send(new PutBucketEncryptionCommand({
-    Bucket,
-    ServerSideEncryptionConfiguration: {
-      Rules: [{ ApplyServerSideEncryptionByDefault: opts.kmsKeyId ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: opts.kmsKeyId } : { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: Boolean(opts.kmsKeyId) }],
-    },
-  })));
-  steps.publicAccessBlock = await step(() => s3.send(new PutPublicAccessBlockCommand({
-    Bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-  })));
+  steps.versioning = await step(() =>
+    s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } })),
+  );
+  steps.encryption = await step(() =>
+    s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: opts.kmsKeyId
+                ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: opts.kmsKeyId }
+                : { SSEAlgorithm: 'AES256' },
+              BucketKeyEnabled: Boolean(opts.kmsKeyId),
+            },
+          ],
+        },
+      }),
+    ),
+  );
+  steps.publicAccessBlock = await step(() =>
+    s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+    ),
+  );
   steps.tlsOnlyPolicy = await step(async () => {
     const policy = await currentPolicy(s3, Bucket);
     const statements = [policy.Statement ?? []].flat() as Array<Parameters<typeof isTlsOnlyStatement>[0]>;
     if (statements.some(isTlsOnlyStatement)) return;
     statements.push({
-      Sid: TLS_ONLY_STATEMENT_ID, Effect: 'Deny', Principal: '*', Action: 's3:*',
-      Resource: [`arn:aws:s3:::${Bucket}`, `arn:aws:s3:::${Bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      Sid: TLS_ONLY_STATEMENT_ID,
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${Bucket}`, `arn:aws:s3:::${Bucket}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     } as Parameters<typeof isTlsOnlyStatement>[0]);
-    await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify({ Version: policy.Version ?? '2012-10-17', Statement: statements }) }));
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket,
+        Policy: JSON.stringify({ Version: policy.Version ?? '2012-10-17', Statement: statements }),
+      }),
+    );
   });
   steps.abortIncompleteUploads = await step(async () => {
     const rules = (await currentLifecycleRules(s3, Bucket)).filter((r) => r.ID !== ABORT_UPLOADS_RULE_ID);
-    rules.push({ ID: ABORT_UPLOADS_RULE_ID, Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: opts.abortIncompleteUploadsAfterDays } });
+    rules.push({
+      ID: ABORT_UPLOADS_RULE_ID,
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: opts.abortIncompleteUploadsAfterDays },
+    });
     await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: rules } }));
   });
   if (opts.corsOrigins.length > 0) {
     // Read-only, for galleries showing the copies: the bucket stays private, browsers still need signed URLs.
-    steps.cors = await step(() => s3.send(new PutBucketCorsCommand({
-      Bucket, CORSConfiguration: { CORSRules: [{ AllowedOrigins: opts.corsOrigins, AllowedMethods: ['GET', 'HEAD'], AllowedHeaders: ['*'], MaxAgeSeconds: 3600 }] },
-    })));
+    steps.cors = await step(() =>
+      s3.send(
+        new PutBucketCorsCommand({
+          Bucket,
+          CORSConfiguration: {
+            CORSRules: [
+              {
+                AllowedOrigins: opts.corsOrigins,
+                AllowedMethods: ['GET', 'HEAD'],
+                AllowedHeaders: ['*'],
+                MaxAgeSeconds: 3600,
+              },
+            ],
+          },
+        }),
+      ),
+    );
   }
   return { steps, checks: await checkBucket(s3, Bucket) };
 }

@@ -12,17 +12,26 @@ export type StartMigrationBody = z.input<typeof schemas.StartMigrationRequest>;
 export type ApprovalRequestBody = z.input<typeof schemas.ApprovalRequest>;
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** The CLI's way to the HTTP API: the URL and token from its environment or flags. */
 export class ApiClient {
-  constructor(readonly baseUrl: string, private readonly token: string | undefined) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string | undefined,
+  ) {}
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiClient {
-    return new ApiClient((env.SMUGMUG_S3_API_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''), env.SMUGMUG_S3_API_TOKEN);
+    return new ApiClient(
+      (env.SMUGMUG_S3_API_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+      env.SMUGMUG_S3_API_TOKEN,
+    );
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -30,11 +39,17 @@ export class ApiClient {
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
-      throw new ApiError(0, `The API at ${this.baseUrl} is unreachable: start it (npm run api) or set SMUGMUG_S3_API_URL`);
+      throw new ApiError(
+        0,
+        `The API at ${this.baseUrl} is unreachable: start it (npm run api) or set SMUGMUG_S3_API_URL`,
+      );
     }
     const payload = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     if (!res.ok) throw new ApiError(res.status, payload.error?.message ?? `HTTP ${res.status}`);

@@ -5,24 +5,43 @@ import { setUpBucket } from '../bucket/bucket-setup';
 const MARK = { ok: 'ok     ', missing: 'MISSING', unknown: 'unknown' } as const;
 
 export function formatChecks(checks: BucketChecks): string {
-  return BUCKET_CHECKS.map((name) => `  ${MARK[checks[name].status]}  ${name.padEnd(23)} ${checks[name].detail}`).join('\n');
+  return BUCKET_CHECKS.map((name) => `  ${MARK[checks[name].status]}  ${name.padEnd(23)} ${checks[name].detail}`).join(
+    '\n',
+  );
 }
 
 /**
  * `smugmug-s3 bucket check|setup BUCKET`: talks to S3 directly with the AWS credentials of the
  * environment (setup needs the rights to change bucket settings, which the worker need not have).
  */
-export async function bucketCommand(action: string | undefined, bucket: string | undefined, opts: { kmsKeyId?: string; corsOrigins?: string[]; abortAfterDays?: number }, print: (line: string) => void): Promise<boolean> {
-  if (!bucket || !['check', 'setup'].includes(action ?? '')) throw new Error('usage: smugmug-s3 bucket check|setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N]');
-  const s3 = createS3Client({ AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3 });
+export async function bucketCommand(
+  action: string | undefined,
+  bucket: string | undefined,
+  opts: { kmsKeyId?: string; corsOrigins?: string[]; abortAfterDays?: number },
+  print: (line: string) => void,
+): Promise<boolean> {
+  if (!bucket || !['check', 'setup'].includes(action ?? ''))
+    throw new Error(
+      'usage: smugmug-s3 bucket check|setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N]',
+    );
+  const s3 = createS3Client({
+    AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3,
+  });
   try {
     if (action === 'check') {
       const checks = await checkBucket(s3, bucket);
       print(`Bucket ${bucket}:\n${formatChecks(checks)}`);
       return checks.versioning.status === 'ok';
     }
-    const result = await setUpBucket(s3, { bucket, kmsKeyId: opts.kmsKeyId, corsOrigins: opts.corsOrigins, abortIncompleteUploadsAfterDays: opts.abortAfterDays });
-    for (const [name, s] of Object.entries(result.steps)) print(`  ${s.outcome.padEnd(18)} ${name}${s.detail ? ` (${s.detail})` : ''}`);
+    const result = await setUpBucket(s3, {
+      bucket,
+      kmsKeyId: opts.kmsKeyId,
+      corsOrigins: opts.corsOrigins,
+      abortIncompleteUploadsAfterDays: opts.abortAfterDays,
+    });
+    for (const [name, s] of Object.entries(result.steps))
+      print(`  ${s.outcome.padEnd(18)} ${name}${s.detail ? ` (${s.detail})` : ''}`);
     print(`Bucket ${bucket} now:\n${formatChecks(result.checks)}`);
     return !Object.values(result.steps).some((s) => s.outcome === 'failed');
   } finally {

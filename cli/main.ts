@@ -2,8 +2,15 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { credentialsFilePath } from '../config/smugmug';
 import {
-  ApiClient, ApiError, type ApprovalRequestBody, type ApprovalResultBody, type MigrationListBody, type MigrationStartedBody, type ReportBody,
-  type RetryAcceptedBody, type StartMigrationBody,
+  ApiClient,
+  ApiError,
+  type ApprovalRequestBody,
+  type ApprovalResultBody,
+  type MigrationListBody,
+  type MigrationStartedBody,
+  type ReportBody,
+  type RetryAcceptedBody,
+  type StartMigrationBody,
 } from './api-client';
 import { bucketCommand } from './bucket-command';
 import { login } from './login';
@@ -36,14 +43,33 @@ function fail(message: string): never {
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true,
+    args: rest,
+    allowPositionals: true,
     options: {
-      account: { type: 'string' }, bucket: { type: 'string' }, prefix: { type: 'string' }, id: { type: 'string' }, delete: { type: 'boolean' },
-      concurrency: { type: 'string' }, include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
-      'dry-run': { type: 'boolean' }, watch: { type: 'boolean' }, phase: { type: 'string' }, once: { type: 'boolean' }, album: { type: 'string' },
-      by: { type: 'string' }, albums: { type: 'string' }, yes: { type: 'boolean' }, 'api-base': { type: 'string' }, key: { type: 'string' },
-      secret: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' }, 'kms-key': { type: 'string' },
-      'cors-origin': { type: 'string', multiple: true }, 'abort-after-days': { type: 'string' },
+      account: { type: 'string' },
+      bucket: { type: 'string' },
+      prefix: { type: 'string' },
+      id: { type: 'string' },
+      delete: { type: 'boolean' },
+      concurrency: { type: 'string' },
+      include: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' },
+      watch: { type: 'boolean' },
+      phase: { type: 'string' },
+      once: { type: 'boolean' },
+      album: { type: 'string' },
+      by: { type: 'string' },
+      albums: { type: 'string' },
+      yes: { type: 'boolean' },
+      'api-base': { type: 'string' },
+      key: { type: 'string' },
+      secret: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+      'kms-key': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'abort-after-days': { type: 'string' },
       'include-held': { type: 'string' },
     },
   });
@@ -51,7 +77,12 @@ async function main(argv: string[]) {
   if (command === 'bucket') {
     const [action, bucket] = positionals;
     const days = values['abort-after-days'] === undefined ? undefined : Number(values['abort-after-days']);
-    const ok = await bucketCommand(action, bucket, { kmsKeyId: values['kms-key'], corsOrigins: values['cors-origin'], abortAfterDays: days }, console.log).catch((err: unknown) => fail((err as Error).message));
+    const ok = await bucketCommand(
+      action,
+      bucket,
+      { kmsKeyId: values['kms-key'], corsOrigins: values['cors-origin'], abortAfterDays: days },
+      console.log,
+    ).catch((err: unknown) => fail((err as Error).message));
     if (!ok) process.exitCode = 1;
     return;
   }
@@ -63,9 +94,13 @@ async function main(argv: string[]) {
   switch (command) {
     case 'migrate': {
       const request: Partial<StartMigrationBody> = {
-        account: values.account, migrationId: values.id, target: { bucket: values.bucket ?? '', prefix: values.prefix ?? '' },
-        albums: { include: values.include ?? [], exclude: values.exclude ?? [] }, dryRun: values['dry-run'] ?? false,
-        deletion: { enabled: values.delete ?? false }, ...(values.concurrency ? { albumConcurrency: Number(values.concurrency) } : {}),
+        account: values.account,
+        migrationId: values.id,
+        target: { bucket: values.bucket ?? '', prefix: values.prefix ?? '' },
+        albums: { include: values.include ?? [], exclude: values.exclude ?? [] },
+        dryRun: values['dry-run'] ?? false,
+        deletion: { enabled: values.delete ?? false },
+        ...(values.concurrency ? { albumConcurrency: Number(values.concurrency) } : {}),
       };
       const started = await api.call<MigrationStartedBody>('POST', '/v1/migrations', request);
       console.log(`Started ${started.id}\n  Temporal UI: ${started.uiUrl}`);
@@ -73,23 +108,33 @@ async function main(argv: string[]) {
       return;
     }
     case 'list': {
-      const query = new URLSearchParams({ ...(values.account ? { account: values.account } : {}), ...(values.phase ? { phase: values.phase } : {}) });
+      const query = new URLSearchParams({
+        ...(values.account ? { account: values.account } : {}),
+        ...(values.phase ? { phase: values.phase } : {}),
+      });
       const { migrations } = await api.call<MigrationListBody>('GET', `/v1/migrations?${query}`);
       for (const m of migrations) console.log(`${m.id}  ${m.status}  ${m.phase ?? ''}  started ${m.startedAt}`);
       return;
     }
     case 'status': {
       // Watching ends when the run ends or waits for a person (an approval, a retry).
-      const s = values.once ? await api.status(needId()) : await watchMigration(api, needId(), { until: (st) => WAITING_FOR_A_PERSON.includes(st.phase ?? '') });
+      const s = values.once
+        ? await api.status(needId())
+        : await watchMigration(api, needId(), { until: (st) => WAITING_FOR_A_PERSON.includes(st.phase ?? '') });
       const k = s.counts;
-      console.log(`${s.id}: ${s.status} (${s.phase})${k ? `, ${k.albumsDone}/${k.albumsTotal} albums, ${k.albumsFailed} failed, ${k.verified} files verified` : ''}`);
+      console.log(
+        `${s.id}: ${s.status} (${s.phase})${k ? `, ${k.albumsDone}/${k.albumsTotal} albums, ${k.albumsFailed} failed, ${k.verified} files verified` : ''}`,
+      );
       if (s.failure) console.log(`  why it ended: ${s.failure}`);
       if (s.notice) console.log(`  ${s.notice}`);
-      for (const [albumKey, reason] of Object.entries(s.failedAlbums ?? {})) console.log(`  failed ${albumKey}: ${reason}`);
+      for (const [albumKey, reason] of Object.entries(s.failedAlbums ?? {}))
+        console.log(`  failed ${albumKey}: ${reason}`);
       return;
     }
     case 'retry': {
-      const path = values.album ? `/v1/migrations/${needId()}/albums/${values.album}/retry` : `/v1/migrations/${needId()}/retry-failed`;
+      const path = values.album
+        ? `/v1/migrations/${needId()}/albums/${values.album}/retry`
+        : `/v1/migrations/${needId()}/retry-failed`;
       const { retried } = await api.call<RetryAcceptedBody>('POST', path);
       console.log(`Retrying ${retried.length} album(s): ${retried.join(', ')}`);
       return;
@@ -100,17 +145,30 @@ async function main(argv: string[]) {
       const totals = report.totals;
       const albums = !values.albums || values.albums === 'all' ? 'all' : values.albums.split(',').map((a) => a.trim());
       const includeArg = values['include-held'];
-      const includeHeld = !includeArg ? undefined : includeArg === 'transcodes' ? 'transcodes' : includeArg.split(',').map((k) => k.trim());
-      console.log(`Verification report of ${id} (digest ${digest}):\n  ${totals.passed} of ${totals.albums} albums passed, ${totals.verifiedFiles} files verified in the bucket.`);
+      const includeHeld = !includeArg
+        ? undefined
+        : includeArg === 'transcodes'
+          ? 'transcodes'
+          : includeArg.split(',').map((k) => k.trim());
+      console.log(
+        `Verification report of ${id} (digest ${digest}):\n  ${totals.passed} of ${totals.albums} albums passed, ${totals.verifiedFiles} files verified in the bucket.`,
+      );
       const held = (report.held ?? []).filter((h) => albums === 'all' || albums.includes(h.albumKey));
       if (held.length > 0) {
-        console.log(`Held: ${held.length} item(s) stay on SmugMug unless you include them (--include-held KEY,KEY or transcodes):`);
+        console.log(
+          `Held: ${held.length} item(s) stay on SmugMug unless you include them (--include-held KEY,KEY or transcodes):`,
+        );
         for (const h of held) {
-          const included = includeHeld === 'transcodes' ? h.kind === 'transcode' : (includeHeld ?? []).includes(h.imageKey);
-          console.log(`  ${included ? 'INCLUDED, will be deleted' : 'kept'}  ${h.imageKey}  ${h.path.join(' / ')} / ${h.fileName}: ${h.reason}`);
+          const included =
+            includeHeld === 'transcodes' ? h.kind === 'transcode' : (includeHeld ?? []).includes(h.imageKey);
+          console.log(
+            `  ${included ? 'INCLUDED, will be deleted' : 'kept'}  ${h.imageKey}  ${h.path.join(' / ')} / ${h.fileName}: ${h.reason}`,
+          );
         }
       }
-      console.log(`Approving ${values['dry-run'] ? 'a DRY RUN of ' : ''}the deletion on SmugMug of the verified originals of ${albums === 'all' ? 'every verified album' : albums.join(', ')}.`);
+      console.log(
+        `Approving ${values['dry-run'] ? 'a DRY RUN of ' : ''}the deletion on SmugMug of the verified originals of ${albums === 'all' ? 'every verified album' : albums.join(', ')}.`,
+      );
       if (!values.yes && !values['dry-run']) {
         const rl = prompt();
         const answer = (await rl.question('Type "delete" to approve deleting these originals on SmugMug: ')).trim();
@@ -120,9 +178,17 @@ async function main(argv: string[]) {
           return;
         }
       }
-      const approval: ApprovalRequestBody = { approvedBy: by, albums, reportDigest: digest, dryRun: values['dry-run'] ?? false, ...(includeHeld ? { includeHeld } : {}) };
+      const approval: ApprovalRequestBody = {
+        approvedBy: by,
+        albums,
+        reportDigest: digest,
+        dryRun: values['dry-run'] ?? false,
+        ...(includeHeld ? { includeHeld } : {}),
+      };
       const result = await api.call<ApprovalResultBody>('POST', `/v1/migrations/${id}/deletion/approve`, approval);
-      console.log(`Approved: ${result.approved.join(', ') || 'none'}${result.alreadyApproved.length ? `; already approved: ${result.alreadyApproved.join(', ')}` : ''}`);
+      console.log(
+        `Approved: ${result.approved.join(', ') || 'none'}${result.alreadyApproved.length ? `; already approved: ${result.alreadyApproved.join(', ')}` : ''}`,
+      );
       return;
     }
     case 'cancel': {
@@ -135,9 +201,15 @@ async function main(argv: string[]) {
       try {
         const out = await login({
           apiBaseUrl: values['api-base'] ?? process.env.SMUGMUG_API_BASE_URL ?? 'https://api.smugmug.com',
-          consumerKey: values.key ?? process.env.SMUGMUG_API_KEY ?? fail('login needs --key (or SMUGMUG_API_KEY): your SmugMug API key'),
-          consumerSecret: values.secret ?? process.env.SMUGMUG_API_SECRET ?? fail('login needs --secret (or SMUGMUG_API_SECRET)'),
-          out: values.out ?? credentialsFilePath(), prompt: rl, print: console.log,
+          consumerKey:
+            values.key ??
+            process.env.SMUGMUG_API_KEY ??
+            fail('login needs --key (or SMUGMUG_API_KEY): your SmugMug API key'),
+          consumerSecret:
+            values.secret ?? process.env.SMUGMUG_API_SECRET ?? fail('login needs --secret (or SMUGMUG_API_SECRET)'),
+          out: values.out ?? credentialsFilePath(),
+          prompt: rl,
+          print: console.log,
         });
         console.log(`Tokens stored in ${out} (readable by you only); the worker reads them from there.`);
       } finally {

@@ -15,13 +15,18 @@ function duration(seconds: number | undefined): string {
  * per album in flight, until the run stops running or reaches `until`. Returns the last status.
  */
 export async function watchMigration(
-  api: ApiClient, id: string,
+  api: ApiClient,
+  id: string,
   opts: { output?: NodeJS.WritableStream; intervalMs?: number; until?: (s: MigrationStatusBody) => boolean } = {},
 ): Promise<MigrationStatusBody> {
   const bars = new cliProgress.MultiBar(
     {
-      format: '{label} |{bar}| {percentage}% {value}/{total} {unit} {extra}', hideCursor: true, clearOnComplete: false,
-      stream: opts.output ?? process.stderr, noTTYOutput: true, notTTYSchedule: 2000,
+      format: '{label} |{bar}| {percentage}% {value}/{total} {unit} {extra}',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: opts.output ?? process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
     },
     cliProgress.Presets.shades_classic,
   );
@@ -46,7 +51,9 @@ export async function watchMigration(
           albumBars.set(album.workflowId, bar);
         }
         bar.setTotal(Math.max(1, album.files));
-        bar.update(album.doneFiles, { extra: `${album.phase} ${(album.doneBytes / MB).toFixed(1)}/${(album.bytes / MB).toFixed(1)} MB` });
+        bar.update(album.doneFiles, {
+          extra: `${album.phase} ${(album.doneBytes / MB).toFixed(1)}/${(album.bytes / MB).toFixed(1)} MB`,
+        });
       }
       for (const [workflowId, bar] of albumBars) {
         if (!current.has(workflowId)) {

@@ -41,4 +41,6 @@ export type ErrorClass = (typeof ErrorTypes)[ErrorType];
 /** An error type by name, checked by the compiler: `errorType('BucketMissing')`. */
 export const errorType = <T extends ErrorType>(type: T): T => type;
 
-export const PERMANENT_ERROR_TYPES: ErrorType[] = (Object.keys(ErrorTypes) as ErrorType[]).filter((t) => ErrorTypes[t] === 'permanent');
+export const PERMANENT_ERROR_TYPES: ErrorType[] = (Object.keys(ErrorTypes) as ErrorType[]).filter(
+  (t) => ErrorTypes[t] === 'permanent',
+);

@@ -25,7 +25,9 @@ export function accountMigrationsWorkflowId(account: string): string {
  * album run its AlbumKey and retry; undefined for any other id. (Account and migration id are not
  * split apart: both may hold dashes.)
  */
-export function parseWorkflowId(workflowId: string): { migration: string; albumKey?: string; retry?: number } | undefined {
+export function parseWorkflowId(
+  workflowId: string,
+): { migration: string; albumKey?: string; retry?: number } | undefined {
   const match = /^(migrate-[^/]+)(?:\/album-([A-Za-z0-9]+)(?:\/retry-(\d+))?)?$/.exec(workflowId);
   if (!match) return undefined;
   return { migration: match[1], albumKey: match[2], retry: match[2] ? Number(match[3] ?? 0) : undefined };

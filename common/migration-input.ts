@@ -1,15 +1,29 @@
 import { z } from 'zod';
 
 /** A duration as Temporal reads it: "90s", "15 minutes", "7 days". */
-const duration = z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/, 'a duration such as "90s", "2 hours" or "7 days"');
+const duration = z
+  .string()
+  .regex(
+    /^\d+(\.\d+)?\s*(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/,
+    'a duration such as "90s", "2 hours" or "7 days"',
+  );
 
 function checkPrefix(prefix: string, ctx: z.RefinementCtx): void {
-  if (/[\u0000-\u001f\u007f]/.test(prefix)) ctx.addIssue({ code: 'custom', message: 'a prefix cannot hold control characters (tabs, new lines…)' });
+  if (/[\u0000-\u001f\u007f]/.test(prefix))
+    ctx.addIssue({ code: 'custom', message: 'a prefix cannot hold control characters (tabs, new lines…)' });
   if (prefix === '') return;
   const segments = prefix.split('/');
-  if (segments.includes('')) ctx.addIssue({ code: 'custom', message: `"${prefix}" has an empty folder name (a leading "/" or "//"): write folder names joined by single "/"` });
+  if (segments.includes(''))
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${prefix}" has an empty folder name (a leading "/" or "//"): write folder names joined by single "/"`,
+    });
   const dots = segments.filter((s) => s === '.' || s === '..');
-  if (dots.length > 0) ctx.addIssue({ code: 'custom', message: `"${prefix}" holds "${dots[0]}": a prefix names folders, and "." or ".." would make keys that escape them` });
+  if (dots.length > 0)
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${prefix}" holds "${dots[0]}": a prefix names folders, and "." or ".." would make keys that escape them`,
+    });
 }
 
 /** What a person asks for when starting a migration: validated where it enters (API, CLI, demo). */
@@ -26,23 +40,38 @@ export const MigrationInput = z.object({
      * Empty segments (a leading "/", "a//b"), "." and ".." (keys that would escape a folder when
      * the bucket is synced to disk) and control characters are refused.
      */
-    prefix: z.string().max(200).default('').transform((p) => p.normalize('NFC').replace(/\/$/, '')).superRefine(checkPrefix),
-    storageClass: z.enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']).optional(),
+    prefix: z
+      .string()
+      .max(200)
+      .default('')
+      .transform((p) => p.normalize('NFC').replace(/\/$/, ''))
+      .superRefine(checkPrefix),
+    storageClass: z
+      .enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'])
+      .optional(),
     sse: z
       .discriminatedUnion('type', [
         z.object({ type: z.literal('AES256') }),
         z.object({ type: z.literal('aws:kms'), kmsKeyId: z.string().min(1).optional() }),
       ])
       .optional(),
-    tags: z.record(z.string().max(128), z.string().max(256)).default({}).refine((t) => Object.keys(t).length <= 8, 'at most 8 tags (S3 allows 10; 2 are the service\'s)'),
+    tags: z
+      .record(z.string().max(128), z.string().max(256))
+      .default({})
+      .refine((t) => Object.keys(t).length <= 8, "at most 8 tags (S3 allows 10; 2 are the service's)"),
   }),
   /** Album filters, matched against "Folder/Sub folder/Album" or the AlbumKey; `*` matches anything. */
-  albums: z.object({ include: z.array(z.string().min(1)).default([]), exclude: z.array(z.string().min(1)).default([]) }).default({ include: [], exclude: [] }),
+  albums: z
+    .object({ include: z.array(z.string().min(1)).default([]), exclude: z.array(z.string().min(1)).default([]) })
+    .default({ include: [], exclude: [] }),
   albumConcurrency: z.number().int().min(1).max(50).default(4),
   /** Plan only: counts and bytes per album, nothing transferred. */
   dryRun: z.boolean().default(false),
   verification: z
-    .object({ deep: z.enum(['none', 'sample', 'all']).default('sample'), sampleSize: z.number().int().min(1).max(1000).default(3) })
+    .object({
+      deep: z.enum(['none', 'sample', 'all']).default('sample'),
+      sampleSize: z.number().int().min(1).max(1000).default(3),
+    })
     .default({ deep: 'sample', sampleSize: 3 }),
   /**
    * Deleting the originals on SmugMug: only when enabled here, only for verified albums, only after

@@ -1,7 +1,14 @@
 import type { MigrationTarget } from './migration-input';
 import type { ApprovalRequest, BucketReport, DeletionCounts, FileTotals, MigrationCounts } from './records';
 
-export type { AlbumProgress, ApprovalRequest, BucketReport, DeletionCounts, FileTotals, MigrationCounts } from './records';
+export type {
+  AlbumProgress,
+  ApprovalRequest,
+  BucketReport,
+  DeletionCounts,
+  FileTotals,
+  MigrationCounts,
+} from './records';
 /**
  * The small records that travel through workflow history: references and totals, never lists of
  * images. Plain interfaces (no zod) because workflow code imports them.
@@ -14,7 +21,6 @@ export interface AlbumRef {
   name: string;
   path: string[];
 }
-
 
 export interface DiscoveryResult {
   /** S3 key of the JSON list of AlbumRef the account workflow pages through. */
@@ -98,7 +104,6 @@ export interface RetryResult {
   retried: string[];
 }
 
-
 /** Held items an approval names explicitly: ImageKeys, or `transcodes` (every transcode-only video). */
 export type IncludeHeld = NonNullable<ApprovalRequest['includeHeld']>;
 
@@ -132,13 +137,22 @@ export interface DeletionSummary {
   approvedBy?: string;
 }
 
-
 export const FILE_TOTAL_KEYS: ReadonlyArray<keyof FileTotals> = [
-  'files', 'bytes', 'copiedFiles', 'copiedBytes', 'transferredFiles', 'transferredBytes', 'alreadyPresent', 'alreadyPresentBytes', 'unavailable', 'verified',
+  'files',
+  'bytes',
+  'copiedFiles',
+  'copiedBytes',
+  'transferredFiles',
+  'transferredBytes',
+  'alreadyPresent',
+  'alreadyPresentBytes',
+  'unavailable',
+  'verified',
 ];
 
 /** File totals of nothing yet. */
-export const noFileTotals = (): FileTotals => Object.fromEntries(FILE_TOTAL_KEYS.map((k) => [k, 0])) as unknown as FileTotals;
+export const noFileTotals = (): FileTotals =>
+  Object.fromEntries(FILE_TOTAL_KEYS.map((k) => [k, 0])) as unknown as FileTotals;
 
 export interface AlbumSummary extends FileTotals {
   albumKey: string;
@@ -148,9 +162,15 @@ export interface AlbumSummary extends FileTotals {
   deletion?: DeletionSummary;
 }
 
-
-export type MigrationPhase = 'preflight' | 'discovering' | 'migrating' | 'awaiting-approval' | 'completed' | 'completed-with-failures' | 'failed' | 'cancelled';
-
+export type MigrationPhase =
+  | 'preflight'
+  | 'discovering'
+  | 'migrating'
+  | 'awaiting-approval'
+  | 'completed'
+  | 'completed-with-failures'
+  | 'failed'
+  | 'cancelled';
 
 export interface MigrationProgress {
   /** Absent in results of runs from before it was reported. */
@@ -167,7 +187,6 @@ export interface MigrationProgress {
   bucket?: BucketReport;
   continuedAsNew: number;
 }
-
 
 /** A migration the account's workflow started: the migration's workflow id. */
 export interface MigrationStarted {

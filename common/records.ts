@@ -45,7 +45,14 @@ export const DeletionCounts = z.object({
 export type DeletionCounts = z.infer<typeof DeletionCounts>;
 
 /** The protections `smugmug-s3 bucket check` looks at (bucket/bucket-checks.ts), each ok, missing, or unknown (this S3 would not tell). */
-export const BUCKET_CHECKS = ['versioning', 'encryption', 'publicAccessBlock', 'tlsOnlyPolicy', 'abortIncompleteUploads', 'cors'] as const;
+export const BUCKET_CHECKS = [
+  'versioning',
+  'encryption',
+  'publicAccessBlock',
+  'tlsOnlyPolicy',
+  'abortIncompleteUploads',
+  'cors',
+] as const;
 const BucketCheck = z.object({ status: z.enum(['ok', 'missing', 'unknown']), detail: z.string() });
 export type BucketCheck = z.infer<typeof BucketCheck>;
 export type BucketChecks = Record<(typeof BUCKET_CHECKS)[number], BucketCheck>;
@@ -56,7 +63,12 @@ export const BucketReport = z.object({
   region: z.string(),
   versioning: z.enum(['Enabled', 'Suspended', 'Disabled', 'unknown']),
   encryption: z.string(),
-  checks: z.object(Object.fromEntries(BUCKET_CHECKS.map((name) => [name, BucketCheck])) as Record<(typeof BUCKET_CHECKS)[number], typeof BucketCheck>),
+  checks: z.object(
+    Object.fromEntries(BUCKET_CHECKS.map((name) => [name, BucketCheck])) as Record<
+      (typeof BUCKET_CHECKS)[number],
+      typeof BucketCheck
+    >,
+  ),
 });
 export type BucketReport = z.infer<typeof BucketReport>;
 

@@ -37,7 +37,8 @@ export function createS3Client(config: S3Settings): S3Client {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const request = args.request as { headers?: Record<string, string> };
-      if (CHECKSUMMED_UPLOADS.has(context.commandName ?? '') && request.headers) request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      if (CHECKSUMMED_UPLOADS.has(context.commandName ?? '') && request.headers)
+        request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
       return next(args);
     },
     { step: 'build', name: 'unsignedChecksummedUploads' },

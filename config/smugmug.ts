@@ -15,7 +15,9 @@ export type SmugMugSettings = z.infer<typeof SmugMugSettings>;
 
 /** Where `smugmug-s3 login` stores the SmugMug tokens and the worker looks for them. */
 export function credentialsFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SMUGMUG_CREDENTIALS_FILE ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'smugmug-s3', 'smugmug.env');
+  return (
+    env.SMUGMUG_CREDENTIALS_FILE ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'smugmug-s3', 'smugmug.env')
+  );
 }
 
 /** KEY=VALUE lines of the credentials file, if there is one; the environment wins over it. */
@@ -23,6 +25,10 @@ export function credentialsFromFile(env: NodeJS.ProcessEnv): Record<string, stri
   const path = credentialsFilePath(env);
   if (!existsSync(path)) return {};
   return Object.fromEntries(
-    readFileSync(path, 'utf8').split('\n').map((line) => /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line)).filter((m) => m !== null).map((m) => [m[1], m[2]]),
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .map((line) => /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line))
+      .filter((m) => m !== null)
+      .map((m) => [m[1], m[2]]),
   );
 }

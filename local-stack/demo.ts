@@ -19,7 +19,11 @@ async function main() {
   const { values } = parseArgs({ options: { once: { type: 'boolean' } } });
   const once = values.once || process.env.CI === 'true';
   const dataDir = localStackDataDir();
-  const stack: LocalStack = await startLocalStack({ dataDir, ports: portsFromEnv(), installTools: true, log: console.log,
+  const stack: LocalStack = await startLocalStack({
+    dataDir,
+    ports: portsFromEnv(),
+    installTools: true,
+    log: console.log,
     // The UI decodes encrypted payloads through the API (npm run api, or the demo's own), where the key is.
     codecEndpoint: `http://127.0.0.1:${process.env.API_PORT ?? '8080'}/codec`,
   });
@@ -30,31 +34,49 @@ async function main() {
   process.env.AWS_SECRET_ACCESS_KEY = stack.minio.secretAccessKey;
   const c = stack.sandbox.credentials;
   const config = WorkerConfig.parse({
-    SMUGMUG_API_BASE_URL: stack.sandbox.url, SMUGMUG_API_KEY: c.consumerKey, SMUGMUG_API_SECRET: c.consumerSecret,
-    SMUGMUG_ACCESS_TOKEN: c.fullModify.token, SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
-    AWS_REGION: stack.minio.region, AWS_ENDPOINT_URL_S3: stack.minio.endpoint, TEMPORAL_ADDRESS: stack.temporal.address,
+    SMUGMUG_API_BASE_URL: stack.sandbox.url,
+    SMUGMUG_API_KEY: c.consumerKey,
+    SMUGMUG_API_SECRET: c.consumerSecret,
+    SMUGMUG_ACCESS_TOKEN: c.fullModify.token,
+    SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
+    AWS_REGION: stack.minio.region,
+    AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
+    TEMPORAL_ADDRESS: stack.temporal.address,
     PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys,
   });
   console.log('Starting the worker (bundling the workflow code takes a few seconds)...');
   const { worker, connection: workerConnection } = await createMigrationWorker(config);
   const workerRunning = worker.run();
 
-  const api = await startApiServer(ApiConfig.parse({
-    API_AUTH: 'local-demo', API_PORT: process.env.API_PORT ?? '8080', TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_NAMESPACE: stack.temporal.namespace,
-    TEMPORAL_UI_URL: stack.temporal.uiUrl, PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys, AWS_REGION: stack.minio.region, AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
-  }), () => undefined);
+  const api = await startApiServer(
+    ApiConfig.parse({
+      API_AUTH: 'local-demo',
+      API_PORT: process.env.API_PORT ?? '8080',
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_NAMESPACE: stack.temporal.namespace,
+      TEMPORAL_UI_URL: stack.temporal.uiUrl,
+      PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys,
+      AWS_REGION: stack.minio.region,
+      AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
+    }),
+    () => undefined,
+  );
   console.log(`HTTP API on ${api.url} (docs ${api.url}/docs; local demo: no token)`);
 
   // The demo uses the service as a person would: the HTTP API to start, the CLI's display to watch.
   const client = new ApiClient(api.url, undefined);
   const started = await client.call<{ id: string; uiUrl: string }>('POST', '/v1/migrations', {
-    account: stack.sandbox.library.nickname, migrationId: `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`,
+    account: stack.sandbox.library.nickname,
+    migrationId: `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`,
     target: { bucket: stack.minio.bucket, prefix: 'smugmug' },
   });
-  console.log(`\nMigrating ${stack.sandbox.library.nickname} into s3://${stack.minio.bucket}/smugmug/ — watch it in the Temporal UI:\n  ${started.uiUrl}\n`);
+  console.log(
+    `\nMigrating ${stack.sandbox.library.nickname} into s3://${stack.minio.bucket}/smugmug/ — watch it in the Temporal UI:\n  ${started.uiUrl}\n`,
+  );
   const s = await watchMigration(client, started.id, { output: process.stdout });
   const k = s.counts;
-  const success = s.status === 'COMPLETED' && s.phase === 'completed' && !!k && k.albumsFailed === 0 && k.verified === k.files;
+  const success =
+    s.status === 'COMPLETED' && s.phase === 'completed' && !!k && k.albumsFailed === 0 && k.verified === k.files;
   if (k) {
     console.log(`
 ${success ? 'Migration verified.' : 'Migration finished with problems.'} (${s.status}, ${s.phase})

@@ -9,7 +9,11 @@ async function main() {
     console.log(`${name} ${TOOLS[name].version}: ${path}`);
   }
   const python = await resolvePythonTools();
-  console.log(`${Object.entries(PYTHON_TOOLS).map(([p, v]) => `${p} ${v}`).join(', ')}: ${python.motoServer}, ${python.schemathesis}`);
+  console.log(
+    `${Object.entries(PYTHON_TOOLS)
+      .map(([p, v]) => `${p} ${v}`)
+      .join(', ')}: ${python.motoServer}, ${python.schemathesis}`,
+  );
   console.log(`${TEST_SERVER.artifactId} ${TEST_SERVER.version}: ${await resolveTestServer()}`);
 }
 

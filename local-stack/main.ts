@@ -4,7 +4,11 @@ import { describeStack, portsFromEnv, startLocalStack, stopOnSignals } from './s
 /** `npm run stack`: the whole local stack in the foreground, until Ctrl-C. */
 async function main() {
   const dataDir = localStackDataDir();
-  const stack = await startLocalStack({ dataDir, ports: portsFromEnv(), installTools: true, log: console.log,
+  const stack = await startLocalStack({
+    dataDir,
+    ports: portsFromEnv(),
+    installTools: true,
+    log: console.log,
     // The UI decodes encrypted payloads through the API (npm run api, or the demo's own), where the key is.
     codecEndpoint: `http://127.0.0.1:${process.env.API_PORT ?? '8080'}/codec`,
   });

@@ -9,7 +9,9 @@ import { resolvePythonTools } from './python-tools';
 export async function startMotoServer(dataDir: string) {
   const { motoServer } = await resolvePythonTools();
   const port = await freePort();
-  const server = await spawnServer('moto S3 server', motoServer, ['-H', '127.0.0.1', '-p', String(port)], { logFile: join(dataDir, 'moto.log') });
+  const server = await spawnServer('moto S3 server', motoServer, ['-H', '127.0.0.1', '-p', String(port)], {
+    logFile: join(dataDir, 'moto.log'),
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(server, async () => (await fetch(`${endpoint}/moto-api/`)).ok, 60_000);
@@ -17,5 +19,11 @@ export async function startMotoServer(dataDir: string) {
     await server.stop();
     throw err;
   }
-  return { endpoint, region: 'us-east-1', accessKeyId: 'moto-test', secretAccessKey: 'moto-test-secret', stop: () => server.stop() };
+  return {
+    endpoint,
+    region: 'us-east-1',
+    accessKeyId: 'moto-test',
+    secretAccessKey: 'moto-test-secret',
+    stop: () => server.stop(),
+  };
 }

@@ -29,14 +29,21 @@ async function logTail(logFile: string, lines = 20): Promise<string> {
 }
 
 /** Starts a server process whose output goes to `logFile`; `stop()` ends it (TERM, then KILL). */
-export async function spawnServer(name: string, command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; logFile: string }): Promise<ServerProcess> {
+export async function spawnServer(
+  name: string,
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; logFile: string },
+): Promise<ServerProcess> {
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   await once(log, 'open');
   const child = spawn(command, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', log, log] });
   const exited = once(child, 'exit');
   child.once('error', () => undefined);
   return {
-    name, child, logFile: opts.logFile,
+    name,
+    child,
+    logFile: opts.logFile,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -50,16 +57,24 @@ export async function spawnServer(name: string, command: string, args: string[],
 }
 
 /** Polls `ready` until it is true; fails early, with the log's tail, if the process dies first. */
-export async function waitUntilReady(server: ServerProcess, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(
+  server: ServerProcess,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      throw new Error(`${server.name} exited before it was ready (code ${server.child.exitCode ?? server.child.signalCode}). Log ${server.logFile}:\n${await logTail(server.logFile)}`);
+      throw new Error(
+        `${server.name} exited before it was ready (code ${server.child.exitCode ?? server.child.signalCode}). Log ${server.logFile}:\n${await logTail(server.logFile)}`,
+      );
     }
     if (await ready().catch(() => false)) return;
     if (Date.now() > deadline) {
       await server.stop();
-      throw new Error(`${server.name} was not ready after ${timeoutMs / 1000} s. Log ${server.logFile}:\n${await logTail(server.logFile)}`);
+      throw new Error(
+        `${server.name} was not ready after ${timeoutMs / 1000} s. Log ${server.logFile}:\n${await logTail(server.logFile)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -75,6 +90,8 @@ export function run(command: string, args: string[], env: Record<string, string 
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
 }

@@ -26,10 +26,20 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS: StackPorts = { temporal: 7233, temporalUi: 8233, minio: 9000, minioConsole: 9001, sandbox: 8467 };
+export const DEFAULT_PORTS: StackPorts = {
+  temporal: 7233,
+  temporalUi: 8233,
+  minio: 9000,
+  minioConsole: 9001,
+  sandbox: 8467,
+};
 
 const PORT_ENV: Record<keyof StackPorts, string> = {
-  temporal: 'TEMPORAL_PORT', temporalUi: 'TEMPORAL_UI_PORT', minio: 'MINIO_PORT', minioConsole: 'MINIO_CONSOLE_PORT', sandbox: 'SANDBOX_PORT',
+  temporal: 'TEMPORAL_PORT',
+  temporalUi: 'TEMPORAL_UI_PORT',
+  minio: 'MINIO_PORT',
+  minioConsole: 'MINIO_CONSOLE_PORT',
+  sandbox: 'SANDBOX_PORT',
 };
 
 /** The default ports, each overridable by its environment variable. */
@@ -38,14 +48,20 @@ export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPorts {
   for (const [key, name] of Object.entries(PORT_ENV) as Array<[keyof StackPorts, string]>) {
     const value = env[name];
     if (value === undefined) continue;
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new Error(`${name}=${value} is not a port number (1-65535)`);
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)
+      throw new Error(`${name}=${value} is not a port number (1-65535)`);
     ports[key] = Number(value);
   }
   return ports;
 }
 
 /** Every URL and credential a person needs to use the stack. */
-export function describeStack({ temporal, minio, sandbox, payloadKeys }: Pick<LocalStack, 'temporal' | 'minio' | 'sandbox' | 'payloadKeys'>): string {
+export function describeStack({
+  temporal,
+  minio,
+  sandbox,
+  payloadKeys,
+}: Pick<LocalStack, 'temporal' | 'minio' | 'sandbox' | 'payloadKeys'>): string {
   const c = sandbox.credentials;
   return `Temporal   ${temporal.address}  namespace ${temporal.namespace}
   web UI   ${temporal.uiUrl}
@@ -120,17 +136,34 @@ export async function startLocalStack(opts: {
   };
   try {
     const starts = [
-      track(startTemporalDevServer({
-        binary: temporalBin, port: opts.ports.temporal, uiPort: opts.ports.temporalUi,
-        dbFile: join(opts.dataDir, 'temporal.sqlite'), logFile: join(opts.dataDir, 'temporal.log'), codecEndpoint: opts.codecEndpoint,
-        extraNamespaces: opts.extraNamespaces,
-      }), (t) => () => t.process.stop()),
-      track(startMinio({
-        binary: minioBin, port: opts.ports.minio, consolePort: opts.ports.minioConsole, dataDir: join(opts.dataDir, 'minio'),
-        logFile: join(opts.dataDir, 'minio.log'), bucket: opts.bucket ?? 'smugmug-archive',
-        ...(opts.minioCredentials ?? { accessKeyId: 'smugmug-s3-local', secretAccessKey: 'smugmug-s3-local-secret' }),
-      }), (m) => () => m.process.stop()),
-      track(startSandbox({ ...opts.sandbox, port: opts.ports.sandbox, mediaDir: join(opts.dataDir, 'sandbox-media') }), (s) => () => s.close()),
+      track(
+        startTemporalDevServer({
+          binary: temporalBin,
+          port: opts.ports.temporal,
+          uiPort: opts.ports.temporalUi,
+          dbFile: join(opts.dataDir, 'temporal.sqlite'),
+          logFile: join(opts.dataDir, 'temporal.log'),
+          codecEndpoint: opts.codecEndpoint,
+          extraNamespaces: opts.extraNamespaces,
+        }),
+        (t) => () => t.process.stop(),
+      ),
+      track(
+        startMinio({
+          binary: minioBin,
+          port: opts.ports.minio,
+          consolePort: opts.ports.minioConsole,
+          dataDir: join(opts.dataDir, 'minio'),
+          logFile: join(opts.dataDir, 'minio.log'),
+          bucket: opts.bucket ?? 'smugmug-archive',
+          ...(opts.minioCredentials ?? { accessKeyId: 'smugmug-s3-local', secretAccessKey: 'smugmug-s3-local-secret' }),
+        }),
+        (m) => () => m.process.stop(),
+      ),
+      track(
+        startSandbox({ ...opts.sandbox, port: opts.ports.sandbox, mediaDir: join(opts.dataDir, 'sandbox-media') }),
+        (s) => () => s.close(),
+      ),
     ] as const;
     // Started together; wait for all to settle so that everything that did start is tracked.
     await Promise.allSettled(starts);
@@ -146,7 +179,9 @@ export async function startLocalStack(opts: {
  * The stack on free ports, for tests and benchmarks running beside other processes: a port found
  * free can be taken by someone else before a server binds it, so that failure is retried on new ports.
  */
-export async function startLocalStackOnFreePorts(opts: Omit<Parameters<typeof startLocalStack>[0], 'ports'>): Promise<LocalStack> {
+export async function startLocalStackOnFreePorts(
+  opts: Omit<Parameters<typeof startLocalStack>[0], 'ports'>,
+): Promise<LocalStack> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startLocalStack({ ...opts, ports: await freePorts() });
@@ -164,13 +199,16 @@ export function stopOnSignals(stack: { stop(): Promise<void> }): void {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local stack...`);
-    stack.stop().then(() => {
-      console.log('Stopped.');
-      process.exit(0);
-    }, (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
+    stack.stop().then(
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

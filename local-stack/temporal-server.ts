@@ -50,26 +50,41 @@ export async function startTemporalDevServer(opts: {
   const namespace = opts.namespace ?? 'default';
   const address = `127.0.0.1:${opts.port}`;
   const args = [
-    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
     ...[namespace, ...(opts.extraNamespaces ?? [])].flatMap((n) => ['--namespace', n]),
-    '--log-level', 'warn', '--log-format', 'json',
+    '--log-level',
+    'warn',
+    '--log-format',
+    'json',
     ...(opts.uiPort ? ['--ui-ip', '127.0.0.1', '--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.uiPort && opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
     ...searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     // Update-with-start: how the API reaches the account's workflow (one migration per account).
-    '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
+    '--dynamic-config-value',
+    'frontend.enableExecuteMultiOperation=true',
   ];
   const proc = await spawnServer('Temporal dev server', opts.binary, args, { logFile: opts.logFile });
   let connection: Connection | undefined;
   try {
-    await waitUntilReady(proc, async () => {
-      connection ??= await Connection.connect({ address, connectTimeout: 1000 });
-      const health = await connection.healthService.check({});
-      return health.status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
-    }, 60_000);
+    await waitUntilReady(
+      proc,
+      async () => {
+        connection ??= await Connection.connect({ address, connectTimeout: 1000 });
+        const health = await connection.healthService.check({});
+        return health.status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
+      },
+      60_000,
+    );
     for (const n of [namespace, ...(opts.extraNamespaces ?? [])]) await ensureSearchAttributes(connection!, n);
   } catch (err) {
     await proc.stop();

@@ -23,7 +23,10 @@ export const TOOLS = {
 export type ToolName = keyof typeof TOOLS;
 
 async function isExecutable(path: string): Promise<boolean> {
-  return access(path, constants.X_OK).then(() => true, () => false);
+  return access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function onPath(binary: string): Promise<string | undefined> {
@@ -60,11 +63,19 @@ async function buildTool(name: ToolName, log: (line: string) => void): Promise<s
   const target = cachedToolPath(name);
   const staging = `${target}.building-${process.pid}`;
   await mkdir(staging, { recursive: true });
-  log(`Building ${tool.module}@${tool.version} with go install (several minutes the first time; cached in ${toolsCacheDir()})`);
+  log(
+    `Building ${tool.module}@${tool.version} with go install (several minutes the first time; cached in ${toolsCacheDir()})`,
+  );
   const started = Date.now();
   try {
-    const code = await run(go, ['install', `${tool.module}@${tool.version}`], { ...process.env, GOBIN: staging, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' });
-    if (code !== 0) throw new Error(`go install ${tool.module}@${tool.version} failed with exit code ${code} (output above)`);
+    const code = await run(go, ['install', `${tool.module}@${tool.version}`], {
+      ...process.env,
+      GOBIN: staging,
+      CGO_ENABLED: '0',
+      GOFLAGS: '-buildvcs=false',
+    });
+    if (code !== 0)
+      throw new Error(`go install ${tool.module}@${tool.version} failed with exit code ${code} (output above)`);
     await rename(join(staging, tool.binary), target);
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -77,7 +88,10 @@ async function buildTool(name: ToolName, log: (line: string) => void): Promise<s
  * Finds a tool: the path in its env var, then the pinned build in the cache, then PATH; builds it
  * with Go when `install` is set and none is found.
  */
-export async function resolveTool(name: ToolName, opts: { install: boolean; log?: (line: string) => void }): Promise<string> {
+export async function resolveTool(
+  name: ToolName,
+  opts: { install: boolean; log?: (line: string) => void },
+): Promise<string> {
   const tool = TOOLS[name];
   const fromEnv = process.env[tool.envVar];
   if (fromEnv) {
@@ -88,7 +102,10 @@ export async function resolveTool(name: ToolName, opts: { install: boolean; log?
   if (await isExecutable(cached)) return cached;
   const found = await onPath(tool.binary);
   if (found) return found;
-  if (!opts.install) throw new Error(`${tool.binary} is not installed yet: run \`npm run tools\` (builds it with Go), or set ${tool.envVar}`);
+  if (!opts.install)
+    throw new Error(
+      `${tool.binary} is not installed yet: run \`npm run tools\` (builds it with Go), or set ${tool.envVar}`,
+    );
   await mkdir(join(cached, '..'), { recursive: true });
   return buildTool(name, opts.log ?? console.log);
 }

@@ -10,8 +10,20 @@ export interface UriLink {
 
 export type ApiObject = Record<string, unknown> & { Uri: string };
 
-export function link(uri: string, locator: string, locatorType: UriLink['LocatorType'], description: string, endpointType = locator): UriLink {
-  return { Uri: uri, Locator: locator, LocatorType: locatorType, UriDescription: description, EndpointType: endpointType };
+export function link(
+  uri: string,
+  locator: string,
+  locatorType: UriLink['LocatorType'],
+  description: string,
+  endpointType = locator,
+): UriLink {
+  return {
+    Uri: uri,
+    Locator: locator,
+    LocatorType: locatorType,
+    UriDescription: description,
+    EndpointType: endpointType,
+  };
 }
 
 export interface Endpoint {
@@ -27,7 +39,13 @@ function requestPart(e: Endpoint) {
 }
 
 function responseHead(e: Endpoint, locatorType: UriLink['LocatorType']) {
-  return { Uri: e.uri, Locator: e.locator, LocatorType: locatorType, UriDescription: e.description, EndpointType: e.endpointType ?? e.locator };
+  return {
+    Uri: e.uri,
+    Locator: e.locator,
+    LocatorType: locatorType,
+    UriDescription: e.description,
+    EndpointType: e.endpointType ?? e.locator,
+  };
 }
 
 export function objectEnvelope(e: Endpoint, payload: ApiObject | undefined) {
@@ -59,8 +77,12 @@ export function listEnvelope(e: Endpoint, all: ApiObject[], page: PageRequest) {
   const pageUri = (start: number) => `${e.uri}?start=${start}&count=${page.count}`;
   const lastStart = all.length === 0 ? 1 : Math.floor((all.length - 1) / page.count) * page.count + 1;
   const pages: Record<string, unknown> = {
-    Total: all.length, Start: page.start, Count: items.length, RequestedCount: page.requestedCount,
-    FirstPage: pageUri(1), LastPage: pageUri(lastStart),
+    Total: all.length,
+    Start: page.start,
+    Count: items.length,
+    RequestedCount: page.requestedCount,
+    FirstPage: pageUri(1),
+    LastPage: pageUri(lastStart),
   };
   if (page.start > 1) pages.PrevPage = pageUri(Math.max(1, page.start - page.count));
   if (page.start - 1 + items.length < all.length) pages.NextPage = pageUri(page.start + items.length);

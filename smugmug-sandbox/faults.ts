@@ -47,7 +47,11 @@ export interface Counters {
 export function emptyCounters(): Counters {
   return {
     requests: { total: 0, api: 0, media: 0, oauth: 0 },
-    byStatus: {}, mediaRequestsByImage: {}, bytesServedByImage: {}, deletions: [], faultsFired: {},
+    byStatus: {},
+    mediaRequestsByImage: {},
+    bytesServedByImage: {},
+    deletions: [],
+    faultsFired: {},
   };
 }
 
@@ -70,7 +74,8 @@ export class FaultInjector {
   /** Takes one firing of the first rule that matches this request and is due, if any. */
   take(target: RequestTarget, path: string): FaultRule | undefined {
     const matching = this.active.filter(
-      ({ rule }) => (rule.target === 'any' || rule.target === target) && (!rule.pathContains || path.includes(rule.pathContains)),
+      ({ rule }) =>
+        (rule.target === 'any' || rule.target === target) && (!rule.pathContains || path.includes(rule.pathContains)),
     );
     for (const f of matching) f.seen += 1;
     const hit = matching.find((f) => f.seen % f.rule.every === 0);
@@ -84,8 +89,14 @@ export class FaultInjector {
 /** Parses the `--fault kind[:times][@target][~pathContains]` command-line form, e.g. `reset:2@media`. */
 export function parseFaultFlag(flag: string): FaultRule {
   const m = /^([a-z-]+)(?::(\d+))?(?:@(api|media|any))?(?:~(.+))?$/.exec(flag);
-  if (!m) throw new Error(`--fault ${flag}: expected kind[:times][@api|media|any][~pathContains], e.g. rate-limit:3@api`);
-  const parsed = FaultRule.safeParse({ kind: m[1], times: m[2] ? Number(m[2]) : undefined, target: m[3], pathContains: m[4] });
+  if (!m)
+    throw new Error(`--fault ${flag}: expected kind[:times][@api|media|any][~pathContains], e.g. rate-limit:3@api`);
+  const parsed = FaultRule.safeParse({
+    kind: m[1],
+    times: m[2] ? Number(m[2]) : undefined,
+    target: m[3],
+    pathContains: m[4],
+  });
   if (!parsed.success) throw new Error(`--fault ${flag}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

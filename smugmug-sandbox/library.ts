@@ -8,7 +8,10 @@ import { type MediaFile, writeJpeg, writeMp4 } from './media-files';
 /** The size knobs of a generated library. The same options always give the same library. */
 export const LibraryOptions = z.object({
   seed: z.string().default('smugmug-sandbox'),
-  nickname: z.string().regex(/^[A-Za-z0-9-]+$/).default('sandbox-photographer'),
+  nickname: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .default('sandbox-photographer'),
   /** Ordinary albums, spread over the folder tree (the tricky-case albums come on top). */
   albums: z.number().int().min(0).default(6),
   /** Ordinary folders; the first ones form a chain down to `maxFolderDepth`. */
@@ -17,8 +20,12 @@ export const LibraryOptions = z.object({
   photosPerAlbum: z.number().int().min(0).default(8),
   /** Videos with an original, spread over the ordinary albums. */
   videos: z.number().int().min(0).default(2),
-  photoBytes: z.object({ min: z.number().int().min(0), max: z.number().int().min(0) }).default({ min: 20_000, max: 200_000 }),
-  videoBytes: z.object({ min: z.number().int().min(0), max: z.number().int().min(0) }).default({ min: 1_000_000, max: 3_000_000 }),
+  photoBytes: z
+    .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
+    .default({ min: 20_000, max: 200_000 }),
+  videoBytes: z
+    .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
+    .default({ min: 1_000_000, max: 3_000_000 }),
   /** Adds the cases users hit: unicode/NFD and punctuation in names, duplicates, collected, empty, big, processing, hidden. */
   trickyCases: z.boolean().default(true),
   /** Images in the tricky "larger than one page" album. */
@@ -100,7 +107,11 @@ export interface SandboxLibrary {
 
 /** SmugMug's UrlName: words joined by dashes, first letter upper-case, only URL-safe ASCII. */
 export function urlNameOf(name: string): string {
-  const ascii = name.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[^\x00-\x7f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   const base = ascii || 'n';
   return base[0].toUpperCase() + base.slice(1);
 }
@@ -123,8 +134,15 @@ class LibraryBuilder {
     this.random = new SeededRandom(options.seed);
     this.rootNodeId = this.uniqueKey(6, this.nodes);
     this.nodes.set(this.rootNodeId, {
-      nodeId: this.rootNodeId, type: 'Folder', name: '', urlName: '', urlPath: '/', childIds: [],
-      privacy: 'Public', depth: 0, created: this.tick(),
+      nodeId: this.rootNodeId,
+      type: 'Folder',
+      name: '',
+      urlName: '',
+      urlPath: '/',
+      childIds: [],
+      privacy: 'Public',
+      depth: 0,
+      created: this.tick(),
     });
   }
 
@@ -144,9 +162,16 @@ class LibraryBuilder {
     const parent = this.nodes.get(parentId)!;
     const urlName = urlNameOf(name);
     const node: SandboxNode = {
-      nodeId: this.uniqueKey(6, this.nodes), type, name, urlName,
+      nodeId: this.uniqueKey(6, this.nodes),
+      type,
+      name,
+      urlName,
       urlPath: `${parent.urlPath === '/' ? '' : parent.urlPath}/${urlName}`,
-      parentId, childIds: [], privacy, depth: parent.depth + 1, created: this.tick(),
+      parentId,
+      childIds: [],
+      privacy,
+      depth: parent.depth + 1,
+      created: this.tick(),
     };
     this.nodes.set(node.nodeId, node);
     parent.childIds.push(node.nodeId);
@@ -160,9 +185,14 @@ class LibraryBuilder {
   album(parentId: string, name: string, privacy: Privacy = 'Public'): SandboxAlbum {
     const node = this.addNode(parentId, 'Album', name, privacy);
     const album: SandboxAlbum = {
-      albumKey: this.uniqueKey(6, this.albums), nodeId: node.nodeId, name,
-      description: `Generated album ${name}`, keywords: ['sandbox', urlNameOf(name).toLowerCase()],
-      privacy, created: node.created, placements: [],
+      albumKey: this.uniqueKey(6, this.albums),
+      nodeId: node.nodeId,
+      name,
+      description: `Generated album ${name}`,
+      keywords: ['sandbox', urlNameOf(name).toLowerCase()],
+      privacy,
+      created: node.created,
+      placements: [],
     };
     node.albumKey = album.albumKey;
     this.albums.set(album.albumKey, album);
@@ -181,23 +211,42 @@ class LibraryBuilder {
     }
   }
 
-  image(album: SandboxAlbum, fileName: string, extra: Partial<SandboxImage> & { bytes?: number; video?: 'original' | 'damaged-original' | 'transcode-only' | 'processing' | 'failed' } = {}): SandboxImage {
+  image(
+    album: SandboxAlbum,
+    fileName: string,
+    extra: Partial<SandboxImage> & {
+      bytes?: number;
+      video?: 'original' | 'damaged-original' | 'transcode-only' | 'processing' | 'failed';
+    } = {},
+  ): SandboxImage {
     const { bytes, video, ...fields } = extra;
     const isVideo = video !== undefined;
     const { min, max } = isVideo ? this.options.videoBytes : this.options.photoBytes;
     const size = bytes ?? this.random.int(min, max);
     const uploaded = this.tick();
     const image: SandboxImage = {
-      imageKey: this.newImageKey(), serial: 0, fileName,
-      title: fileName.replace(/\.[^.]+$/, ''), caption: `Caption for ${fileName}`,
+      imageKey: this.newImageKey(),
+      serial: 0,
+      fileName,
+      title: fileName.replace(/\.[^.]+$/, ''),
+      caption: `Caption for ${fileName}`,
       keywords: ['sandbox', isVideo ? 'video' : 'photo'],
-      format: isVideo ? 'MP4' : 'JPG', isVideo, hidden: false,
-      processing: video === 'processing', status: video === 'failed' ? 'Preprocess' : 'Open',
+      format: isVideo ? 'MP4' : 'JPG',
+      isVideo,
+      hidden: false,
+      processing: video === 'processing',
+      status: video === 'failed' ? 'Preprocess' : 'Open',
       subStatus: video === 'failed' ? 'CanNotProcess' : 'NFS',
-      width: isVideo ? 1920 : 96, height: isVideo ? 1080 : 64,
-      uploaded, captured: isVideo ? undefined : uploaded.replace('+00:00', ''), lastUpdated: uploaded,
-      latitude: Number((this.random.next() * 140 - 70).toFixed(6)), longitude: Number((this.random.next() * 340 - 170).toFixed(6)),
-      altitude: this.random.int(0, 3000), urlToken: this.random.key(8).toLowerCase(), deleted: false,
+      width: isVideo ? 1920 : 96,
+      height: isVideo ? 1080 : 64,
+      uploaded,
+      captured: isVideo ? undefined : uploaded.replace('+00:00', ''),
+      lastUpdated: uploaded,
+      latitude: Number((this.random.next() * 140 - 70).toFixed(6)),
+      longitude: Number((this.random.next() * 340 - 170).toFixed(6)),
+      altitude: this.random.int(0, 3000),
+      urlToken: this.random.key(8).toLowerCase(),
+      deleted: false,
       ...fields,
     };
     const entry: PendingImage = { image };
@@ -220,7 +269,8 @@ function addOrdinaryContent(b: LibraryBuilder): void {
     const chainParent = folderIds[folderIds.length - 1];
     const chainDepth = b.nodes.get(chainParent)!.depth;
     const candidates = folderIds.filter((id) => b.nodes.get(id)!.depth < options.maxFolderDepth);
-    const parentId = i < options.maxFolderDepth && chainDepth < options.maxFolderDepth ? chainParent : random.pick(candidates);
+    const parentId =
+      i < options.maxFolderDepth && chainDepth < options.maxFolderDepth ? chainParent : random.pick(candidates);
     folderIds.push(b.folder(parentId, `Folder ${i + 1} level ${b.nodes.get(parentId)!.depth + 1}`).nodeId);
   }
   const albums: SandboxAlbum[] = [];
@@ -229,7 +279,8 @@ function addOrdinaryContent(b: LibraryBuilder): void {
     const parentId = i === 0 ? folderIds[Math.min(options.folders, options.maxFolderDepth)] : random.pick(folderIds);
     const album = b.album(parentId, `Album ${i + 1}`);
     albums.push(album);
-    for (let p = 0; p < options.photosPerAlbum; p++) b.image(album, `IMG_${String(i * 1000 + p + 1).padStart(4, '0')}.JPG`);
+    for (let p = 0; p < options.photosPerAlbum; p++)
+      b.image(album, `IMG_${String(i * 1000 + p + 1).padStart(4, '0')}.JPG`);
   }
   for (let v = 0; v < options.videos && albums.length > 0; v++) {
     b.image(albums[v % albums.length], `VID_${String(v + 1).padStart(4, '0')}.MP4`, { video: 'original' });
@@ -249,7 +300,7 @@ function addTrickyCases(b: LibraryBuilder): void {
   const punctuation = b.album(edge.nodeId, 'Q&A: 100% #1 + more? a/b');
   b.image(punctuation, '50% off + more #1?&a=b.jpg');
   b.image(punctuation, 'with spaces  and/slash.jpg');
-  b.image(punctuation, "quote's \"double\" [brackets].jpg");
+  b.image(punctuation, 'quote\'s "double" [brackets].jpg');
 
   const duplicates = b.album(edge.nodeId, 'Duplicate File Names');
   for (let i = 0; i < 3; i++) b.image(duplicates, 'IMG_0001.JPG', { caption: `Duplicate ${i + 1} of IMG_0001.JPG` });
@@ -295,7 +346,10 @@ interface MediaManifest {
  * Builds the library from its options and writes every original and transcode under `mediaDir`.
  * A media folder already made from the same options is reused, so large libraries are generated once.
  */
-export async function generateLibrary(input: z.input<typeof LibraryOptions>, mediaDir: string): Promise<SandboxLibrary> {
+export async function generateLibrary(
+  input: z.input<typeof LibraryOptions>,
+  mediaDir: string,
+): Promise<SandboxLibrary> {
   const options = LibraryOptions.parse(input);
   const b = new LibraryBuilder(options);
   addOrdinaryContent(b);
@@ -306,7 +360,10 @@ export async function generateLibrary(input: z.input<typeof LibraryOptions>, med
   const dir = join(mediaDir, optionsDigest.slice(0, 16));
   await mkdir(dir, { recursive: true });
   const manifestPath = join(dir, 'manifest.json');
-  const previous = await readFile(manifestPath, 'utf8').then((t) => JSON.parse(t) as MediaManifest, () => undefined);
+  const previous = await readFile(manifestPath, 'utf8').then(
+    (t) => JSON.parse(t) as MediaManifest,
+    () => undefined,
+  );
   const reuse = previous?.optionsDigest === optionsDigest ? previous.files : undefined;
   const files: MediaManifest['files'] = {};
   let wroteAny = false;
@@ -326,23 +383,39 @@ export async function generateLibrary(input: z.input<typeof LibraryOptions>, med
     const full: SandboxImage = { ...image };
     if (original) {
       full.original = await make(`${image.imageKey}-D.${original.kind === 'jpeg' ? 'jpg' : 'mp4'}`, (p) =>
-        original.kind === 'jpeg' ? writeJpeg(p, seed, original.bytes) : writeMp4(p, seed, original.bytes, { withoutMoov: original.kind === 'mp4-without-moov' }),
+        original.kind === 'jpeg'
+          ? writeJpeg(p, seed, original.bytes)
+          : writeMp4(p, seed, original.bytes, { withoutMoov: original.kind === 'mp4-without-moov' }),
       );
     }
-    if (largestVideo) full.largestVideo = await make(`${image.imageKey}-1920.mp4`, (p) => writeMp4(p, `${seed}/1920`, largestVideo.bytes));
+    if (largestVideo)
+      full.largestVideo = await make(`${image.imageKey}-1920.mp4`, (p) =>
+        writeMp4(p, `${seed}/1920`, largestVideo.bytes),
+      );
     images.set(image.imageKey, full);
   }
   // Left alone when nothing changed, so several sandboxes can share one media folder.
-  if (wroteAny || !reuse) await writeFile(manifestPath, JSON.stringify({ optionsDigest, files } satisfies MediaManifest));
+  if (wroteAny || !reuse)
+    await writeFile(manifestPath, JSON.stringify({ optionsDigest, files } satisfies MediaManifest));
 
   return {
-    nickname: options.nickname, displayName: 'Sandbox Photographer', rootNodeId: b.rootNodeId,
-    nodes: b.nodes, albums: b.albums, images,
+    nickname: options.nickname,
+    displayName: 'Sandbox Photographer',
+    rootNodeId: b.rootNodeId,
+    nodes: b.nodes,
+    albums: b.albums,
+    images,
   };
 }
 
 /** Uploads a new photo to an album at run time, as a user would between two migrations. */
-export async function addPhoto(library: SandboxLibrary, album: SandboxAlbum, fileName: string, bytes: number, mediaDir: string): Promise<SandboxImage> {
+export async function addPhoto(
+  library: SandboxLibrary,
+  album: SandboxAlbum,
+  fileName: string,
+  bytes: number,
+  mediaDir: string,
+): Promise<SandboxImage> {
   const random = new SeededRandom(`${album.albumKey}/${library.images.size}/${fileName}`);
   let imageKey = random.key(7);
   while (library.images.has(imageKey)) imageKey = random.key(7);
@@ -350,9 +423,27 @@ export async function addPhoto(library: SandboxLibrary, album: SandboxAlbum, fil
   await mkdir(dir, { recursive: true });
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
   const image: SandboxImage = {
-    imageKey, serial: 0, fileName, title: fileName.replace(/\.[^.]+$/, ''), caption: '', keywords: ['added'], format: 'JPG', isVideo: false,
-    hidden: false, processing: false, status: 'Open', subStatus: 'NFS', width: 96, height: 64, uploaded: now, lastUpdated: now,
-    latitude: 0, longitude: 0, altitude: 0, urlToken: random.key(8).toLowerCase(), deleted: false,
+    imageKey,
+    serial: 0,
+    fileName,
+    title: fileName.replace(/\.[^.]+$/, ''),
+    caption: '',
+    keywords: ['added'],
+    format: 'JPG',
+    isVideo: false,
+    hidden: false,
+    processing: false,
+    status: 'Open',
+    subStatus: 'NFS',
+    width: 96,
+    height: 64,
+    uploaded: now,
+    lastUpdated: now,
+    latitude: 0,
+    longitude: 0,
+    altitude: 0,
+    urlToken: random.key(8).toLowerCase(),
+    deleted: false,
     original: await writeJpeg(join(dir, `${imageKey}-D.jpg`), `${imageKey}/added`, bytes),
   };
   library.images.set(imageKey, image);

@@ -123,10 +123,37 @@ function uint32s(...values: number[]): Buffer {
 function mp4Header(durationMs: number, width: number, height: number): Buffer {
   const ftyp = box('ftyp', Buffer.from('isom', 'latin1'), uint32s(0x200), Buffer.from('isomiso2avc1mp41', 'latin1'));
   const matrix = uint32s(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
-  const mvhd = fullBox('mvhd', 0, 0, uint32s(0, 0, 1000, durationMs, 0x10000), Buffer.from([1, 0]), Buffer.alloc(10), matrix, Buffer.alloc(24), uint32s(2));
-  const tkhd = fullBox('tkhd', 0, 3, uint32s(0, 0, 1, 0, durationMs), Buffer.alloc(8), Buffer.alloc(8), matrix, uint32s(width << 16, height << 16));
+  const mvhd = fullBox(
+    'mvhd',
+    0,
+    0,
+    uint32s(0, 0, 1000, durationMs, 0x10000),
+    Buffer.from([1, 0]),
+    Buffer.alloc(10),
+    matrix,
+    Buffer.alloc(24),
+    uint32s(2),
+  );
+  const tkhd = fullBox(
+    'tkhd',
+    0,
+    3,
+    uint32s(0, 0, 1, 0, durationMs),
+    Buffer.alloc(8),
+    Buffer.alloc(8),
+    matrix,
+    uint32s(width << 16, height << 16),
+  );
   const mdhd = fullBox('mdhd', 0, 0, uint32s(0, 0, 1000, durationMs), Buffer.from([0x55, 0xc4, 0, 0]));
-  const hdlr = fullBox('hdlr', 0, 0, uint32s(0), Buffer.from('vide', 'latin1'), Buffer.alloc(12), Buffer.from('VideoHandler\0', 'latin1'));
+  const hdlr = fullBox(
+    'hdlr',
+    0,
+    0,
+    uint32s(0),
+    Buffer.from('vide', 'latin1'),
+    Buffer.alloc(12),
+    Buffer.from('VideoHandler\0', 'latin1'),
+  );
   const vmhd = fullBox('vmhd', 0, 1, Buffer.alloc(8));
   const dinf = box('dinf', fullBox('dref', 0, 0, uint32s(1), fullBox('url ', 0, 1)));
   const stbl = box(
@@ -145,7 +172,12 @@ function mp4Header(durationMs: number, width: number, height: number): Buffer {
  * A real MP4 container (ftyp, moov with a video track, mdat) of about `targetSize` bytes; with
  * `withoutMoov`, a damaged upload as cameras leave it when recording stops abruptly: ftyp and mdat only.
  */
-export async function writeMp4(path: string, seed: string, targetSize: number, opts: { withoutMoov?: boolean } = {}): Promise<MediaFile> {
+export async function writeMp4(
+  path: string,
+  seed: string,
+  targetSize: number,
+  opts: { withoutMoov?: boolean } = {},
+): Promise<MediaFile> {
   const full = mp4Header(10_000, 1920, 1080);
   const header = opts.withoutMoov ? full.subarray(0, full.readUInt32BE(0)) : full;
   const mdatPayload = Math.max(0, targetSize - header.length - 16);

@@ -29,7 +29,10 @@ export interface Caller {
 }
 
 export class OAuthError extends Error {
-  constructor(readonly problem: string, message: string) {
+  constructor(
+    readonly problem: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -71,7 +74,11 @@ export class OAuthProvider {
   private readonly requestTokens = new Map<string, RequestToken>();
   private readonly seenNonces = new Map<string, number>();
 
-  constructor(readonly consumerKey: string, private readonly consumerSecret: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly consumerKey: string,
+    private readonly consumerSecret: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   addAccessToken(token: AccessToken): void {
     this.accessTokens.set(token.token, token);
@@ -89,18 +96,24 @@ export class OAuthProvider {
     const headerParams = parseAuthorizationHeader(req.headers.authorization);
     const queryPairs = [...url.searchParams.entries()];
     const bodyPairs: Array<[string, string]> = body
-      ? body.split('&').filter(Boolean).map((kv) => {
-          const [k, v = ''] = kv.split('=');
-          return [decodeForm(k), decodeForm(v)];
-        })
+      ? body
+          .split('&')
+          .filter(Boolean)
+          .map((kv) => {
+            const [k, v = ''] = kv.split('=');
+            return [decodeForm(k), decodeForm(v)];
+          })
       : [];
     const oauth: Record<string, string> = { ...headerParams };
     for (const [k, v] of [...queryPairs, ...bodyPairs]) if (k.startsWith('oauth_')) oauth[k] = v;
 
-    if (!oauth.oauth_consumer_key) throw new OAuthError('parameter_absent', 'Missing OAuth signature: sign the request with OAuth 1.0a');
+    if (!oauth.oauth_consumer_key)
+      throw new OAuthError('parameter_absent', 'Missing OAuth signature: sign the request with OAuth 1.0a');
     if (oauth.oauth_consumer_key !== this.consumerKey) throw new OAuthError('consumer_key_unknown', 'Invalid API key');
-    if (oauth.oauth_signature_method !== 'HMAC-SHA1') throw new OAuthError('signature_method_rejected', 'Only HMAC-SHA1 signatures are accepted over plain HTTP');
-    if (oauth.oauth_version && oauth.oauth_version !== '1.0') throw new OAuthError('version_rejected', 'oauth_version must be 1.0');
+    if (oauth.oauth_signature_method !== 'HMAC-SHA1')
+      throw new OAuthError('signature_method_rejected', 'Only HMAC-SHA1 signatures are accepted over plain HTTP');
+    if (oauth.oauth_version && oauth.oauth_version !== '1.0')
+      throw new OAuthError('version_rejected', 'oauth_version must be 1.0');
     const timestamp = Number(oauth.oauth_timestamp);
     if (!Number.isInteger(timestamp) || Math.abs(this.now() / 1000 - timestamp) > TIMESTAMP_WINDOW_SECONDS) {
       throw new OAuthError('timestamp_refused', 'OAuth timestamp is missing or outside the allowed window');
@@ -115,7 +128,8 @@ export class OAuthProvider {
       tokenSecret = accessToken.secret;
     } else if (tokenKind === 'request') {
       const requestToken = this.requestTokens.get(oauth.oauth_token ?? '');
-      if (!requestToken || requestToken.expiresAt < this.now()) throw new OAuthError('token_expired', 'Invalid or expired request token');
+      if (!requestToken || requestToken.expiresAt < this.now())
+        throw new OAuthError('token_expired', 'Invalid or expired request token');
       tokenSecret = requestToken.secret;
     }
 
@@ -126,7 +140,9 @@ export class OAuthProvider {
     ];
     const host = (req.headers.host ?? '').toLowerCase().replace(/:80$/, '');
     const base = signatureBaseString(req.method ?? 'GET', `http://${host}${url.pathname}`, params);
-    const expected = createHmac('sha1', `${oauthEncode(this.consumerSecret)}&${oauthEncode(tokenSecret)}`).update(base).digest();
+    const expected = createHmac('sha1', `${oauthEncode(this.consumerSecret)}&${oauthEncode(tokenSecret)}`)
+      .update(base)
+      .digest();
     const given = Buffer.from(oauth.oauth_signature ?? '', 'base64');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new OAuthError('signature_invalid', 'Invalid OAuth signature');
@@ -138,7 +154,8 @@ export class OAuthProvider {
     if (this.seenNonces.has(nonceKey)) throw new OAuthError('nonce_used', 'OAuth nonce was already used');
     this.seenNonces.set(nonceKey, nowSeconds);
     if (this.seenNonces.size > 100_000) {
-      for (const [key, at] of this.seenNonces) if (nowSeconds - at > TIMESTAMP_WINDOW_SECONDS) this.seenNonces.delete(key);
+      for (const [key, at] of this.seenNonces)
+        if (nowSeconds - at > TIMESTAMP_WINDOW_SECONDS) this.seenNonces.delete(key);
     }
     return { consumerKey: this.consumerKey, accessToken, oauthParams: oauth };
   }
@@ -146,8 +163,10 @@ export class OAuthProvider {
   issueRequestToken(callback: string | undefined): RequestToken {
     if (!callback) throw new OAuthError('parameter_absent', 'oauth_callback is required (use oob for a PIN)');
     const token: RequestToken = {
-      token: randomBytes(16).toString('hex'), secret: randomBytes(16).toString('hex'),
-      callback, expiresAt: this.now() + REQUEST_TOKEN_LIFETIME_MS,
+      token: randomBytes(16).toString('hex'),
+      secret: randomBytes(16).toString('hex'),
+      callback,
+      expiresAt: this.now() + REQUEST_TOKEN_LIFETIME_MS,
     };
     this.requestTokens.set(token.token, token);
     return token;
@@ -156,7 +175,8 @@ export class OAuthProvider {
   /** The user approves the app at the authorize page; returns the six-digit verifier (PIN). */
   authorize(requestToken: string, access: Access, permissions: Permissions): RequestToken {
     const token = this.requestTokens.get(requestToken);
-    if (!token || token.expiresAt < this.now()) throw new OAuthError('token_expired', 'Invalid or expired request token');
+    if (!token || token.expiresAt < this.now())
+      throw new OAuthError('token_expired', 'Invalid or expired request token');
     token.verifier = String(randomInt(0, 1_000_000)).padStart(6, '0');
     token.access = access;
     token.permissions = permissions;
@@ -166,12 +186,15 @@ export class OAuthProvider {
   /** Exchanges an authorized request token (single use) and its verifier for a long-lived access token. */
   exchange(requestToken: string, verifier: string | undefined): AccessToken {
     const token = this.requestTokens.get(requestToken);
-    if (!token || !token.verifier || !token.access || !token.permissions) throw new OAuthError('token_rejected', 'Request token was not authorized');
+    if (!token || !token.verifier || !token.access || !token.permissions)
+      throw new OAuthError('token_rejected', 'Request token was not authorized');
     if (verifier !== token.verifier) throw new OAuthError('verifier_invalid', 'Invalid oauth_verifier');
     this.requestTokens.delete(requestToken);
     const access: AccessToken = {
-      token: randomBytes(16).toString('hex'), secret: randomBytes(24).toString('hex'),
-      access: token.access, permissions: token.permissions,
+      token: randomBytes(16).toString('hex'),
+      secret: randomBytes(24).toString('hex'),
+      access: token.access,
+      permissions: token.permissions,
     };
     this.addAccessToken(access);
     return access;

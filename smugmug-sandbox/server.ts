@@ -4,13 +4,43 @@ import type { AddressInfo } from 'node:net';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { applyResponseOptions, errorEnvelope, listEnvelope, objectEnvelope, pageRequest, type Endpoint } from './envelope';
+import {
+  applyResponseOptions,
+  errorEnvelope,
+  listEnvelope,
+  objectEnvelope,
+  pageRequest,
+  type Endpoint,
+} from './envelope';
 import { type Counters, emptyCounters, FaultInjector, FaultRule } from './faults';
-import { addPhoto, generateLibrary, LibraryOptions, type SandboxAlbum, type SandboxImage, type SandboxLibrary } from './library';
+import {
+  addPhoto,
+  generateLibrary,
+  LibraryOptions,
+  type SandboxAlbum,
+  type SandboxImage,
+  type SandboxLibrary,
+} from './library';
 
-const NewImage = z.object({ fileName: z.string().min(1), bytes: z.number().int().min(0).max(2 ** 31).default(50_000) });
+const NewImage = z.object({
+  fileName: z.string().min(1),
+  bytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(50_000),
+});
 import type { MediaFile } from './media-files';
-import { type AccessToken, type Caller, OAuthError, OAuthProvider, oauthEncode, type Access, type Permissions } from './oauth-server';
+import {
+  type AccessToken,
+  type Caller,
+  OAuthError,
+  OAuthProvider,
+  oauthEncode,
+  type Access,
+  type Permissions,
+} from './oauth-server';
 import * as rep from './representations';
 
 export const SandboxOptions = z.object({
@@ -24,7 +54,9 @@ export const SandboxOptions = z.object({
   /** Server-side cap on `count`; larger requests are clamped (RequestedCount says so). */
   maxPageSize: z.number().int().positive().default(100),
   /** Requests per user and app in one window, as SmugMug's X-RateLimit headers describe. */
-  rateLimit: z.object({ requests: z.number().int().positive(), windowSeconds: z.number().positive() }).default({ requests: 100_000, windowSeconds: 60 }),
+  rateLimit: z
+    .object({ requests: z.number().int().positive(), windowSeconds: z.number().positive() })
+    .default({ requests: 100_000, windowSeconds: 60 }),
   /** Media (ArchivedUri) requests must be OAuth-signed too, as private originals are. */
   requireSignedMedia: z.boolean().default(true),
   faults: z.array(FaultRule).default([]),
@@ -52,7 +84,11 @@ export interface RunningSandbox {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
@@ -88,8 +124,16 @@ function throttled(bytesPerSecond: number): Transform {
 }
 
 /** Cuts or corrupts a body on its way out, as the armed fault says, and counts the bytes. */
-function faultyBody(fault: FaultRule | undefined, total: number, onBytes: (n: number) => void, onCut: () => void): Transform {
-  const cutAt = fault && (fault.kind === 'reset' || fault.kind === 'truncate') ? (fault.afterBytes ?? Math.floor(total / 2)) : Infinity;
+function faultyBody(
+  fault: FaultRule | undefined,
+  total: number,
+  onBytes: (n: number) => void,
+  onCut: () => void,
+): Transform {
+  const cutAt =
+    fault && (fault.kind === 'reset' || fault.kind === 'truncate')
+      ? (fault.afterBytes ?? Math.floor(total / 2))
+      : Infinity;
   const corruptAt = fault?.kind === 'corrupt' ? Math.floor(total / 2) : -1;
   let sent = 0;
   return new Transform({
@@ -114,7 +158,8 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   const library = await generateLibrary(options.library, options.mediaDir);
   const oauth = new OAuthProvider(options.consumerKey, options.consumerSecret);
   const credentials: SandboxCredentials = {
-    consumerKey: options.consumerKey, consumerSecret: options.consumerSecret,
+    consumerKey: options.consumerKey,
+    consumerSecret: options.consumerSecret,
     fullModify: presetToken('full-modify', 'Full', 'Modify'),
     fullRead: presetToken('full-read', 'Full', 'Read'),
     publicRead: presetToken('public-read', 'Public', 'Read'),
@@ -130,21 +175,51 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     record[key] = (record[key] ?? 0) + n;
   };
 
-  function sendJson(res: ServerResponse, status: number, body: unknown, url: URL, fault?: FaultRule, headers: Record<string, string> = {}) {
+  function sendJson(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    url: URL,
+    fault?: FaultRule,
+    headers: Record<string, string> = {},
+  ) {
     const text = Buffer.from(url.searchParams.has('_pretty') ? JSON.stringify(body, null, 2) : JSON.stringify(body));
     void sendBuffer(res, status, text, 'application/json; charset=utf-8', fault, headers);
   }
 
   const throttle = options.mediaBytesPerSecond ? () => throttled(options.mediaBytesPerSecond!) : undefined;
 
-  async function sendBuffer(res: ServerResponse, status: number, body: Buffer, type: string, fault: FaultRule | undefined, headers: Record<string, string>) {
-    await sendStream(res, status, () => Readable.from([body]), body.length, type, fault, headers, () => undefined);
+  async function sendBuffer(
+    res: ServerResponse,
+    status: number,
+    body: Buffer,
+    type: string,
+    fault: FaultRule | undefined,
+    headers: Record<string, string>,
+  ) {
+    await sendStream(
+      res,
+      status,
+      () => Readable.from([body]),
+      body.length,
+      type,
+      fault,
+      headers,
+      () => undefined,
+    );
   }
 
   /** Writes a body of known length, applying a reset/truncate/corrupt fault on the way. */
   async function sendStream(
-    res: ServerResponse, status: number, open: () => Readable, length: number, type: string,
-    fault: FaultRule | undefined, headers: Record<string, string>, onBytes: (n: number) => void, pace?: () => Transform,
+    res: ServerResponse,
+    status: number,
+    open: () => Readable,
+    length: number,
+    type: string,
+    fault: FaultRule | undefined,
+    headers: Record<string, string>,
+    onBytes: (n: number) => void,
+    pace?: () => Transform,
   ) {
     count(counters.byStatus, String(status));
     res.statusCode = status;
@@ -179,7 +254,9 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     res.setHeader('X-RateLimit-Remaining', String(Math.max(0, options.rateLimit.requests - window.used)));
     res.setHeader('X-RateLimit-Reset', String(resetSeconds));
     if (window.used > options.rateLimit.requests) {
-      throw new HttpError(429, 'Too Many Requests', { 'Retry-After': String(Math.max(1, Math.ceil((window.resetAt - now) / 1000))) });
+      throw new HttpError(429, 'Too Many Requests', {
+        'Retry-After': String(Math.max(1, Math.ceil((window.resetAt - now) / 1000))),
+      });
     }
   }
 
@@ -209,13 +286,15 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     const apiKey = url.searchParams.get('APIKey');
     if (apiKey && !req.headers.authorization && !url.searchParams.has('oauth_signature')) {
       if (apiKey !== options.consumerKey) throw new HttpError(401, 'Invalid API key');
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(401, 'Unauthorized: an OAuth access token is required');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new HttpError(401, 'Unauthorized: an OAuth access token is required');
       return { consumerKey: apiKey, oauthParams: {} };
     }
     try {
       return oauth.verify(req, url, undefined, 'access');
     } catch (err) {
-      if (err instanceof OAuthError) throw new HttpError(401, `Unauthorized: ${err.message} (oauth_problem=${err.problem})`);
+      if (err instanceof OAuthError)
+        throw new HttpError(401, `Unauthorized: ${err.message} (oauth_problem=${err.problem})`);
       throw err;
     }
   }
@@ -225,7 +304,10 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   function requireModify(caller: Caller) {
     const granted = caller.accessToken?.permissions ?? 'Read';
     if (PERMISSION_RANK[granted] < PERMISSION_RANK.Modify) {
-      throw new HttpError(401, 'The user has not granted the required permissions: this action needs Permissions=Modify');
+      throw new HttpError(
+        401,
+        'The user has not granted the required permissions: this action needs Permissions=Modify',
+      );
     }
   }
 
@@ -238,7 +320,8 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   function findImage(view: rep.View, id: string): SandboxImage {
     const m = /^([A-Za-z0-9]+)-(\d+)$/.exec(id);
     const image = m ? library.images.get(m[1]) : undefined;
-    if (!image || image.serial !== Number(m![2]) || !rep.imageVisible(view, image)) throw new HttpError(404, 'Not Found');
+    if (!image || image.serial !== Number(m![2]) || !rep.imageVisible(view, image))
+      throw new HttpError(404, 'Not Found');
     return image;
   }
 
@@ -249,14 +332,27 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   /** Deleting an image removes it everywhere; removing a collected copy leaves the original album alone. */
   function deleteImageEverywhere(image: SandboxImage) {
     image.deleted = true;
-    for (const album of library.albums.values()) album.placements = album.placements.filter((p) => p.imageKey !== image.imageKey);
+    for (const album of library.albums.values())
+      album.placements = album.placements.filter((p) => p.imageKey !== image.imageKey);
   }
 
-  function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, caller: Caller, fault: FaultRule | undefined) {
+  function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    caller: Caller,
+    fault: FaultRule | undefined,
+  ) {
     const view = viewOf(caller);
     const path = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
-    const e = (locator: string, description: string, endpointType?: string): Endpoint => ({ uri: url.pathname, method, locator, description, endpointType });
+    const e = (locator: string, description: string, endpointType?: string): Endpoint => ({
+      uri: url.pathname,
+      method,
+      locator,
+      description,
+      endpointType,
+    });
     const page = () => pageRequest(url, options.defaultPageSize, options.maxPageSize);
     const reply = (envelope: ReturnType<typeof objectEnvelope> | ReturnType<typeof listEnvelope>) => {
       applyResponseOptions(envelope, url);
@@ -307,15 +403,27 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       const node = library.nodes.get(m[1]);
       if (!node || !rep.nodeVisible(view, node)) throw new HttpError(404, 'Not Found');
       if (!m[2]) return reply(objectEnvelope(e('Node', 'Node with the given id.'), rep.nodeObject(view, node)));
-      const children = node.childIds.map((id) => library.nodes.get(id)!).filter((n) => rep.nodeVisible(view, n)).map((n) => rep.nodeObject(view, n));
+      const children = node.childIds
+        .map((id) => library.nodes.get(id)!)
+        .filter((n) => rep.nodeVisible(view, n))
+        .map((n) => rep.nodeObject(view, n));
       return reply(listEnvelope(e('Node', 'Child nodes of this node', 'ChildNodes'), children, page()));
     }
     if ((m = /^\/api\/v2\/album\/([^/!]+)(!images)?$/.exec(path))) {
       const album = findAlbum(view, m[1]);
       if (!m[2]) return reply(objectEnvelope(e('Album', 'Album by key'), rep.albumObject(view, album)));
-      const fileNames = url.searchParams.get('FileNames')?.split(',').map((n) => n.trim());
+      const fileNames = url.searchParams
+        .get('FileNames')
+        ?.split(',')
+        .map((n) => n.trim());
       const images = rep.visibleImagesOf(view, album).filter((i) => !fileNames || fileNames.includes(i.fileName));
-      return reply(listEnvelope(e('AlbumImage', 'Images from album', 'AlbumImages'), images.map((i) => rep.albumImageObject(view, album, i)), page()));
+      return reply(
+        listEnvelope(
+          e('AlbumImage', 'Images from album', 'AlbumImages'),
+          images.map((i) => rep.albumImageObject(view, album, i)),
+          page(),
+        ),
+      );
     }
     if ((m = /^\/api\/v2\/album\/([^/!]+)\/image\/([^/!]+)$/.exec(path))) {
       const album = findAlbum(view, m[1]);
@@ -326,7 +434,8 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     if ((m = /^\/api\/v2\/image\/([^/!]+)(!metadata|!largestvideo)?$/.exec(path))) {
       const image = findImage(view, m[1]);
       if (!m[2]) return reply(objectEnvelope(e('Image', 'Image by key'), rep.imageObject(view, image)));
-      if (m[2] === '!metadata') return reply(objectEnvelope(e('ImageMetadata', 'Metadata for image'), rep.imageMetadataObject(image)));
+      if (m[2] === '!metadata')
+        return reply(objectEnvelope(e('ImageMetadata', 'Metadata for image'), rep.imageMetadataObject(image)));
       const video = image.isVideo ? rep.largestVideoObject(view, image) : undefined;
       if (!video) throw new HttpError(404, 'Not Found');
       return reply(objectEnvelope(e('LargestVideo', 'Largest size available for video'), video));
@@ -338,15 +447,21 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   async function handleMedia(req: IncomingMessage, res: ServerResponse, url: URL, fault: FaultRule | undefined) {
     const m = /^\/photos\/i-([A-Za-z0-9]+)\/(\d+)\/([a-z0-9]+)\/(D|1920)\/[^/]+$/.exec(url.pathname);
     const image = m ? library.images.get(m[1]) : undefined;
-    if (!m || !image || image.deleted || image.serial !== Number(m[2]) || image.urlToken !== m[3]) throw new HttpError(404, 'Not Found');
-    const file: MediaFile | undefined = m[4] === 'D' ? (image.processing ? undefined : image.original) : image.largestVideo;
+    if (!m || !image || image.deleted || image.serial !== Number(m[2]) || image.urlToken !== m[3])
+      throw new HttpError(404, 'Not Found');
+    const file: MediaFile | undefined =
+      m[4] === 'D' ? (image.processing ? undefined : image.original) : image.largestVideo;
     if (!file) throw new HttpError(404, 'Not Found');
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Method Not Allowed');
 
     let start = 0;
     let end = file.size - 1;
     let status = 200;
-    const headers: Record<string, string> = { 'Accept-Ranges': 'bytes', ETag: `"${file.md5}"`, 'Last-Modified': new Date(image.lastUpdated).toUTCString() };
+    const headers: Record<string, string> = {
+      'Accept-Ranges': 'bytes',
+      ETag: `"${file.md5}"`,
+      'Last-Modified': new Date(image.lastUpdated).toUTCString(),
+    };
     const range = req.headers.range;
     if (range && !range.includes(',')) {
       const r = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
@@ -366,8 +481,17 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     }
     count(counters.mediaRequestsByImage, image.imageKey);
     const length = end - start + 1;
-    await sendStream(res, status, () => createReadStream(file.path, { start, end }), length, image.isVideo ? 'video/mp4' : 'image/jpeg', fault, headers,
-      (n) => count(counters.bytesServedByImage, image.imageKey, n), throttle);
+    await sendStream(
+      res,
+      status,
+      () => createReadStream(file.path, { start, end }),
+      length,
+      image.isVideo ? 'video/mp4' : 'image/jpeg',
+      fault,
+      headers,
+      (n) => count(counters.bytesServedByImage, image.imageKey, n),
+      throttle,
+    );
   }
 
   /**
@@ -377,29 +501,61 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   async function handleFileIndex(res: ServerResponse, url: URL) {
     if (options.requireSignedMedia) throw new HttpError(404, 'Not Found: the file index needs --open-media');
     const parts = url.pathname.split('/').filter(Boolean).slice(1);
-    const page = (links: string[]) => Buffer.from(`<!doctype html><html><body>\n${links.map((l) => `<a href="${l}">${l}</a><br>`).join('\n')}\n</body></html>`);
+    const page = (links: string[]) =>
+      Buffer.from(
+        `<!doctype html><html><body>\n${links.map((l) => `<a href="${l}">${l}</a><br>`).join('\n')}\n</body></html>`,
+      );
     if (parts.length === 0) {
-      return void sendBuffer(res, 200, page([...library.albums.keys()].map((k) => `${k}/`)), 'text/html; charset=utf-8', undefined, {});
+      return void sendBuffer(
+        res,
+        200,
+        page([...library.albums.keys()].map((k) => `${k}/`)),
+        'text/html; charset=utf-8',
+        undefined,
+        {},
+      );
     }
     const album = library.albums.get(parts[0]);
     if (!album) throw new HttpError(404, 'Not Found');
-    const files = album.placements.map((p) => library.images.get(p.imageKey)!).filter((i) => !i.deleted && i.original && !i.processing);
+    const files = album.placements
+      .map((p) => library.images.get(p.imageKey)!)
+      .filter((i) => !i.deleted && i.original && !i.processing);
     if (parts.length === 1) {
-      return void sendBuffer(res, 200, page(files.map((i) => `${i.imageKey}.${i.isVideo ? 'mp4' : 'jpg'}`)), 'text/html; charset=utf-8', undefined, {});
+      return void sendBuffer(
+        res,
+        200,
+        page(files.map((i) => `${i.imageKey}.${i.isVideo ? 'mp4' : 'jpg'}`)),
+        'text/html; charset=utf-8',
+        undefined,
+        {},
+      );
     }
     const image = files.find((i) => `${i.imageKey}.${i.isVideo ? 'mp4' : 'jpg'}` === parts[1]);
     if (!image || parts.length !== 2) throw new HttpError(404, 'Not Found');
     count(counters.mediaRequestsByImage, image.imageKey);
     const file = image.original!;
-    await sendStream(res, 200, () => createReadStream(file.path), file.size, image.isVideo ? 'video/mp4' : 'image/jpeg', undefined,
-      { ETag: `"${file.md5}"`, 'Last-Modified': new Date(image.lastUpdated).toUTCString() }, (n) => count(counters.bytesServedByImage, image.imageKey, n), throttle);
+    await sendStream(
+      res,
+      200,
+      () => createReadStream(file.path),
+      file.size,
+      image.isVideo ? 'video/mp4' : 'image/jpeg',
+      undefined,
+      { ETag: `"${file.md5}"`, 'Last-Modified': new Date(image.lastUpdated).toUTCString() },
+      (n) => count(counters.bytesServedByImage, image.imageKey, n),
+      throttle,
+    );
   }
 
   async function handleOAuth(req: IncomingMessage, res: ServerResponse, url: URL) {
     counters.requests.oauth += 1;
     const step = url.pathname.replace('/services/oauth/1.0a/', '');
     const form = (status: number, fields: Record<string, string>) => {
-      const body = Buffer.from(Object.entries(fields).map(([k, v]) => `${oauthEncode(k)}=${oauthEncode(v)}`).join('&'));
+      const body = Buffer.from(
+        Object.entries(fields)
+          .map(([k, v]) => `${oauthEncode(k)}=${oauthEncode(v)}`)
+          .join('&'),
+      );
       void sendBuffer(res, status, body, 'application/x-www-form-urlencoded', undefined, {});
     };
     try {
@@ -414,11 +570,17 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
 <p>Your six-digit code: <b id="verifier">${token.verifier}</b></p></body></html>`;
         return void sendBuffer(res, 200, Buffer.from(page), 'text/html; charset=utf-8', undefined, {});
       }
-      const body = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? await readBody(req) : undefined;
+      const body = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+        ? await readBody(req)
+        : undefined;
       if (step === 'getRequestToken') {
         const caller = oauth.verify(req, url, body, 'none');
         const token = oauth.issueRequestToken(caller.oauthParams.oauth_callback);
-        return form(200, { oauth_token: token.token, oauth_token_secret: token.secret, oauth_callback_confirmed: 'true' });
+        return form(200, {
+          oauth_token: token.token,
+          oauth_token_secret: token.secret,
+          oauth_callback_confirmed: 'true',
+        });
       }
       if (step === 'getAccessToken') {
         const caller = oauth.verify(req, url, body, 'request');
@@ -427,21 +589,28 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       }
       throw new HttpError(404, 'Not Found');
     } catch (err) {
-      if (err instanceof OAuthError) return form(401, { oauth_problem: err.problem, oauth_problem_advice: err.message });
+      if (err instanceof OAuthError)
+        return form(401, { oauth_problem: err.problem, oauth_problem_advice: err.message });
       throw err;
     }
   }
 
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const json = (status: number, body: unknown) => void sendBuffer(res, status, Buffer.from(JSON.stringify(body, null, 2)), 'application/json', undefined, {});
+    const json = (status: number, body: unknown) =>
+      void sendBuffer(res, status, Buffer.from(JSON.stringify(body, null, 2)), 'application/json', undefined, {});
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /__sandbox/info') {
       const images = [...library.images.values()];
       return json(200, {
-        url: baseUrl, nickname: library.nickname, rootNodeId: library.rootNodeId, credentials,
-        albums: library.albums.size, images: images.filter((i) => !i.deleted).length,
+        url: baseUrl,
+        nickname: library.nickname,
+        rootNodeId: library.rootNodeId,
+        credentials,
+        albums: library.albums.size,
+        images: images.filter((i) => !i.deleted).length,
         originalBytes: images.reduce((sum, i) => sum + (i.original?.size ?? 0), 0),
-        maxPageSize: options.maxPageSize, defaultPageSize: options.defaultPageSize,
+        maxPageSize: options.maxPageSize,
+        defaultPageSize: options.defaultPageSize,
       });
     }
     if (route === 'GET /__sandbox/counters') return json(200, counters);
@@ -505,7 +674,14 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       const message = err instanceof Error ? err.message : String(err);
       const headers = err instanceof HttpError ? err.headers : {};
       if ((err as { html?: boolean }).html) {
-        return void sendBuffer(res, status, Buffer.from(`<html><body><h1>${status} ${message}</h1></body></html>`), 'text/html', undefined, headers);
+        return void sendBuffer(
+          res,
+          status,
+          Buffer.from(`<html><body><h1>${status} ${message}</h1></body></html>`),
+          'text/html',
+          undefined,
+          headers,
+        );
       }
       sendJson(res, status, errorEnvelope(status, message, req.method ?? 'GET', url.pathname), url, undefined, headers);
     }
@@ -521,10 +697,15 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   baseUrl = `http://${options.host}:${port}`;
 
   return {
-    url: baseUrl, credentials, library, faults, counters: () => counters,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    url: baseUrl,
+    credentials,
+    library,
+    faults,
+    counters: () => counters,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -3,7 +3,9 @@ import { z } from 'zod';
 /** The migration's documents in the bucket (state/layout.ts says where each lives), one schema each. */
 
 /** The albums a discovery found, in the order they run (`albums.json`). */
-export const AlbumRefList = z.array(z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }));
+export const AlbumRefList = z.array(
+  z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }),
+);
 
 /** One image of an album plan, as stored in the plan's batch objects in the bucket. */
 export const PlanEntry = z.object({
@@ -41,11 +43,25 @@ export const PlanBatch = z.object({ index: z.number().int(), entries: z.array(Pl
 export type PlanBatch = z.infer<typeof PlanBatch>;
 
 /** An image with nothing to copy, and why. */
-export const UnavailableEntry = z.object({ imageKey: z.string(), serial: z.number().int().optional(), fileName: z.string(), reason: z.string() });
+export const UnavailableEntry = z.object({
+  imageKey: z.string(),
+  serial: z.number().int().optional(),
+  fileName: z.string(),
+  reason: z.string(),
+});
 export type UnavailableEntry = z.infer<typeof UnavailableEntry>;
 
 export const AlbumPlanRecord = z.object({
-  album: z.object({ albumKey: z.string(), name: z.string(), path: z.array(z.string()), nodeId: z.string(), description: z.string().optional(), keywords: z.array(z.string()).optional(), webUri: z.string().optional(), lastUpdated: z.string().optional() }),
+  album: z.object({
+    albumKey: z.string(),
+    name: z.string(),
+    path: z.array(z.string()),
+    nodeId: z.string(),
+    description: z.string().optional(),
+    keywords: z.array(z.string()).optional(),
+    webUri: z.string().optional(),
+    lastUpdated: z.string().optional(),
+  }),
   albumFolderKey: z.string(),
   batches: z.number().int(),
   unavailable: z.array(UnavailableEntry),
@@ -97,7 +113,10 @@ export type AlbumVerificationReportInput = z.input<typeof AlbumVerificationRepor
  * What an approval deletes of an album by default: the files whose object is the original, verified
  * byte for byte, and not held. Held items go only when the approval includes them.
  */
-export function heldItemsOf(entries: PlanEntry[], report: Pick<AlbumVerificationReport, 'held' | 'unavailable'>): HeldItem[] {
+export function heldItemsOf(
+  entries: PlanEntry[],
+  report: Pick<AlbumVerificationReport, 'held' | 'unavailable'>,
+): HeldItem[] {
   const held = new Map(report.held.map((h) => [h.imageKey, h]));
   for (const e of entries) {
     if (e.source !== 'original' && !held.has(e.imageKey)) {
@@ -105,12 +124,19 @@ export function heldItemsOf(entries: PlanEntry[], report: Pick<AlbumVerification
     }
   }
   for (const u of report.unavailable) {
-    if (!held.has(u.imageKey)) held.set(u.imageKey, { imageKey: u.imageKey, fileName: u.fileName, kind: 'not-copied', reason: `not copied: ${u.reason}` });
+    if (!held.has(u.imageKey))
+      held.set(u.imageKey, {
+        imageKey: u.imageKey,
+        fileName: u.fileName,
+        kind: 'not-copied',
+        reason: `not copied: ${u.reason}`,
+      });
   }
   return [...held.values()];
 }
 
-export const transcodeReason = 'only SmugMug\'s transcode was copied (no original offered): a lossy re-encode, not the original';
+export const transcodeReason =
+  "only SmugMug's transcode was copied (no original offered): a lossy re-encode, not the original";
 
 /** The marker of an album whose last run failed (`failed-albums/<AlbumKey>.json` in the migration's state). */
 export const FailedAlbumRecord = z.object({
@@ -159,7 +185,13 @@ export const MigrationReport = z.object({
   prefix: z.string(),
   generatedAt: z.string(),
   // Reports from before held items exist read with none.
-  totals: z.object({ albums: z.number(), passed: z.number(), verifiedFiles: z.number(), held: z.number().default(0), warnings: z.number().default(0) }),
+  totals: z.object({
+    albums: z.number(),
+    passed: z.number(),
+    verifiedFiles: z.number(),
+    held: z.number().default(0),
+    warnings: z.number().default(0),
+  }),
   /** What an approval leaves on SmugMug unless it names it (`includeHeld`), and why. */
   held: z.array(HeldItem.extend({ albumKey: z.string(), path: z.array(z.string()) })).default([]),
   albums: z.array(MigrationReportAlbum),
@@ -173,7 +205,10 @@ export const DeletionLog = z
   .object({
     albumKey: z.string(),
     approval: z.object({
-      approvedBy: z.string(), approvalId: z.string(), approvedAt: z.string(), dryRun: z.boolean(),
+      approvedBy: z.string(),
+      approvalId: z.string(),
+      approvedAt: z.string(),
+      dryRun: z.boolean(),
       includeHeld: z.union([z.literal('transcodes'), z.array(z.string())]).optional(),
     }),
     finishedAt: z.string(),
@@ -194,9 +229,19 @@ export const AlbumManifest = z.object({
   verified: z.boolean(),
   images: z.array(
     PlanEntry.shape.metadata.extend({
-      imageKey: z.string(), serial: z.number(), fileName: z.string(), s3Key: z.string(), size: z.number(), md5: z.string(),
-      source: PlanEntry.shape.source, identicalToOriginal: z.boolean(), format: z.string(), isVideo: z.boolean(),
-      s3Checksum: z.string().optional(), verified: z.boolean(), warning: z.string().optional(),
+      imageKey: z.string(),
+      serial: z.number(),
+      fileName: z.string(),
+      s3Key: z.string(),
+      size: z.number(),
+      md5: z.string(),
+      source: PlanEntry.shape.source,
+      identicalToOriginal: z.boolean(),
+      format: z.string(),
+      isVideo: z.boolean(),
+      s3Checksum: z.string().optional(),
+      verified: z.boolean(),
+      warning: z.string().optional(),
     }),
   ),
   unavailable: z.array(UnavailableEntry),

@@ -21,23 +21,31 @@ export function statePrefix(targetPrefix: string, migrationId: string): string {
   return `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/${migrationId}`;
 }
 
-export const albumListKey = (targetPrefix: string, migrationId: string) => `${statePrefix(targetPrefix, migrationId)}/albums.json`;
-export const migrationReportKey = (targetPrefix: string, migrationId: string) => `${statePrefix(targetPrefix, migrationId)}/report.json`;
+export const albumListKey = (targetPrefix: string, migrationId: string) =>
+  `${statePrefix(targetPrefix, migrationId)}/albums.json`;
+export const migrationReportKey = (targetPrefix: string, migrationId: string) =>
+  `${statePrefix(targetPrefix, migrationId)}/report.json`;
 
 /** The complete list of failed albums: one marker each, which no state or payload limit can truncate. */
-export const failedAlbumsPrefix = (targetPrefix: string, migrationId: string) => `${statePrefix(targetPrefix, migrationId)}/failed-albums/`;
-export const failedAlbumKey = (targetPrefix: string, migrationId: string, albumKey: string) => `${failedAlbumsPrefix(targetPrefix, migrationId)}${albumKey}.json`;
+export const failedAlbumsPrefix = (targetPrefix: string, migrationId: string) =>
+  `${statePrefix(targetPrefix, migrationId)}/failed-albums/`;
+export const failedAlbumKey = (targetPrefix: string, migrationId: string, albumKey: string) =>
+  `${failedAlbumsPrefix(targetPrefix, migrationId)}${albumKey}.json`;
 /** The AlbumKey a failed-album marker's key names. */
 export const albumKeyOfFailedMarker = (targetPrefix: string, migrationId: string, key: string) =>
   key.slice(failedAlbumsPrefix(targetPrefix, migrationId).length).replace(/\.json$/, '');
 
 /** An album's plan, verification and deletion records. */
-export const planPrefixOf = (targetPrefix: string, migrationId: string, albumKey: string) => `${statePrefix(targetPrefix, migrationId)}/albums/${albumKey}`;
+export const planPrefixOf = (targetPrefix: string, migrationId: string, albumKey: string) =>
+  `${statePrefix(targetPrefix, migrationId)}/albums/${albumKey}`;
 export const planRecordKey = (planPrefix: string) => `${planPrefix}/plan.json`;
-export const batchKey = (planPrefix: string, index: number) => `${planPrefix}/batch-${String(index).padStart(5, '0')}.json`;
+export const batchKey = (planPrefix: string, index: number) =>
+  `${planPrefix}/batch-${String(index).padStart(5, '0')}.json`;
 export const verificationKey = (planPrefix: string) => `${planPrefix}/verification.json`;
-export const deletionLogKey = (planPrefix: string, dryRun: boolean) => `${planPrefix}/${dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
+export const deletionLogKey = (planPrefix: string, dryRun: boolean) =>
+  `${planPrefix}/${dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
 
 /** Checkpoints of large files' multipart uploads while they run. */
 export const checkpointPrefix = (planPrefix: string) => `${planPrefix}/multipart/`;
-export const checkpointKey = (planPrefix: string, file: { imageKey: string; serial: number }) => `${checkpointPrefix(planPrefix)}${file.imageKey}-${file.serial}.json`;
+export const checkpointKey = (planPrefix: string, file: { imageKey: string; serial: number }) =>
+  `${checkpointPrefix(planPrefix)}${file.imageKey}-${file.serial}.json`;

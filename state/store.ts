@@ -1,4 +1,11 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  paginateListObjectsV2,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
@@ -18,18 +25,27 @@ export class StateStore {
   ) {}
 
   /** Writes a document; `pretty` for those people read (reports, album.json). */
-  async put<S extends z.ZodType>(key: string, _schema: S, value: z.input<S>, opts: { pretty?: boolean } = {}): Promise<void> {
+  async put<S extends z.ZodType>(
+    key: string,
+    _schema: S,
+    value: z.input<S>,
+    opts: { pretty?: boolean } = {},
+  ): Promise<void> {
     await this.write(key, value, opts.pretty ?? false);
   }
 
   /** Writes a document people read and approve, and returns the SHA-256 of exactly the bytes written. */
   async putWithDigest<S extends z.ZodType>(key: string, _schema: S, value: z.input<S>): Promise<string> {
-    return createHash('sha256').update(await this.write(key, value, true)).digest('hex');
+    return createHash('sha256')
+      .update(await this.write(key, value, true))
+      .digest('hex');
   }
 
   private async write(key: string, value: unknown, pretty: boolean): Promise<Buffer> {
     const body = Buffer.from(pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }),
+    );
     return body;
   }
 
@@ -57,14 +73,19 @@ export class StateStore {
   /** The albums a discovery wrote. */
   async albumList(albumsKey: string): Promise<AlbumRef[]> {
     const albums = await this.get(albumsKey, AlbumRefList);
-    if (!albums) throw ApplicationFailure.nonRetryable(`The album list ${albumsKey} is missing`, errorType('PlanMissing'));
+    if (!albums)
+      throw ApplicationFailure.nonRetryable(`The album list ${albumsKey} is missing`, errorType('PlanMissing'));
     return albums;
   }
 
   /** One batch of a stored plan. */
   async planBatch(planPrefix: string, index: number): Promise<PlanEntry[]> {
     const batch = await this.get(batchKey(planPrefix, index), PlanBatch);
-    if (!batch) throw ApplicationFailure.nonRetryable(`Plan batch ${index} is missing under ${planPrefix}`, errorType('PlanMissing'));
+    if (!batch)
+      throw ApplicationFailure.nonRetryable(
+        `Plan batch ${index} is missing under ${planPrefix}`,
+        errorType('PlanMissing'),
+      );
     return batch.entries;
   }
 
@@ -73,7 +94,8 @@ export class StateStore {
     const record = await this.get(planRecordKey(planPrefix), AlbumPlanRecord);
     if (!record) throw ApplicationFailure.nonRetryable(`No plan under ${planPrefix}`, errorType('PlanMissing'));
     const entries: PlanEntry[] = [];
-    for (let i = 0; i < record.batches; i++) entries.push(...((await this.get(batchKey(planPrefix, i), PlanBatch))?.entries ?? []));
+    for (let i = 0; i < record.batches; i++)
+      entries.push(...((await this.get(batchKey(planPrefix, i), PlanBatch))?.entries ?? []));
     return { record, entries };
   }
 }

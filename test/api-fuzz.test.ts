@@ -15,20 +15,59 @@ describe('the HTTP API under a fuzzer', () => {
   test('schemathesis finds no server error and no response outside the OpenAPI document', async () => {
     const { schemathesis } = await resolvePythonTools();
     const testbed = await startApiTestbed(
-      { library: { seed: 'fuzz', nickname: 'fuzz-tester', albums: 1, folders: 0, photosPerAlbum: 2, videos: 0, trickyCases: false } },
+      {
+        library: {
+          seed: 'fuzz',
+          nickname: 'fuzz-tester',
+          albums: 1,
+          folders: 0,
+          photosPerAlbum: 2,
+          videos: 0,
+          trickyCases: false,
+        },
+      },
       { TEMPORAL_NAMESPACE: FUZZ_NAMESPACE },
     );
     const reportDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'schemathesis-'));
     try {
       // One real migration, so that routes with an id also meet one that exists.
-      await testbed.api.call('POST', '/v1/migrations', { account: 'fuzz-tester', migrationId: 'fuzzed', target: { bucket: 'test-bucket', prefix: 'fuzz' } });
+      await testbed.api.call('POST', '/v1/migrations', {
+        account: 'fuzz-tester',
+        migrationId: 'fuzzed',
+        target: { bucket: 'test-bucket', prefix: 'fuzz' },
+      });
       // Run from the report folder: schemathesis keeps its cache in the working directory, not in the checkout.
-      const child = spawn(schemathesis, [
-        '--no-color', 'run', `${testbed.api.url}/openapi.json`, '--url', testbed.api.url, '-H', `Authorization: Bearer ${TEST_API_TOKEN}`,
-        '--checks', 'not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance',
-        '--max-examples', process.env.FUZZ_MAX_EXAMPLES ?? '100', '--seed', '20261125', '--workers', '1', '--request-timeout', '30',
-        '--phases', 'examples,coverage,fuzzing', '--generation-database', 'none', '--report', 'junit', '--report-dir', reportDir,
-      ], { cwd: reportDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        schemathesis,
+        [
+          '--no-color',
+          'run',
+          `${testbed.api.url}/openapi.json`,
+          '--url',
+          testbed.api.url,
+          '-H',
+          `Authorization: Bearer ${TEST_API_TOKEN}`,
+          '--checks',
+          'not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance',
+          '--max-examples',
+          process.env.FUZZ_MAX_EXAMPLES ?? '100',
+          '--seed',
+          '20261125',
+          '--workers',
+          '1',
+          '--request-timeout',
+          '30',
+          '--phases',
+          'examples,coverage,fuzzing',
+          '--generation-database',
+          'none',
+          '--report',
+          'junit',
+          '--report-dir',
+          reportDir,
+        ],
+        { cwd: reportDir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -12,13 +12,25 @@ let harness: Testbed['harness'];
 let api: Testbed['api'];
 let testbed: Testbed | undefined;
 beforeAll(async () => {
-  testbed = await startApiTestbed({ library: { seed: 'api', nickname: 'api-tester', albums: 3, folders: 1, photosPerAlbum: 4, videos: 0, trickyCases: false } });
+  testbed = await startApiTestbed({
+    library: {
+      seed: 'api',
+      nickname: 'api-tester',
+      albums: 3,
+      folders: 1,
+      photosPerAlbum: 4,
+      videos: 0,
+      trickyCases: false,
+    },
+  });
   ({ sandbox, harness, api } = testbed);
 });
 afterAll(() => testbed?.close());
 
 afterEach(async () => {
-  const { migrations } = (await api.call('GET', `/v1/migrations?account=${sandbox.library.nickname}`)).body as { migrations: Array<{ id: string; status: string }> };
+  const { migrations } = (await api.call('GET', `/v1/migrations?account=${sandbox.library.nickname}`)).body as {
+    migrations: Array<{ id: string; status: string }>;
+  };
   for (const m of migrations.filter((m) => m.status === 'RUNNING')) {
     await api.call('POST', `/v1/migrations/${m.id}/cancel`);
     await api.waitFor(m.id, (s) => s.status !== 'RUNNING');
@@ -28,7 +40,9 @@ afterEach(async () => {
 const counters = async () => (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as Counters;
 const versionedBucket = async (label: string) => {
   const bucket = await createTestBucket(harness.s3, label);
-  await harness.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  await harness.s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
   return bucket;
 };
 const account = () => sandbox.library.nickname;
@@ -43,31 +57,55 @@ describe('the HTTP API', () => {
   });
 
   test('bad input is a 400 naming the field; an unknown id is a 404; nothing starts', async () => {
-    const bad = await api.call('POST', '/v1/migrations', { account: 'has spaces', target: { bucket: 'UPPER' }, albumConcurrency: 0 });
+    const bad = await api.call('POST', '/v1/migrations', {
+      account: 'has spaces',
+      target: { bucket: 'UPPER' },
+      albumConcurrency: 0,
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['account', 'target.bucket', 'albumConcurrency']));
+    expect(bad.body.error.issues.map((i: { field: string }) => i.field)).toEqual(
+      expect.arrayContaining(['account', 'target.bucket', 'albumConcurrency']),
+    );
     const notJson = await api.call('POST', '/v1/migrations', '{not json');
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.code).toBe('invalid_request');
     const missing = await api.call('POST', '/v1/migrations', {});
     expect(missing.status).toBe(400);
-    expect(missing.body.error.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['account', 'target']));
+    expect(missing.body.error.issues.map((i: { field: string }) => i.field)).toEqual(
+      expect.arrayContaining(['account', 'target']),
+    );
     expect((await api.call('GET', '/v1/migrations/migrate-nobody-nothing')).status).toBe(404);
     expect((await api.call('POST', '/v1/migrations/migrate-nobody-nothing/retry-failed')).status).toBe(404);
-    const badApproval = await api.call('POST', '/v1/migrations/migrate-nobody-nothing/deletion/approve', { approvedBy: '', albums: [], reportDigest: 'abc' });
+    const badApproval = await api.call('POST', '/v1/migrations/migrate-nobody-nothing/deletion/approve', {
+      approvedBy: '',
+      albums: [],
+      reportDigest: 'abc',
+    });
     expect(badApproval.status).toBe(400);
-    expect(badApproval.body.error.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['approvedBy', 'reportDigest']));
+    expect(badApproval.body.error.issues.map((i: { field: string }) => i.field)).toEqual(
+      expect.arrayContaining(['approvedBy', 'reportDigest']),
+    );
     expect((await api.call('GET', `/v1/migrations?account=${account()}`)).body.migrations).toEqual([]);
   });
 
   test('a body over the size limit is refused with 413 before anything reads it', async () => {
-    const huge = await api.call('POST', '/v1/migrations', { account: account(), target: { bucket: 'b' }, padding: 'x'.repeat(100_000) });
+    const huge = await api.call('POST', '/v1/migrations', {
+      account: account(),
+      target: { bucket: 'b' },
+      padding: 'x'.repeat(100_000),
+    });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
   });
 
   test('approvals are rate limited per migration, after authentication: strangers cannot use up the budget', async () => {
-    const approve = (id: string, token?: string | null) => api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: 'all', reportDigest: 'a'.repeat(64) }, token);
+    const approve = (id: string, token?: string | null) =>
+      api.call(
+        'POST',
+        `/v1/migrations/${id}/deletion/approve`,
+        { approvedBy: 'Jane', albums: 'all', reportDigest: 'a'.repeat(64) },
+        token,
+      );
     for (let i = 0; i < 12; i++) expect((await approve('migrate-nobody-ratelimit', null)).status).toBe(401);
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await approve('migrate-nobody-ratelimit')).status);
@@ -85,8 +123,16 @@ describe('the HTTP API', () => {
     await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/codec/decode', '/codec/encode', '/v1/migrations', '/v1/migrations/{id}', '/v1/migrations/{id}/albums', '/v1/migrations/{id}/albums/{albumKey}/retry',
-      '/v1/migrations/{id}/cancel', '/v1/migrations/{id}/deletion/approve', '/v1/migrations/{id}/report', '/v1/migrations/{id}/retry-failed',
+      '/codec/decode',
+      '/codec/encode',
+      '/v1/migrations',
+      '/v1/migrations/{id}',
+      '/v1/migrations/{id}/albums',
+      '/v1/migrations/{id}/albums/{albumKey}/retry',
+      '/v1/migrations/{id}/cancel',
+      '/v1/migrations/{id}/deletion/approve',
+      '/v1/migrations/{id}/report',
+      '/v1/migrations/{id}/retry-failed',
     ]);
     const docs = await api.call('GET', '/docs', undefined, null);
     expect(docs.body).toContain('/openapi.json');
@@ -98,18 +144,33 @@ describe('a migration through the API, with approval-gated deletion', () => {
   test('starts, is watched, reports, and deletes exactly the verified images of the approved album, once', async () => {
     const bucket = await versionedBucket('api-delete');
     const started = await api.call('POST', '/v1/migrations', {
-      account: account(), migrationId: 'del', target: { bucket, prefix: 'p' }, deletion: { enabled: true, approvalTimeout: '5m' }, keepOpenFor: '5m',
+      account: account(),
+      migrationId: 'del',
+      target: { bucket, prefix: 'p' },
+      deletion: { enabled: true, approvalTimeout: '5m' },
+      keepOpenFor: '5m',
     });
     expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ id: `migrate-${account()}-del`, uiUrl: expect.stringContaining('/workflows/migrate-') });
+    expect(started.body).toMatchObject({
+      id: `migrate-${account()}-del`,
+      uiUrl: expect.stringContaining('/workflows/migrate-'),
+    });
     const id = started.body.id as string;
 
-    const again = await api.call('POST', '/v1/migrations', { account: account(), migrationId: 'other', target: { bucket } });
+    const again = await api.call('POST', '/v1/migrations', {
+      account: account(),
+      migrationId: 'other',
+      target: { bucket },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.runningId).toBe(id);
 
     const status = await api.waitFor(id, (s) => s.phase === 'awaiting-approval');
-    expect(status).toMatchObject({ status: 'RUNNING', counts: { albumsTotal: 3, albumsDone: 3, verified: 12 }, deletion: { enabled: true, albumsDeleted: 0 } });
+    expect(status).toMatchObject({
+      status: 'RUNNING',
+      counts: { albumsTotal: 3, albumsDone: 3, verified: 12 },
+      deletion: { enabled: true, albumsDeleted: 0 },
+    });
     expect(status.bytesPerSecond).toBeGreaterThan(0);
     const albums = await api.call('GET', `/v1/migrations/${id}/albums`);
     expect(albums.body.albums).toHaveLength(3);
@@ -125,31 +186,61 @@ describe('a migration through the API, with approval-gated deletion', () => {
 
     const target = [...sandbox.library.albums.values()][0];
     const targetImages = target.placements.map((p) => p.imageKey).sort();
-    const wrong = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: [target.albumKey], reportDigest: '0'.repeat(64) });
+    const wrong = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+      approvedBy: 'Jane',
+      albums: [target.albumKey],
+      reportDigest: '0'.repeat(64),
+    });
     expect(wrong.status).toBe(409);
     expect(wrong.body.error.message).toMatch(/digest does not match/);
 
-    const dry = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: [target.albumKey], reportDigest: digest, dryRun: true });
+    const dry = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+      approvedBy: 'Jane',
+      albums: [target.albumKey],
+      reportDigest: digest,
+      dryRun: true,
+    });
     expect(dry.body).toMatchObject({ dryRun: true, approved: [target.albumKey] });
     await new Promise((r) => setTimeout(r, 1000));
     expect((await counters()).deletions).toEqual([]);
 
-    const approved = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: [target.albumKey], reportDigest: digest });
+    const approved = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+      approvedBy: 'Jane',
+      albums: [target.albumKey],
+      reportDigest: digest,
+    });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ approved: [target.albumKey], alreadyApproved: [], dryRun: false });
     await api.waitFor(id, (s) => s.deletion?.albumsDeleted === 1);
     const deletions = (await counters()).deletions;
     expect(deletions.map((d) => d.imageKey).sort()).toEqual(targetImages);
     expect(deletions.every((d) => d.albumKey === target.albumKey)).toBe(true);
-    const log = JSON.parse((await readObject(harness.s3, bucket, `p/_smugmug-s3-migration/del/albums/${target.albumKey}/deletion.json`)).toString());
-    expect(log).toMatchObject({ albumKey: target.albumKey, approval: { approvedBy: 'Jane', approvedAt: expect.any(String) }, alreadyGone: [] });
+    const log = JSON.parse(
+      (
+        await readObject(harness.s3, bucket, `p/_smugmug-s3-migration/del/albums/${target.albumKey}/deletion.json`)
+      ).toString(),
+    );
+    expect(log).toMatchObject({
+      albumKey: target.albumKey,
+      approval: { approvedBy: 'Jane', approvedAt: expect.any(String) },
+      alreadyGone: [],
+    });
     expect([...log.deleted].sort()).toEqual(targetImages);
 
     // The same request again is the same approval; a new approval of the same album finds it approved.
-    const twice = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: [target.albumKey], reportDigest: digest });
+    const twice = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+      approvedBy: 'Jane',
+      albums: [target.albumKey],
+      reportDigest: digest,
+    });
     expect(twice).toMatchObject({ status: 200, body: approved.body });
     const res = await fetch(`${api.url}/v1/migrations/${id}/deletion/approve`, {
-      method: 'POST', headers: { Authorization: `Bearer ${TEST_API_TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'another-approval' },
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${TEST_API_TOKEN}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': 'another-approval',
+      },
       body: JSON.stringify({ approvedBy: 'Joe', albums: [target.albumKey], reportDigest: digest }),
     });
     expect(await res.json()).toMatchObject({ approved: [], alreadyApproved: [target.albumKey] });
@@ -163,12 +254,22 @@ describe('a migration through the API, with approval-gated deletion', () => {
 
   test('without versioning on the bucket an approval is refused with the reason, and nothing is deleted', async () => {
     const bucket = await createTestBucket(harness.s3, 'api-noversion');
-    const started = await api.call('POST', '/v1/migrations', { account: account(), migrationId: 'nover', target: { bucket }, deletion: { enabled: true, approvalTimeout: '5m' }, keepOpenFor: '5m' });
+    const started = await api.call('POST', '/v1/migrations', {
+      account: account(),
+      migrationId: 'nover',
+      target: { bucket },
+      deletion: { enabled: true, approvalTimeout: '5m' },
+      keepOpenFor: '5m',
+    });
     const id = started.body.id as string;
     await api.waitFor(id, (s) => s.phase === 'awaiting-approval');
     const before = (await counters()).deletions.length;
     const { digest } = (await api.call('GET', `/v1/migrations/${id}/report`)).body;
-    const refused = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: 'all', reportDigest: digest });
+    const refused = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+      approvedBy: 'Jane',
+      albums: 'all',
+      reportDigest: digest,
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/versioning/);
     expect((await counters()).deletions).toHaveLength(before);
@@ -180,11 +281,19 @@ describe('a migration through the API, with approval-gated deletion', () => {
 describe('an approval that never comes', () => {
   test('leaves the originals in place, says so, and the run completes', async () => {
     const bucket = await versionedBucket('api-expire');
-    const started = await api.call('POST', '/v1/migrations', { account: account(), migrationId: 'expire', target: { bucket }, deletion: { enabled: true, approvalTimeout: '2s' } });
+    const started = await api.call('POST', '/v1/migrations', {
+      account: account(),
+      migrationId: 'expire',
+      target: { bucket },
+      deletion: { enabled: true, approvalTimeout: '2s' },
+    });
     const id = started.body.id as string;
     const before = (await counters()).deletions.length;
     const done = await api.waitFor(id, (s) => s.status === 'COMPLETED');
-    expect(done).toMatchObject({ phase: 'completed', deletion: { enabled: true, albumsApproved: 0, albumsDeleted: 0, albumsExpired: 3, imagesDeleted: 0 } });
+    expect(done).toMatchObject({
+      phase: 'completed',
+      deletion: { enabled: true, albumsApproved: 0, albumsDeleted: 0, albumsExpired: 3, imagesDeleted: 0 },
+    });
     expect((await counters()).deletions).toHaveLength(before);
     const albums = (await api.call('GET', `/v1/migrations/${id}/albums`)).body.albums as Array<{ status: string }>;
     expect(albums.map((a) => a.status)).toEqual(['approval-expired', 'approval-expired', 'approval-expired']);
@@ -197,9 +306,17 @@ describe('retrying failed albums through the API', () => {
     const broken = [...sandbox.library.albums.values()][1];
     const brokenImages = broken.placements.map((p) => p.imageKey);
     await fetch(`${sandbox.url}/__sandbox/faults`, {
-      method: 'POST', body: JSON.stringify(brokenImages.map((key) => ({ kind: 'not-found', target: 'media', pathContains: key, times: 1000 }))),
+      method: 'POST',
+      body: JSON.stringify(
+        brokenImages.map((key) => ({ kind: 'not-found', target: 'media', pathContains: key, times: 1000 })),
+      ),
     });
-    const started = await api.call('POST', '/v1/migrations', { account: account(), migrationId: 'retry', target: { bucket }, keepOpenFor: '5m' });
+    const started = await api.call('POST', '/v1/migrations', {
+      account: account(),
+      migrationId: 'retry',
+      target: { bucket },
+      keepOpenFor: '5m',
+    });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
     const failed = await api.waitFor(id, (s) => s.phase === 'completed-with-failures');
@@ -225,7 +342,10 @@ describe('retrying failed albums through the API', () => {
       if (brokenImages.includes(key)) expect(count).toBeGreaterThan(before[key] ?? 0);
       else expect(count).toBe(before[key]);
     }
-    const albums = (await api.call('GET', `/v1/migrations/${id}/albums`)).body.albums as Array<{ workflowId: string; status: string }>;
+    const albums = (await api.call('GET', `/v1/migrations/${id}/albums`)).body.albums as Array<{
+      workflowId: string;
+      status: string;
+    }>;
     expect(albums.map((a) => a.workflowId)).toContain(`${id}/album-${broken.albumKey}/retry-1`);
   }, 120_000);
 });

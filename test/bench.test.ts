@@ -9,7 +9,10 @@ describe('npm run bench -- --quick', () => {
   test('times the service, the two-step way, the upload-only ceiling and rclone on both workloads and writes the figures as JSON and a chart', async () => {
     const out = await mkdtemp(join(tmpdir(), 'smugmug-s3-bench-out-'));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--quick', '--out', out], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--quick', '--out', out], {
+        cwd: projectRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -22,12 +25,22 @@ describe('npm run bench -- --quick', () => {
       for (const w of report.workloads) {
         expect(w.files).toBeGreaterThan(0);
         for (const tool of ['service', 'twoStep', 'uploadOnly', 'rclone']) {
-          expect(w.results[tool]).toMatchObject({ seconds: expect.any(Number), mbPerSecond: expect.any(Number), filesPerSecond: expect.any(Number) });
+          expect(w.results[tool]).toMatchObject({
+            seconds: expect.any(Number),
+            mbPerSecond: expect.any(Number),
+            filesPerSecond: expect.any(Number),
+          });
           expect(w.results[tool].mbPerSecond).toBeGreaterThan(0);
         }
         expect(w.results.service.workerPeakRssMB).toBeGreaterThan(0);
         expect(w.results.service.temporalEventsPer1000Files).toBeGreaterThan(0);
-        for (const key of ['filesPerSecondVsTwoStep', 'filesPerSecondVsRclone', 'mbPerSecondVsRclone', 'mbPerSecondVsUploadOnly']) expect(w.ratios[key]).toBeGreaterThan(0);
+        for (const key of [
+          'filesPerSecondVsTwoStep',
+          'filesPerSecondVsRclone',
+          'mbPerSecondVsRclone',
+          'mbPerSecondVsUploadOnly',
+        ])
+          expect(w.ratios[key]).toBeGreaterThan(0);
       }
       expect(await readFile(join(out, 'bench-quick-latest.svg'), 'utf8')).toMatch(/^<svg[\s\S]*MB\/s/);
     } finally {

@@ -1,4 +1,11 @@
-import { CreateBucketCommand, GetBucketPolicyCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketPolicyCommand,
+  HeadObjectCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,7 +29,12 @@ describe('bucket setup against moto (what MinIO does not implement)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'moto-'));
     moto = await startMotoServer(dataDir);
-    s3 = new S3Client({ endpoint: moto.endpoint, region: moto.region, forcePathStyle: true, credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey } });
+    s3 = new S3Client({
+      endpoint: moto.endpoint,
+      region: moto.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
+    });
   }, 300_000);
   afterAll(async () => {
     s3?.destroy();
@@ -34,12 +46,26 @@ describe('bucket setup against moto (what MinIO does not implement)', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'photos-archive' }));
     const before = await checkBucket(s3, 'photos-archive');
     expect(before).toMatchObject({
-      versioning: { status: 'missing' }, publicAccessBlock: { status: 'missing' }, tlsOnlyPolicy: { status: 'missing' },
-      abortIncompleteUploads: { status: 'missing' }, cors: { status: 'missing' },
+      versioning: { status: 'missing' },
+      publicAccessBlock: { status: 'missing' },
+      tlsOnlyPolicy: { status: 'missing' },
+      abortIncompleteUploads: { status: 'missing' },
+      cors: { status: 'missing' },
     });
     // Someone's own statement must survive the setup.
-    const theirs = { Sid: 'their-own', Effect: 'Deny', Principal: '*', Action: 's3:DeleteBucket', Resource: 'arn:aws:s3:::photos-archive' };
-    await s3.send(new PutBucketPolicyCommand({ Bucket: 'photos-archive', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [theirs] }) }));
+    const theirs = {
+      Sid: 'their-own',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:DeleteBucket',
+      Resource: 'arn:aws:s3:::photos-archive',
+    };
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'photos-archive',
+        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [theirs] }),
+      }),
+    );
 
     const first = await setUpBucket(s3, { bucket: 'photos-archive', corsOrigins: ['https://gallery.example.com'] });
     expect(Object.values(first.steps).map((s) => s.outcome)).toEqual(new Array(6).fill('applied'));
@@ -48,7 +74,9 @@ describe('bucket setup against moto (what MinIO does not implement)', () => {
 
     const second = await setUpBucket(s3, { bucket: 'photos-archive', corsOrigins: ['https://gallery.example.com'] });
     for (const check of Object.values(second.checks)) expect(check.status).toBe('ok');
-    const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: 'photos-archive' }))).Policy!) as { Statement: Array<{ Sid?: string; Effect: string }> };
+    const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: 'photos-archive' }))).Policy!) as {
+      Statement: Array<{ Sid?: string; Effect: string }>;
+    };
     expect(policy.Statement.map((s) => s.Sid).sort()).toEqual(['smugmug-s3-deny-insecure-transport', 'their-own']);
     // Nothing the setup wrote allows anything: the bucket is never opened to the public.
     expect(policy.Statement.every((s) => s.Effect === 'Deny')).toBe(true);
@@ -57,14 +85,39 @@ describe('bucket setup against moto (what MinIO does not implement)', () => {
   test('objects land with the storage class and KMS encryption the migration asks for', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'cold-archive' }));
     const entry = {
-      key: 'Album/IMG_0001.JPG', imageKey: 'abc123', albumKey: 'alb1', md5: '0'.repeat(32), source: 'original', format: 'JPG', isVideo: false, fileName: 'IMG_0001.JPG',
+      key: 'Album/IMG_0001.JPG',
+      imageKey: 'abc123',
+      albumKey: 'alb1',
+      md5: '0'.repeat(32),
+      source: 'original',
+      format: 'JPG',
+      isVideo: false,
+      fileName: 'IMG_0001.JPG',
       metadata: { captured: '2020-01-01T00:00:00Z' },
     } as unknown as PlanEntry;
     for (const storageClass of ['STANDARD_IA', 'GLACIER_IR', 'INTELLIGENT_TIERING'] as const) {
-      const { target } = MigrationInput.parse({ migrationId: 'm', account: 'a', target: { bucket: 'cold-archive', storageClass, sse: { type: 'aws:kms', kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/test' } } });
-      await s3.send(new PutObjectCommand({ ...objectSettings({ ...entry, key: `${storageClass}/${entry.key}` }, target), Body: 'x' }));
-      const head = await s3.send(new HeadObjectCommand({ Bucket: 'cold-archive', Key: `${storageClass}/${entry.key}` }));
-      expect({ storageClass: head.StorageClass, sse: head.ServerSideEncryption }).toEqual({ storageClass, sse: 'aws:kms' });
+      const { target } = MigrationInput.parse({
+        migrationId: 'm',
+        account: 'a',
+        target: {
+          bucket: 'cold-archive',
+          storageClass,
+          sse: { type: 'aws:kms', kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/test' },
+        },
+      });
+      await s3.send(
+        new PutObjectCommand({
+          ...objectSettings({ ...entry, key: `${storageClass}/${entry.key}` }, target),
+          Body: 'x',
+        }),
+      );
+      const head = await s3.send(
+        new HeadObjectCommand({ Bucket: 'cold-archive', Key: `${storageClass}/${entry.key}` }),
+      );
+      expect({ storageClass: head.StorageClass, sse: head.ServerSideEncryption }).toEqual({
+        storageClass,
+        sse: 'aws:kms',
+      });
     }
   });
 
@@ -72,8 +125,15 @@ describe('bucket setup against moto (what MinIO does not implement)', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'cli-bucket' }));
     const cli = async (args: string[]) => {
       const child = spawn(process.execPath, ['cli/smugmug-s3.cjs', 'bucket', ...args], {
-        cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_REGION: moto.region, AWS_ACCESS_KEY_ID: moto.accessKeyId, AWS_SECRET_ACCESS_KEY: moto.secretAccessKey },
+        cwd: projectRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          AWS_ENDPOINT_URL_S3: moto.endpoint,
+          AWS_REGION: moto.region,
+          AWS_ACCESS_KEY_ID: moto.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: moto.secretAccessKey,
+        },
       });
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -87,7 +147,9 @@ describe('bucket setup against moto (what MinIO does not implement)', () => {
     const setup = await cli(['setup', 'cli-bucket', '--abort-after-days', '3']);
     expect(setup.code).toBe(0);
     expect(setup.output).toMatch(/ok\s+abortIncompleteUploads\s+after 3 days/);
-    expect(setup.output).not.toMatch(/MISSING\s+(versioning|encryption|publicAccessBlock|tlsOnlyPolicy|abortIncompleteUploads)/);
+    expect(setup.output).not.toMatch(
+      /MISSING\s+(versioning|encryption|publicAccessBlock|tlsOnlyPolicy|abortIncompleteUploads)/,
+    );
     expect((await cli(['check', 'cli-bucket'])).code).toBe(0);
     const bad = await cli(['setup', 'Not_A_Bucket']);
     expect(bad.code).toBe(2);
@@ -104,10 +166,14 @@ describe('bucket setup against MinIO', () => {
       expect(before.versioning.status).toBe('missing');
       const result = await setUpBucket(s3, { bucket });
       expect(result.steps).toMatchObject({ versioning: { outcome: 'applied' }, encryption: { outcome: 'applied' } });
-      expect(result.checks).toMatchObject({ versioning: { status: 'ok' }, encryption: { status: 'ok', detail: 'AES256' } });
+      expect(result.checks).toMatchObject({
+        versioning: { status: 'ok' },
+        encryption: { status: 'ok', detail: 'AES256' },
+      });
       // Never a false "ok": each protection is either read back or not known.
       for (const [name, check] of Object.entries(result.checks)) {
-        if (result.steps[name]?.outcome !== 'applied') expect({ name, status: check.status }).not.toEqual({ name, status: 'ok' });
+        if (result.steps[name]?.outcome !== 'applied')
+          expect({ name, status: check.status }).not.toEqual({ name, status: 'ok' });
       }
     } finally {
       s3.destroy();

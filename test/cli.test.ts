@@ -17,7 +17,16 @@ let api: Testbed['api'];
 let testbed: Testbed | undefined;
 beforeAll(async () => {
   testbed = await startApiTestbed({
-    library: { seed: 'cli', nickname: 'cli-tester', albums: 2, folders: 0, photosPerAlbum: 6, videos: 0, photoBytes: { min: 300_000, max: 400_000 }, trickyCases: false },
+    library: {
+      seed: 'cli',
+      nickname: 'cli-tester',
+      albums: 2,
+      folders: 0,
+      photosPerAlbum: 6,
+      videos: 0,
+      photoBytes: { min: 300_000, max: 400_000 },
+      trickyCases: false,
+    },
     // Slow enough that each album copies for a few seconds: the display has something to show.
     mediaBytesPerSecond: 100_000,
   });
@@ -32,8 +41,19 @@ const deletions = async () => ((await (await fetch(`${sandbox.url}/__sandbox/cou
 describe('the smugmug-s3 command', () => {
   test('status shows progress bars per album and overall while a migration runs; approve deletes only after confirmation', async () => {
     const bucket = await createTestBucket(harness.s3, 'cli');
-    await harness.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-    const started = await cli(['migrate', '--account', sandbox.library.nickname, '--bucket', bucket, '--id', 'cli', '--delete']).done;
+    await harness.s3.send(
+      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+    const started = await cli([
+      'migrate',
+      '--account',
+      sandbox.library.nickname,
+      '--bucket',
+      bucket,
+      '--id',
+      'cli',
+      '--delete',
+    ]).done;
     expect(started.code).toBe(0);
     const id = /Started (\S+)/.exec(started.output)![1];
 
@@ -65,7 +85,17 @@ describe('the smugmug-s3 command', () => {
 
   test('status says why a migration ended and why each failed album failed', async () => {
     const bucket = await createTestBucket(harness.s3, 'cli-failed');
-    const nothing = await cli(['migrate', '--account', sandbox.library.nickname, '--bucket', bucket, '--id', 'cli-nothing', '--include', 'No such album']).done;
+    const nothing = await cli([
+      'migrate',
+      '--account',
+      sandbox.library.nickname,
+      '--bucket',
+      bucket,
+      '--id',
+      'cli-nothing',
+      '--include',
+      'No such album',
+    ]).done;
     const nothingId = /Started (\S+)/.exec(nothing.output)![1];
     await api.waitFor(nothingId, (s) => s.status === 'FAILED');
     const ended = await cli(['status', nothingId, '--once']).done;
@@ -73,10 +103,21 @@ describe('the smugmug-s3 command', () => {
 
     const broken = [...sandbox.library.albums.values()][1];
     await fetch(`${sandbox.url}/__sandbox/faults`, {
-      method: 'POST', body: JSON.stringify(broken.placements.map((p) => ({ kind: 'not-found', target: 'media', pathContains: p.imageKey, times: 1000 }))),
+      method: 'POST',
+      body: JSON.stringify(
+        broken.placements.map((p) => ({ kind: 'not-found', target: 'media', pathContains: p.imageKey, times: 1000 })),
+      ),
     });
     try {
-      const started = await cli(['migrate', '--account', sandbox.library.nickname, '--bucket', bucket, '--id', 'cli-failed']).done;
+      const started = await cli([
+        'migrate',
+        '--account',
+        sandbox.library.nickname,
+        '--bucket',
+        bucket,
+        '--id',
+        'cli-failed',
+      ]).done;
       const id = /Started (\S+)/.exec(started.output)![1];
       await api.waitFor(id, (s) => s.phase === 'completed-with-failures', 60_000);
       const status = await cli(['status', id, '--once']).done;
@@ -97,7 +138,17 @@ describe('the smugmug-s3 command', () => {
     const dir = await mkdtemp(join(tmpdir(), 'smugmug-s3-login-'));
     try {
       const out = join(dir, 'smugmug.env');
-      const run = cli(['login', '--api-base', sandbox.url, '--key', sandbox.credentials.consumerKey, '--secret', sandbox.credentials.consumerSecret, '--out', out]);
+      const run = cli([
+        'login',
+        '--api-base',
+        sandbox.url,
+        '--key',
+        sandbox.credentials.consumerKey,
+        '--secret',
+        sandbox.credentials.consumerSecret,
+        '--out',
+        out,
+      ]);
       const deadline = Date.now() + 20_000;
       let url: string | undefined;
       while (!url && Date.now() < deadline) {
@@ -110,8 +161,16 @@ describe('the smugmug-s3 command', () => {
       const { code, output } = await run.done;
       expect({ code, output }).toMatchObject({ code: 0 });
       expect((await stat(out)).mode & 0o777).toBe(0o600);
-      const stored = Object.fromEntries((await readFile(out, 'utf8')).trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
-      const me = await sandboxClient(sandbox, { token: stored.SMUGMUG_ACCESS_TOKEN, secret: stored.SMUGMUG_ACCESS_TOKEN_SECRET }).json('/api/v2!authuser');
+      const stored = Object.fromEntries(
+        (await readFile(out, 'utf8'))
+          .trim()
+          .split('\n')
+          .map((l) => l.split('=', 2) as [string, string]),
+      );
+      const me = await sandboxClient(sandbox, {
+        token: stored.SMUGMUG_ACCESS_TOKEN,
+        secret: stored.SMUGMUG_ACCESS_TOKEN_SECRET,
+      }).json('/api/v2!authuser');
       expect(me.status).toBe(200);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -13,7 +13,9 @@ describe('npm run demo -- --once', () => {
       expect(output).toMatch(/Overall\s+\|[█░]+\| \d+% \d+\/\d+ albums/);
       expect(output).toContain('Migration verified.');
       expect(output).toMatch(/files\s+\d+ planned: \d+ copied/);
-      expect(output).toContain(`http://127.0.0.1:${ports.temporalUi}/namespaces/default/workflows/migrate-sandbox-photographer-demo-`);
+      expect(output).toContain(
+        `http://127.0.0.1:${ports.temporalUi}/namespaces/default/workflows/migrate-sandbox-photographer-demo-`,
+      );
     } finally {
       await demo.cleanup();
     }

@@ -9,14 +9,22 @@ export default async function globalSetup(): Promise<void> {
   // SMUGMUG_S3_RUN_DIR lets CI find (and clean up) everything a run started.
   const runDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'smugmug-s3-test-'));
   // The fuzzer lists and cancels whatever it finds: its own namespace keeps it from other test files' runs.
-  const stack = await startLocalStackOnFreePorts({ dataDir: runDir, bucket: 'test-bucket', installTools: true, extraNamespaces: [FUZZ_NAMESPACE] });
+  const stack = await startLocalStackOnFreePorts({
+    dataDir: runDir,
+    bucket: 'test-bucket',
+    installTools: true,
+    extraNamespaces: [FUZZ_NAMESPACE],
+  });
   (globalThis as { localStack?: typeof stack }).localStack = stack;
   const handoff: TestStack = {
     runDir,
     temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace, uiUrl: stack.temporal.uiUrl! },
     minio: {
-      endpoint: stack.minio.endpoint, accessKeyId: stack.minio.accessKeyId, secretAccessKey: stack.minio.secretAccessKey,
-      region: stack.minio.region, bucket: stack.minio.bucket,
+      endpoint: stack.minio.endpoint,
+      accessKeyId: stack.minio.accessKeyId,
+      secretAccessKey: stack.minio.secretAccessKey,
+      region: stack.minio.region,
+      bucket: stack.minio.bucket,
     },
     sandbox: { url: stack.sandbox.url, mediaDir: join(runDir, 'sandbox-media') },
   };

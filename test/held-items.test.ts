@@ -12,7 +12,17 @@ let testbed: Testbed | undefined;
 let sandbox: RunningSandbox;
 let api: Testbed['api'];
 beforeAll(async () => {
-  testbed = await startApiTestbed({ library: { seed: 'held', nickname: 'held-tester', albums: 2, folders: 1, photosPerAlbum: 3, videos: 0, bigAlbumImages: 1 } });
+  testbed = await startApiTestbed({
+    library: {
+      seed: 'held',
+      nickname: 'held-tester',
+      albums: 2,
+      folders: 1,
+      photosPerAlbum: 3,
+      videos: 0,
+      bigAlbumImages: 1,
+    },
+  });
   ({ sandbox, api } = testbed);
 });
 afterAll(() => testbed?.close());
@@ -23,11 +33,17 @@ const imageNamed = (fileName: string) => [...sandbox.library.images.values()].fi
 describe('held items: deleted only when an approval names them', () => {
   test('"all" deletes every ordinary verified image and no transcode, damaged original or uncopied video; naming the transcode deletes exactly it', async () => {
     const bucket = await createTestBucket(testbed!.harness.s3, 'held');
-    await testbed!.harness.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await testbed!.harness.s3.send(
+      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
     const started = await api.call('POST', '/v1/migrations', {
-      account: sandbox.library.nickname, migrationId: 'held', target: { bucket, prefix: 'h' },
-      albums: { include: ['*/Videos', '*/Album 1'] }, verification: { deep: 'all' },
-      deletion: { enabled: true, approvalTimeout: '10m' }, keepOpenFor: '10m',
+      account: sandbox.library.nickname,
+      migrationId: 'held',
+      target: { bucket, prefix: 'h' },
+      albums: { include: ['*/Videos', '*/Album 1'] },
+      verification: { deep: 'all' },
+      deletion: { enabled: true, approvalTimeout: '10m' },
+      keepOpenFor: '10m',
     });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
@@ -45,37 +61,88 @@ describe('held items: deleted only when an approval names them', () => {
     expect(report.report.totals).toMatchObject({ albums: 2, passed: 2 });
     const held = report.report.held as Held[];
     const byKey = new Map(held.map((h) => [h.imageKey, h]));
-    expect(new Set(byKey.keys())).toEqual(new Set([transcode.imageKey, damaged.imageKey, processing.imageKey, failedVideo.imageKey]));
-    expect(byKey.get(transcode.imageKey)).toMatchObject({ kind: 'transcode', reason: expect.stringContaining('transcode') });
-    expect(byKey.get(damaged.imageKey)).toMatchObject({ kind: 'does-not-open', reason: expect.stringContaining('MP4 has no moov box') });
-    expect(byKey.get(processing.imageKey)).toMatchObject({ kind: 'not-copied', reason: expect.stringContaining('processing') });
-    const videosRow = (report.report.albums as Array<{ albumKey: string; warnings: Array<{ imageKey: string; warning: string }> }>).find((a) => a.albumKey === videos.albumKey)!;
-    expect(videosRow.warnings).toEqual([expect.objectContaining({ imageKey: damaged.imageKey, warning: expect.stringContaining('the original itself does not open') })]);
+    expect(new Set(byKey.keys())).toEqual(
+      new Set([transcode.imageKey, damaged.imageKey, processing.imageKey, failedVideo.imageKey]),
+    );
+    expect(byKey.get(transcode.imageKey)).toMatchObject({
+      kind: 'transcode',
+      reason: expect.stringContaining('transcode'),
+    });
+    expect(byKey.get(damaged.imageKey)).toMatchObject({
+      kind: 'does-not-open',
+      reason: expect.stringContaining('MP4 has no moov box'),
+    });
+    expect(byKey.get(processing.imageKey)).toMatchObject({
+      kind: 'not-copied',
+      reason: expect.stringContaining('processing'),
+    });
+    const videosRow = (
+      report.report.albums as Array<{ albumKey: string; warnings: Array<{ imageKey: string; warning: string }> }>
+    ).find((a) => a.albumKey === videos.albumKey)!;
+    expect(videosRow.warnings).toEqual([
+      expect.objectContaining({
+        imageKey: damaged.imageKey,
+        warning: expect.stringContaining('the original itself does not open'),
+      }),
+    ]);
 
     // The CLI shows the held items and why before it asks anything.
-    const cliDry = await cliAgainst(api.url)(['approve', id, '--by', 'Jane', '--dry-run', '--include-held', 'transcodes']).done;
+    const cliDry = await cliAgainst(api.url)([
+      'approve',
+      id,
+      '--by',
+      'Jane',
+      '--dry-run',
+      '--include-held',
+      'transcodes',
+    ]).done;
     expect(cliDry.code).toBe(0);
     expect(cliDry.output).toContain('Held: 4 item(s) stay on SmugMug unless you include them');
-    expect(cliDry.output).toMatch(new RegExp(`INCLUDED, will be deleted\\s+${transcode.imageKey}\\s+Edge Cases / Videos / transcode-only.mp4: only SmugMug's transcode`));
-    expect(cliDry.output).toMatch(new RegExp(`kept\\s+${damaged.imageKey}\\s+.*damaged-original.mp4: the original itself does not open: MP4 has no moov box`));
+    expect(cliDry.output).toMatch(
+      new RegExp(
+        `INCLUDED, will be deleted\\s+${transcode.imageKey}\\s+Edge Cases / Videos / transcode-only.mp4: only SmugMug's transcode`,
+      ),
+    );
+    expect(cliDry.output).toMatch(
+      new RegExp(
+        `kept\\s+${damaged.imageKey}\\s+.*damaged-original.mp4: the original itself does not open: MP4 has no moov box`,
+      ),
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect((await counters()).deletions).toEqual([]);
 
     // A dry run shows what stays and why, before anything happens.
-    const dry = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: 'all', reportDigest: report.digest, dryRun: true });
+    const dry = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+      approvedBy: 'Jane',
+      albums: 'all',
+      reportDigest: report.digest,
+      dryRun: true,
+    });
     expect(dry.status).toBe(200);
     expect((dry.body.held as Held[]).map((h) => [h.imageKey, h.included]).sort()).toEqual(
       [transcode, damaged, processing, failedVideo].map((i) => [i.imageKey, false]).sort(),
     );
     // A typo never passes for a choice.
-    const typo = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: 'all', reportDigest: report.digest, includeHeld: ['NOTHELD1'] });
+    const typo = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+      approvedBy: 'Jane',
+      albums: 'all',
+      reportDigest: report.digest,
+      includeHeld: ['NOTHELD1'],
+    });
     expect(typo.status).toBe(409);
     expect(typo.body.error.message).toContain('NOTHELD1');
     expect((await counters()).deletions).toEqual([]);
 
     // (The sandbox takes deleted images out of their albums: read the album before.)
-    const expectedFirst = [...ordinary.placements.map((p) => p.imageKey), imageNamed('original-kept.mp4').imageKey].sort();
-    const all = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, { approvedBy: 'Jane', albums: 'all', reportDigest: report.digest });
+    const expectedFirst = [
+      ...ordinary.placements.map((p) => p.imageKey),
+      imageNamed('original-kept.mp4').imageKey,
+    ].sort();
+    const all = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+      approvedBy: 'Jane',
+      albums: 'all',
+      reportDigest: report.digest,
+    });
     expect(all.status).toBe(200);
     await waitUntil(async () => (await counters()).deletions.length >= expectedFirst.length);
     await new Promise((r) => setTimeout(r, 1000));
@@ -83,20 +150,45 @@ describe('held items: deleted only when an approval names them', () => {
 
     // The photographer decides the transcode may go too: exactly it goes, and the log says who included it.
     const second = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
-      approvedBy: 'Jane Again', albums: [videos.albumKey], reportDigest: report.digest, includeHeld: [transcode.imageKey],
+      approvedBy: 'Jane Again',
+      albums: [videos.albumKey],
+      reportDigest: report.digest,
+      includeHeld: [transcode.imageKey],
     });
     expect(second.status).toBe(200);
     expect((second.body.held as Held[]).filter((h) => h.included).map((h) => h.imageKey)).toEqual([transcode.imageKey]);
     await waitUntil(async () => (await counters()).deletions.length > expectedFirst.length);
     await new Promise((r) => setTimeout(r, 1000));
-    expect((await counters()).deletions.map((d) => d.imageKey).sort()).toEqual([...expectedFirst, transcode.imageKey].sort());
-    for (const kept of [damaged, processing, failedVideo]) expect(sandbox.library.images.get(kept.imageKey)!.deleted).toBe(false);
+    expect((await counters()).deletions.map((d) => d.imageKey).sort()).toEqual(
+      [...expectedFirst, transcode.imageKey].sort(),
+    );
+    for (const kept of [damaged, processing, failedVideo])
+      expect(sandbox.library.images.get(kept.imageKey)!.deleted).toBe(false);
 
-    const log = JSON.parse((await readObject(testbed!.harness.s3, bucket, `h/_smugmug-s3-migration/held/albums/${videos.albumKey}/deletion.json`)).toString());
+    const log = JSON.parse(
+      (
+        await readObject(
+          testbed!.harness.s3,
+          bucket,
+          `h/_smugmug-s3-migration/held/albums/${videos.albumKey}/deletion.json`,
+        )
+      ).toString(),
+    );
     expect(log.deleted).toEqual([transcode.imageKey]);
-    expect(log.heldIncluded).toEqual([expect.objectContaining({ imageKey: transcode.imageKey, kind: 'transcode', includedBy: expect.objectContaining({ approvedBy: 'Jane Again' }) })]);
-    expect(log.heldKept.map((h: Held) => h.imageKey).sort()).toEqual([damaged.imageKey, processing.imageKey, failedVideo.imageKey].sort());
-    expect(log.earlier[0]).toMatchObject({ approval: expect.objectContaining({ approvedBy: 'Jane' }), deleted: [imageNamed('original-kept.mp4').imageKey] });
+    expect(log.heldIncluded).toEqual([
+      expect.objectContaining({
+        imageKey: transcode.imageKey,
+        kind: 'transcode',
+        includedBy: expect.objectContaining({ approvedBy: 'Jane Again' }),
+      }),
+    ]);
+    expect(log.heldKept.map((h: Held) => h.imageKey).sort()).toEqual(
+      [damaged.imageKey, processing.imageKey, failedVideo.imageKey].sort(),
+    );
+    expect(log.earlier[0]).toMatchObject({
+      approval: expect.objectContaining({ approvedBy: 'Jane' }),
+      deleted: [imageNamed('original-kept.mp4').imageKey],
+    });
 
     const status = await api.waitFor(id, (s) => s.deletion?.imagesDeleted === expectedFirst.length + 1);
     expect(status.deletion).toMatchObject({ albumsDeleted: 2, imagesDeleted: expectedFirst.length + 1 });

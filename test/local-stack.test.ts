@@ -8,11 +8,13 @@ import { spawnStackScript } from './support/stack-process';
 import { testStack } from './support/test-stack';
 
 describe('local stack started by the test harness', () => {
-  test('the Temporal dev server answers and has the project\'s search attributes', async () => {
+  test("the Temporal dev server answers and has the project's search attributes", async () => {
     const { temporal } = testStack();
     const connection = await Connection.connect({ address: temporal.address });
     try {
-      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: temporal.namespace });
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({
+        namespace: temporal.namespace,
+      });
       for (const key of searchAttributes) expect(customAttributes).toHaveProperty(key.name);
     } finally {
       await connection.close();
@@ -32,11 +34,20 @@ describe('local stack started by the test harness', () => {
       await s3.send(new HeadBucketCommand({ Bucket: minio.bucket }));
       const body = Buffer.from('original bytes');
       const md5 = createHash('md5').update(body).digest('base64');
-      await s3.send(new PutObjectCommand({ Bucket: minio.bucket, Key: 'stack-test/ok.txt', Body: body, ContentMD5: md5 }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: minio.bucket, Key: 'stack-test/ok.txt', Body: body, ContentMD5: md5 }),
+      );
       const got = await s3.send(new GetObjectCommand({ Bucket: minio.bucket, Key: 'stack-test/ok.txt' }));
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
       await expect(
-        s3.send(new PutObjectCommand({ Bucket: minio.bucket, Key: 'stack-test/bad.txt', Body: Buffer.from('other bytes!!!'), ContentMD5: md5 })),
+        s3.send(
+          new PutObjectCommand({
+            Bucket: minio.bucket,
+            Key: 'stack-test/bad.txt',
+            Body: Buffer.from('other bytes!!!'),
+            ContentMD5: md5,
+          }),
+        ),
       ).rejects.toMatchObject({ name: 'BadDigest' });
     } finally {
       s3.destroy();
@@ -51,7 +62,8 @@ describe('npm run stack', () => {
     const exited = once(child, 'exit');
     try {
       const deadline = Date.now() + 60_000;
-      while (!stack.output().includes('Ctrl-C stops everything') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+      while (!stack.output().includes('Ctrl-C stops everything') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 200));
       expect(stack.output()).toContain('Ctrl-C stops everything');
       expect(stack.output()).toContain(`http://127.0.0.1:${ports.temporalUi}`);
       expect(stack.output()).toContain('SMUGMUG_ACCESS_TOKEN_SECRET=');

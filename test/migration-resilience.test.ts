@@ -1,4 +1,10 @@
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { WorkerConfig } from '../activities/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,12 +23,23 @@ const expectNoUploadLeft = async (s3: S3Client, bucket: string) => {
 };
 /** A worker process as `npm run worker` runs one, for tests that kill workers. */
 const spawnWorker = (config: WorkerConfig) =>
-  spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: projectRoot, env: { ...process.env, ...workerEnv(config) }, stdio: 'ignore' });
+  spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...workerEnv(config) },
+    stdio: 'ignore',
+  });
 
 describe('a migration through faults', () => {
   test('with 429s, 5xx, HTML errors, resets, truncated and corrupted bodies spread over the run, every object is correct and no bad bytes were ever stored', async () => {
     const sandbox = await startPrivateSandbox({
-      library: { seed: 'faults', albums: 3, folders: 1, photosPerAlbum: 10, videos: 1, videoBytes: { min: 12 * MB, max: 12 * MB } },
+      library: {
+        seed: 'faults',
+        albums: 3,
+        folders: 1,
+        photosPerAlbum: 10,
+        videos: 1,
+        videoBytes: { min: 12 * MB, max: 12 * MB },
+      },
       faults: [
         { kind: 'rate-limit', target: 'api', every: 7, times: 4, retryAfterSeconds: 1 },
         { kind: 'server-error', target: 'api', every: 5, times: 4, status: 503 },
@@ -37,21 +54,32 @@ describe('a migration through faults', () => {
     try {
       const bucket = await createTestBucket(harness.s3, 'faults');
       // With versioning on, every version ever written stays readable: the proof that no bad bytes were stored.
-      await harness.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-      const result = await harness.run({ migrationId: 'faults', target: { bucket, prefix: 'f' }, verification: { deep: 'all' } });
+      await harness.s3.send(
+        new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+      );
+      const result = await harness.run({
+        migrationId: 'faults',
+        target: { bucket, prefix: 'f' },
+        verification: { deep: 'all' },
+      });
       expect(result).toMatchObject({ phase: 'completed', counts: { albumsFailed: 0 } });
 
       const fired = (await counters(sandbox.url)).faultsFired;
-      for (const kind of ['rate-limit', 'server-error', 'html-error', 'reset', 'truncate', 'corrupt']) expect(fired[kind]).toBeGreaterThan(0);
+      for (const kind of ['rate-limit', 'server-error', 'html-error', 'reset', 'truncate', 'corrupt'])
+        expect(fired[kind]).toBeGreaterThan(0);
 
       const byImageKey = new Map([...sandbox.library.images.values()].map((i) => [i.imageKey, i]));
       const versions = await harness.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'f/' }));
       const media = (versions.Versions ?? []).filter((v) => /\.(JPG|MP4)$/i.test(v.Key!));
       expect(media.length).toBeGreaterThanOrEqual(31);
       for (const version of media) {
-        const object = await harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key: version.Key!, VersionId: version.VersionId }));
+        const object = await harness.s3.send(
+          new GetObjectCommand({ Bucket: bucket, Key: version.Key!, VersionId: version.VersionId }),
+        );
         const imageKey = object.Metadata!['smugmug-image-key'];
-        expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(expectedMd5(byImageKey.get(imageKey)!));
+        expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(
+          expectedMd5(byImageKey.get(imageKey)!),
+        );
       }
       await expectNoUploadLeft(harness.s3, bucket);
     } finally {
@@ -66,10 +94,22 @@ describe('a worker killed in the middle of a large upload', () => {
     const size = 48 * MB;
     const partSize = 5 * MB;
     const sandbox = await startPrivateSandbox({
-      library: { seed: 'kill', albums: 1, folders: 0, photosPerAlbum: 0, videos: 1, videoBytes: { min: size, max: size }, trickyCases: false },
+      library: {
+        seed: 'kill',
+        albums: 1,
+        folders: 0,
+        photosPerAlbum: 0,
+        videos: 1,
+        videoBytes: { min: size, max: size },
+        trickyCases: false,
+      },
       mediaBytesPerSecond: 8 * MB,
     });
-    const harness = await startMigrationHarness(sandbox, { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' }, { inProcessWorker: false });
+    const harness = await startMigrationHarness(
+      sandbox,
+      { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' },
+      { inProcessWorker: false },
+    );
     const workers: ChildProcess[] = [];
     const startWorker = () => {
       const child = spawnWorker(harness.config);
@@ -94,7 +134,10 @@ describe('a worker killed in the middle of a large upload', () => {
 
       startWorker();
       const result = await handle.result();
-      expect(result).toMatchObject({ phase: 'completed', counts: { albumsFailed: 0, transferredFiles: 1, verified: 1 } });
+      expect(result).toMatchObject({
+        phase: 'completed',
+        counts: { albumsFailed: 0, transferredFiles: 1, verified: 1 },
+      });
       const served = (await counters(sandbox.url)).bytesServedByImage[video.imageKey];
       expect(served - size).toBeLessThanOrEqual(2 * partSize);
 
@@ -113,20 +156,40 @@ describe('a worker killed in the middle of a large upload', () => {
 describe('two workers sharing a migration, one killed mid-run', () => {
   test('the other finishes it: every album verified, every object has its original bytes, nothing incomplete remains', async () => {
     const sandbox = await startPrivateSandbox({
-      library: { seed: 'two-workers', albums: 6, folders: 1, photosPerAlbum: 12, videos: 2, videoBytes: { min: 20 * MB, max: 20 * MB }, trickyCases: false },
+      library: {
+        seed: 'two-workers',
+        albums: 6,
+        folders: 1,
+        photosPerAlbum: 12,
+        videos: 2,
+        videoBytes: { min: 20 * MB, max: 20 * MB },
+        trickyCases: false,
+      },
       mediaBytesPerSecond: 16 * MB,
     });
-    const harness = await startMigrationHarness(sandbox, { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' }, { inProcessWorker: false });
+    const harness = await startMigrationHarness(
+      sandbox,
+      { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' },
+      { inProcessWorker: false },
+    );
     const workers = [spawnWorker(harness.config), spawnWorker(harness.config)];
     try {
       const images = [...sandbox.library.images.values()].filter((i) => i.original);
       const totalBytes = images.reduce((s, i) => s + i.original!.size, 0);
       const bucket = await createTestBucket(harness.s3, 'two');
-      const handle = await harness.start({ migrationId: 'two-workers', target: { bucket, prefix: 't' }, albumConcurrency: 3 });
+      const handle = await harness.start({
+        migrationId: 'two-workers',
+        target: { bucket, prefix: 't' },
+        albumConcurrency: 3,
+      });
 
       // Kill one worker once a third of the bytes has been served: both are busy by then.
       let served = 0;
-      for (const deadline = Date.now() + 90_000; served < totalBytes / 3 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      for (
+        const deadline = Date.now() + 90_000;
+        served < totalBytes / 3 && Date.now() < deadline;
+        await new Promise((r) => setTimeout(r, 100))
+      ) {
         served = Object.values((await counters(sandbox.url)).bytesServedByImage).reduce((a, b) => a + b, 0);
       }
       workers[0].kill('SIGKILL');
@@ -134,7 +197,10 @@ describe('two workers sharing a migration, one killed mid-run', () => {
       expect(served).toBeGreaterThanOrEqual(totalBytes / 3);
 
       const result = await handle.result();
-      expect(result).toMatchObject({ phase: 'completed', counts: { albumsTotal: 6, albumsDone: 6, albumsFailed: 0, verified: images.length } });
+      expect(result).toMatchObject({
+        phase: 'completed',
+        counts: { albumsTotal: 6, albumsDone: 6, albumsFailed: 0, verified: images.length },
+      });
       expect(workers[1].exitCode).toBeNull();
 
       const byImageKey = new Map(images.map((i) => [i.imageKey, i]));
@@ -142,7 +208,9 @@ describe('two workers sharing a migration, one killed mid-run', () => {
       expect(keys).toHaveLength(images.length);
       for (const key of keys) {
         const object = await harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(expectedMd5(byImageKey.get(object.Metadata!['smugmug-image-key'])!));
+        expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(
+          expectedMd5(byImageKey.get(object.Metadata!['smugmug-image-key'])!),
+        );
       }
       await expectNoUploadLeft(harness.s3, bucket);
     } finally {

@@ -10,7 +10,17 @@ let sandbox: RunningSandbox;
 let api: Testbed['api'];
 let bucket: string;
 beforeAll(async () => {
-  testbed = await startApiTestbed({ library: { seed: 'start', nickname: 'start-tester', albums: 2, folders: 1, photosPerAlbum: 2, videos: 0, trickyCases: false } });
+  testbed = await startApiTestbed({
+    library: {
+      seed: 'start',
+      nickname: 'start-tester',
+      albums: 2,
+      folders: 1,
+      photosPerAlbum: 2,
+      videos: 0,
+      trickyCases: false,
+    },
+  });
   ({ sandbox, api } = testbed);
   second = await startTestApi(testbed.harness.config);
   bucket = await createTestBucket(testbed.harness.s3, 'start');
@@ -38,7 +48,9 @@ describe('starting a migration', () => {
       expect(refused.body.error.issues).toEqual([expect.objectContaining({ field: 'target.prefix' })]);
     }
     expect((await start({ target: { bucket, prefix: '../x' } })).body.error.issues[0].problem).toContain('".."');
-    expect((await start({ target: { bucket, prefix: 'a//b' } })).body.error.issues[0].problem).toContain('empty folder name');
+    expect((await start({ target: { bucket, prefix: 'a//b' } })).body.error.issues[0].problem).toContain(
+      'empty folder name',
+    );
 
     const missing = await start({ target: { bucket: 'no-such-bucket-here' } });
     expect(missing.status).toBe(422);
@@ -51,16 +63,28 @@ describe('starting a migration', () => {
   });
 
   test('an include that matches no album ends with a message that says so', async () => {
-    const started = await api.call('POST', '/v1/migrations', { account: account(), migrationId: 'nomatch', target: { bucket }, albums: { include: ['Nothing*'] } });
+    const started = await api.call('POST', '/v1/migrations', {
+      account: account(),
+      migrationId: 'nomatch',
+      target: { bucket },
+      albums: { include: ['Nothing*'] },
+    });
     expect(started.status).toBe(202);
     const status = await api.waitFor(started.body.id, (s) => s.status !== 'RUNNING');
-    expect(status).toMatchObject({ status: 'FAILED', failure: expect.stringContaining('No album matches the include patterns "Nothing*"') });
+    expect(status).toMatchObject({
+      status: 'FAILED',
+      failure: expect.stringContaining('No album matches the include patterns "Nothing*"'),
+    });
   });
 
   test('20 requests at the same moment through two API processes: exactly one starts, 19 are told which one runs', async () => {
     const requests = Array.from({ length: 20 }, (_, i) =>
       (i % 2 === 0 ? api : second!).call('POST', '/v1/migrations', {
-        account: account(), migrationId: `race-${i}`, target: { bucket, prefix: `race-${i}` }, deletion: { enabled: true }, keepOpenFor: '5m',
+        account: account(),
+        migrationId: `race-${i}`,
+        target: { bucket, prefix: `race-${i}` },
+        deletion: { enabled: true },
+        keepOpenFor: '5m',
       }),
     );
     const answers = await Promise.all(requests);
@@ -80,8 +104,17 @@ describe('starting a migration', () => {
     const status = await api.call('GET', `/v1/migrations/${id}`);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(status.status).toBe(200);
-    expect(status.body).toMatchObject({ status: 'RUNNING', phase: 'awaiting-approval', workerAnswered: false, notice: expect.stringContaining('No worker is polling') });
-    const refused = await api.call('POST', '/v1/migrations', { account: account(), migrationId: 'noworker', target: { bucket } });
+    expect(status.body).toMatchObject({
+      status: 'RUNNING',
+      phase: 'awaiting-approval',
+      workerAnswered: false,
+      notice: expect.stringContaining('No worker is polling'),
+    });
+    const refused = await api.call('POST', '/v1/migrations', {
+      account: account(),
+      migrationId: 'noworker',
+      target: { bucket },
+    });
     expect([409, 503]).toContain(refused.status);
   });
 });

@@ -13,7 +13,17 @@ import { startPrivateSandbox } from './support/sandbox-client';
 type Manifest = {
   album: { albumKey: string; name: string; path: string[] };
   verified: boolean;
-  images: Array<{ imageKey: string; s3Key: string; md5: string; source: string; title: string; caption: string; keywords: string[]; latitude?: number; fileName: string }>;
+  images: Array<{
+    imageKey: string;
+    s3Key: string;
+    md5: string;
+    source: string;
+    title: string;
+    caption: string;
+    keywords: string[];
+    latitude?: number;
+    fileName: string;
+  }>;
   unavailable: Array<{ imageKey: string; reason: string }>;
 };
 
@@ -39,15 +49,22 @@ async function manifests(s3: S3Client, bucket: string, prefix: string): Promise<
   return Promise.all(keys.map(async (k) => JSON.parse((await readObject(s3, bucket, k)).toString()) as Manifest));
 }
 
-describe('migrating the sandbox\'s default library', () => {
+describe("migrating the sandbox's default library", () => {
   let bucket: string;
   beforeAll(async () => {
     bucket = await createTestBucket(harness.s3, 'migrate');
   });
 
   test('every image arrives byte-identical, keys mirror the folder tree, album.json holds the metadata, the report says verified', async () => {
-    const result = await harness.run({ migrationId: 'full', target: { bucket, prefix: 'library' }, verification: { deep: 'all' } });
-    expect(result).toMatchObject({ phase: 'completed', counts: { albumsTotal: sandbox.library.albums.size, albumsFailed: 0 } });
+    const result = await harness.run({
+      migrationId: 'full',
+      target: { bucket, prefix: 'library' },
+      verification: { deep: 'all' },
+    });
+    expect(result).toMatchObject({
+      phase: 'completed',
+      counts: { albumsTotal: sandbox.library.albums.size, albumsFailed: 0 },
+    });
     expect(result.counts.unavailable).toBe(2);
 
     const albums = await manifests(harness.s3, bucket, 'library/');
@@ -64,11 +81,19 @@ describe('migrating the sandbox\'s default library', () => {
         expect(entry.s3Key.startsWith(`${folder}/`)).toBe(true);
         const bytes = await readObject(harness.s3, bucket, entry.s3Key);
         expect(md5Of(bytes)).toBe(expectedCopy(image)!.md5);
-        expect(entry).toMatchObject({ title: image.title, caption: image.caption, keywords: image.keywords, latitude: image.latitude, fileName: image.fileName });
+        expect(entry).toMatchObject({
+          title: image.title,
+          caption: image.caption,
+          keywords: image.keywords,
+          latitude: image.latitude,
+          fileName: image.fileName,
+        });
         copied += 1;
       }
     }
-    const placementsWithBytes = [...sandbox.library.albums.values()].flatMap((a) => a.placements).filter((p) => expectedCopy(sandbox.library.images.get(p.imageKey)!));
+    const placementsWithBytes = [...sandbox.library.albums.values()]
+      .flatMap((a) => a.placements)
+      .filter((p) => expectedCopy(sandbox.library.images.get(p.imageKey)!));
     expect(copied).toBe(placementsWithBytes.length);
     expect(result.counts.verified).toBe(copied);
 
@@ -80,7 +105,9 @@ describe('migrating the sandbox\'s default library', () => {
     expect(keys.filter((k) => k.normalize('NFC') === k && k.includes('Crème brûlée')).length).toBeGreaterThanOrEqual(2);
     expect(keys.some((k) => k.includes('東京タワー 夜景.jpg'))).toBe(true);
     // A slash in an album name does not invent a folder; S3-unsafe characters are replaced.
-    expect(keys.some((k) => k.startsWith('library/Edge Cases/Q&A: 100_ _1 + more? a_b/50_ off + more _1?&a=b.jpg'))).toBe(true);
+    expect(
+      keys.some((k) => k.startsWith('library/Edge Cases/Q&A: 100_ _1 + more? a_b/50_ off + more _1?&a=b.jpg')),
+    ).toBe(true);
     // Three images named IMG_0001.JPG in one album: three objects.
     expect(keys.filter((k) => /Duplicate File Names\/IMG_0001(_[A-Za-z0-9]+)?\.JPG$/.test(k))).toHaveLength(3);
     // One image in two albums: a copy in each album's folder.
@@ -91,13 +118,28 @@ describe('migrating the sandbox\'s default library', () => {
     const videos = albums.find((m) => m.album.name === 'Videos')!;
     expect(videos.images.find((i) => i.fileName === 'transcode-only.mp4')).toMatchObject({ source: 'largest-video' });
     expect(videos.images.find((i) => i.fileName === 'original-kept.mp4')).toMatchObject({ source: 'original' });
-    expect(videos.unavailable.map((u) => u.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/processing/), expect.stringMatching(/could not process/)]));
+    expect(videos.unavailable.map((u) => u.reason)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/processing/), expect.stringMatching(/could not process/)]),
+    );
   });
 
   test('the Temporal UI can find and explain the run: search attributes, summaries, details, activity summaries', async () => {
     const { temporal } = testStack();
     const binary = await resolveTool('temporal', { install: false });
-    const listed = execFileSync(binary, ['workflow', 'list', '--address', temporal.address, '--query', `SmugMugAccount='${sandbox.library.nickname}'`, '-o', 'json'], { encoding: 'utf8' });
+    const listed = execFileSync(
+      binary,
+      [
+        'workflow',
+        'list',
+        '--address',
+        temporal.address,
+        '--query',
+        `SmugMugAccount='${sandbox.library.nickname}'`,
+        '-o',
+        'json',
+      ],
+      { encoding: 'utf8' },
+    );
     const ids = (JSON.parse(listed) as Array<{ execution: { workflowId: string } }>).map((w) => w.execution.workflowId);
     const accountId = `migrate-${sandbox.library.nickname}-full`;
     expect(ids).toContain(accountId);
@@ -114,7 +156,13 @@ describe('migrating the sandbox\'s default library', () => {
     const codec = new AesGcmPayloadCodec(parsePayloadKeys(harness.config.PAYLOAD_ENCRYPTION_KEYS));
     const encrypted = history.events!.filter((e) => e.userMetadata?.summary).map((e) => e.userMetadata!.summary!);
     const summaries = (await codec.decode(encrypted)).map((p) => JSON.parse(Buffer.from(p.data!).toString()) as string);
-    expect(summaries).toEqual(expect.arrayContaining(['Plan album Edge Cases / Duplicate File Names', 'Copy 3 files of album Edge Cases / Duplicate File Names', 'Verify album Edge Cases / Duplicate File Names']));
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        'Plan album Edge Cases / Duplicate File Names',
+        'Copy 3 files of album Edge Cases / Duplicate File Names',
+        'Verify album Edge Cases / Duplicate File Names',
+      ]),
+    );
   });
 
   test('a second run transfers 0 bytes; after new uploads, a run transfers exactly those', async () => {
@@ -127,7 +175,10 @@ describe('migrating the sandbox\'s default library', () => {
     const album = [...sandbox.library.albums.values()].find((a) => a.name === 'Album 2')!;
     const added = new Map<string, { size: number; md5: string }>();
     for (const fileName of ['new-1.jpg', 'new-2.jpg']) {
-      const res = await fetch(`${sandbox.url}/__sandbox/albums/${album.albumKey}/images`, { method: 'POST', body: JSON.stringify({ fileName, bytes: 40_000 }) });
+      const res = await fetch(`${sandbox.url}/__sandbox/albums/${album.albumKey}/images`, {
+        method: 'POST',
+        body: JSON.stringify({ fileName, bytes: 40_000 }),
+      });
       expect(res.status).toBe(200);
       added.set(fileName, (await res.json()) as { size: number; md5: string });
     }
@@ -157,20 +208,39 @@ describe('migration options', () => {
     const bucket = await createTestBucket(harness.s3, 'options');
     const result = await harness.run({
       migrationId: 'options',
-      target: { bucket, prefix: 'opts', storageClass: 'STANDARD', sse: { type: 'AES256' }, tags: { project: 'smugmug-move', owner: 'studio' } },
+      target: {
+        bucket,
+        prefix: 'opts',
+        storageClass: 'STANDARD',
+        sse: { type: 'AES256' },
+        tags: { project: 'smugmug-move', owner: 'studio' },
+      },
       albums: { include: ['Edge Cases/*'], exclude: ['*/Larger Than One Page', '*/Videos'] },
     });
-    const edgeAlbums = [...sandbox.library.albums.values()].filter((a) => sandbox.library.nodes.get(a.nodeId)!.urlPath.startsWith('/Edge-Cases/'));
-    expect(result).toMatchObject({ phase: 'completed', counts: { albumsTotal: edgeAlbums.length - 2, albumsFailed: 0 } });
+    const edgeAlbums = [...sandbox.library.albums.values()].filter((a) =>
+      sandbox.library.nodes.get(a.nodeId)!.urlPath.startsWith('/Edge-Cases/'),
+    );
+    expect(result).toMatchObject({
+      phase: 'completed',
+      counts: { albumsTotal: edgeAlbums.length - 2, albumsFailed: 0 },
+    });
     const keys = [...(await listKeys(harness.s3, bucket, 'opts/')).keys()].filter((k) => /\.(jpg|JPG)$/.test(k));
     expect(keys.length).toBeGreaterThan(5);
     expect(keys.every((k) => k.startsWith('opts/Edge Cases/') && !k.includes('Larger Than One Page'))).toBe(true);
     for (const key of keys.slice(0, 5)) {
       const head = await harness.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       expect(head.ServerSideEncryption).toBe('AES256');
-      expect(head.Metadata).toMatchObject({ 'smugmug-image-key': expect.any(String), 'source-md5': expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(head.Metadata).toMatchObject({
+        'smugmug-image-key': expect.any(String),
+        'source-md5': expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
       const tags = await harness.s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
-      expect(tags.TagSet).toEqual(expect.arrayContaining([{ Key: 'project', Value: 'smugmug-move' }, { Key: 'owner', Value: 'studio' }]));
+      expect(tags.TagSet).toEqual(
+        expect.arrayContaining([
+          { Key: 'project', Value: 'smugmug-move' },
+          { Key: 'owner', Value: 'studio' },
+        ]),
+      );
     }
     // Encrypted objects do not carry the MD5 as ETag; the next run still recognises them.
     const again = await harness.run({
@@ -182,7 +252,12 @@ describe('migration options', () => {
   });
 
   test('bad input is refused before anything starts, naming the field', () => {
-    const parsed = MigrationInput.safeParse({ migrationId: 'Bad Id!', account: 'x', target: { bucket: 'B' }, albumConcurrency: 0 });
+    const parsed = MigrationInput.safeParse({
+      migrationId: 'Bad Id!',
+      account: 'x',
+      target: { bucket: 'B' },
+      albumConcurrency: 0,
+    });
     expect(parsed.success).toBe(false);
     const fields = parsed.error!.issues.map((i) => i.path.join('.'));
     expect(fields).toEqual(expect.arrayContaining(['migrationId', 'target.bucket', 'albumConcurrency']));
@@ -192,12 +267,16 @@ describe('migration options', () => {
 describe('refusing what cannot work', () => {
   test('a missing bucket fails the migration at once with a clear message', async () => {
     const handle = await harness.start({ migrationId: 'nobucket', target: { bucket: 'no-such-bucket-here' } });
-    await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { message: expect.stringMatching(/no-such-bucket-here.*does not exist/) } } });
+    await expect(handle.result()).rejects.toMatchObject({
+      cause: { cause: { message: expect.stringMatching(/no-such-bucket-here.*does not exist/) } },
+    });
   });
 
   test('a token of another account is refused', async () => {
     const bucket = await createTestBucket(harness.s3, 'wrong');
     const handle = await harness.start({ migrationId: 'wrongacct', account: 'someone-else', target: { bucket } });
-    await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { message: expect.stringMatching(/belongs to "sandbox-photographer", not "someone-else"/) } } });
+    await expect(handle.result()).rejects.toMatchObject({
+      cause: { cause: { message: expect.stringMatching(/belongs to "sandbox-photographer", not "someone-else"/) } },
+    });
   });
 });

@@ -12,14 +12,27 @@ let sandbox: RunningSandbox;
 let api: Testbed['api'];
 beforeAll(async () => {
   testbed = await startApiTestbed({
-    library: { seed: 'retry-many', nickname: 'retry-tester', albums: ALBUMS, folders: 0, photosPerAlbum: 1, videos: 0, photoBytes: { min: 500, max: 800 }, trickyCases: false },
+    library: {
+      seed: 'retry-many',
+      nickname: 'retry-tester',
+      albums: ALBUMS,
+      folders: 0,
+      photosPerAlbum: 1,
+      videos: 0,
+      photoBytes: { min: 500, max: 800 },
+      trickyCases: false,
+    },
   });
   ({ sandbox, api } = testbed);
 });
 afterAll(() => testbed?.close());
 
 const faults = (method: 'POST' | 'DELETE', body?: unknown) =>
-  fetch(`${sandbox.url}/__sandbox/faults`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${sandbox.url}/__sandbox/faults`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 describe('every failed album stays retryable', () => {
   test(`${ALBUMS} failed albums: all listed, all run again within albumConcurrency, and the migration ends verified`, async () => {
@@ -27,7 +40,11 @@ describe('every failed album stays retryable', () => {
     await faults('POST', { kind: 'not-found', target: 'media', times: 100_000 });
     const bucket = await createTestBucket(testbed!.harness.s3, 'retry-many');
     const started = await api.call('POST', '/v1/migrations', {
-      account: sandbox.library.nickname, migrationId: 'many', target: { bucket }, albumConcurrency: CONCURRENCY, keepOpenFor: '10m',
+      account: sandbox.library.nickname,
+      migrationId: 'many',
+      target: { bucket },
+      albumConcurrency: CONCURRENCY,
+      keepOpenFor: '10m',
     });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
@@ -70,8 +87,11 @@ describe('every failed album stays retryable', () => {
     // And from Temporal's own records: the retry runs' lifetimes never overlap more than the bound
     // (a run closes a moment after it reports, so one more may show for that moment).
     const runs: Array<{ start: number; end: number }> = [];
-    for await (const wf of testbed!.harness.client.workflow.list({ query: `MigrationId = '${id}' AND WorkflowId STARTS_WITH '${id}/album-'` })) {
-      if (wf.workflowId.endsWith('/retry-1')) runs.push({ start: wf.startTime.getTime(), end: wf.closeTime!.getTime() });
+    for await (const wf of testbed!.harness.client.workflow.list({
+      query: `MigrationId = '${id}' AND WorkflowId STARTS_WITH '${id}/album-'`,
+    })) {
+      if (wf.workflowId.endsWith('/retry-1'))
+        runs.push({ start: wf.startTime.getTime(), end: wf.closeTime!.getTime() });
     }
     expect(runs).toHaveLength(ALBUMS);
     const overlap = Math.max(...runs.map((r) => runs.filter((o) => o.start <= r.start && o.end > r.start).length));

@@ -1,11 +1,34 @@
 import type { RunningSandbox } from '../smugmug-sandbox/server';
 import { sandboxClient, startPrivateSandbox } from './support/sandbox-client';
 
-type Node = { NodeID: string; Type: string; Name: string; UrlPath: string; Uri: string; Uris: Record<string, { Uri: string }> };
-type Album = { AlbumKey: string; Name: string; UrlPath: string; ImageCount: number; Uris: Record<string, { Uri: string }> };
+type Node = {
+  NodeID: string;
+  Type: string;
+  Name: string;
+  UrlPath: string;
+  Uri: string;
+  Uris: Record<string, { Uri: string }>;
+};
+type Album = {
+  AlbumKey: string;
+  Name: string;
+  UrlPath: string;
+  ImageCount: number;
+  Uris: Record<string, { Uri: string }>;
+};
 type AlbumImage = {
-  ImageKey: string; FileName: string; IsVideo: boolean; Hidden: boolean; Processing: boolean; Origin: string; Uri: string;
-  ArchivedUri?: string; ArchivedSize?: number; ArchivedMD5?: string; SubStatus: string; Uris: Record<string, { Uri: string }>;
+  ImageKey: string;
+  FileName: string;
+  IsVideo: boolean;
+  Hidden: boolean;
+  Processing: boolean;
+  Origin: string;
+  Uri: string;
+  ArchivedUri?: string;
+  ArchivedSize?: number;
+  ArchivedMD5?: string;
+  SubStatus: string;
+  Uris: Record<string, { Uri: string }>;
 };
 
 let sandbox: RunningSandbox;
@@ -46,7 +69,13 @@ describe('SmugMug sandbox API v2', () => {
     const client = sandboxClient(sandbox);
     const path = `/api/v2/user/${sandbox.library.nickname}!albums`;
     const first = await client.json(`${path}?start=1&count=5`);
-    expect(first.body.Response.Pages).toMatchObject({ Total: sandbox.library.albums.size, Start: 1, Count: 5, RequestedCount: 5, NextPage: `${path}?start=6&count=5` });
+    expect(first.body.Response.Pages).toMatchObject({
+      Total: sandbox.library.albums.size,
+      Start: 1,
+      Count: 5,
+      RequestedCount: 5,
+      NextPage: `${path}?start=6&count=5`,
+    });
     const all = await client.all<Album>(`${path}?count=5`);
     expect(all.map((a) => a.AlbumKey).sort()).toEqual([...sandbox.library.albums.keys()].sort());
     expect(new Set(all.map((a) => a.AlbumKey)).size).toBe(all.length);
@@ -86,8 +115,16 @@ describe('SmugMug sandbox API v2', () => {
     // Unicode in NFD form, and two names that differ only by normalisation.
     const unicodeAlbum = albums.find((a) => a.Name.normalize('NFC').startsWith('Crème brûlée'))!;
     expect(unicodeAlbum.Name).not.toBe(unicodeAlbum.Name.normalize('NFC'));
-    const unicodeNames = (await client.all<AlbumImage>(`/api/v2/album/${unicodeAlbum.AlbumKey}!images`)).map((i) => i.FileName);
-    expect(unicodeNames).toEqual(expect.arrayContaining(['Crème brûlée.jpg'.normalize('NFD'), 'Crème brûlée.jpg'.normalize('NFC'), '東京タワー 夜景.jpg']));
+    const unicodeNames = (await client.all<AlbumImage>(`/api/v2/album/${unicodeAlbum.AlbumKey}!images`)).map(
+      (i) => i.FileName,
+    );
+    expect(unicodeNames).toEqual(
+      expect.arrayContaining([
+        'Crème brûlée.jpg'.normalize('NFD'),
+        'Crème brûlée.jpg'.normalize('NFC'),
+        '東京タワー 夜景.jpg',
+      ]),
+    );
 
     expect(byName('Q&A: 100% #1 + more? a/b')).toBeDefined();
     expect((await imagesOf('Q&A: 100% #1 + more? a/b')).map((i) => i.FileName)).toContain('50% off + more #1?&a=b.jpg');
@@ -107,7 +144,11 @@ describe('SmugMug sandbox API v2', () => {
 
     const videos = await imagesOf('Videos');
     const video = (name: string) => videos.find((v) => v.FileName === name)!;
-    expect(video('original-kept.mp4')).toMatchObject({ IsVideo: true, Processing: false, ArchivedUri: expect.any(String) });
+    expect(video('original-kept.mp4')).toMatchObject({
+      IsVideo: true,
+      Processing: false,
+      ArchivedUri: expect.any(String),
+    });
     expect(video('transcode-only.mp4').ArchivedUri).toBeUndefined();
     expect(video('transcode-only.mp4').Uris.LargestVideo.Uri).toMatch(/!largestvideo$/);
     expect(video('still-processing.mp4')).toMatchObject({ Processing: true });
@@ -148,17 +189,23 @@ describe('SmugMug sandbox API v2', () => {
   test('_filter, _filteruri, _shorturis and FileNames shape the answer', async () => {
     const client = sandboxClient(sandbox);
     const duplicates = [...sandbox.library.albums.values()].find((a) => a.name === 'Duplicate File Names')!;
-    const res = await client.json(`/api/v2/album/${duplicates.albumKey}!images?_filter=FileName,ArchivedMD5&_filteruri=Image&_shorturis`);
+    const res = await client.json(
+      `/api/v2/album/${duplicates.albumKey}!images?_filter=FileName,ArchivedMD5&_filteruri=Image&_shorturis`,
+    );
     const [first] = res.body.Response.AlbumImage as Array<Record<string, unknown>>;
     expect(Object.keys(first).sort()).toEqual(['ArchivedMD5', 'FileName', 'Uri', 'Uris']);
     expect(first.Uris).toEqual({ Image: expect.stringMatching(/^\/api\/v2\/image\//) });
 
     const punctuation = [...sandbox.library.albums.values()].find((a) => a.name.startsWith('Q&A'))!;
-    const named = await client.json(`/api/v2/album/${punctuation.albumKey}!images?FileNames=${encodeURIComponent('50% off + more #1?&a=b.jpg')}`);
-    expect((named.body.Response.AlbumImage as AlbumImage[]).map((i) => i.FileName)).toEqual(['50% off + more #1?&a=b.jpg']);
+    const named = await client.json(
+      `/api/v2/album/${punctuation.albumKey}!images?FileNames=${encodeURIComponent('50% off + more #1?&a=b.jpg')}`,
+    );
+    expect((named.body.Response.AlbumImage as AlbumImage[]).map((i) => i.FileName)).toEqual([
+      '50% off + more #1?&a=b.jpg',
+    ]);
   });
 
-  test('every API response carries the rate-limit headers; an unknown object is a 404 in SmugMug\'s shape', async () => {
+  test("every API response carries the rate-limit headers; an unknown object is a 404 in SmugMug's shape", async () => {
     const client = sandboxClient(sandbox);
     const res = await client.json('/api/v2/album/NoSuchAlbum');
     expect(res.status).toBe(404);
@@ -169,7 +216,7 @@ describe('SmugMug sandbox API v2', () => {
 });
 
 describe('rate limiting per user and app', () => {
-  test('past the window\'s allowance the sandbox answers 429 with Retry-After', async () => {
+  test("past the window's allowance the sandbox answers 429 with Retry-After", async () => {
     const limited = await startPrivateSandbox({ rateLimit: { requests: 3, windowSeconds: 30 } });
     try {
       const client = sandboxClient(limited);

@@ -4,7 +4,15 @@ import type { SandboxImage } from '../smugmug-sandbox/library';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
 import { sandboxClient, startPrivateSandbox } from './support/sandbox-client';
 
-type AlbumImage = { ImageKey: string; FileName: string; ArchivedUri?: string; ArchivedSize?: number; ArchivedMD5?: string; Uri: string; Uris: Record<string, { Uri: string }> };
+type AlbumImage = {
+  ImageKey: string;
+  FileName: string;
+  ArchivedUri?: string;
+  ArchivedSize?: number;
+  ArchivedMD5?: string;
+  Uri: string;
+  Uris: Record<string, { Uri: string }>;
+};
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -58,7 +66,11 @@ describe('SmugMug sandbox originals', () => {
     expect(mp4Boxes(body)).toEqual(['ftyp', 'moov', 'mdat']);
 
     const transcodeOnly = videos.find((v) => v.FileName === 'transcode-only.mp4')!;
-    const largest = (await client.json(transcodeOnly.Uris.LargestVideo.Uri)).body.Response.LargestVideo as { Url: string; Size: number; MD5: string };
+    const largest = (await client.json(transcodeOnly.Uris.LargestVideo.Uri)).body.Response.LargestVideo as {
+      Url: string;
+      Size: number;
+      MD5: string;
+    };
     const transcode = Buffer.from(await (await client.fetch(largest.Url)).arrayBuffer());
     expect(transcode.length).toBe(largest.Size);
     expect(md5(transcode)).toBe(largest.MD5);
@@ -100,11 +112,18 @@ describe('SmugMug sandbox originals', () => {
   test('counters report requests and bytes served per image', async () => {
     const client = sandboxClient(sandbox);
     const [image] = await imagesOf('Collected Into');
-    const before = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as { bytesServedByImage: Record<string, number> };
+    const before = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as {
+      bytesServedByImage: Record<string, number>;
+    };
     await (await client.fetch(image.ArchivedUri!)).arrayBuffer();
     await (await client.fetch(image.ArchivedUri!, { headers: { Range: 'bytes=0-99' } })).arrayBuffer();
-    const after = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as { bytesServedByImage: Record<string, number>; mediaRequestsByImage: Record<string, number> };
-    expect((after.bytesServedByImage[image.ImageKey] ?? 0) - (before.bytesServedByImage[image.ImageKey] ?? 0)).toBe(image.ArchivedSize! + 100);
+    const after = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as {
+      bytesServedByImage: Record<string, number>;
+      mediaRequestsByImage: Record<string, number>;
+    };
+    expect((after.bytesServedByImage[image.ImageKey] ?? 0) - (before.bytesServedByImage[image.ImageKey] ?? 0)).toBe(
+      image.ArchivedSize! + 100,
+    );
     expect(after.mediaRequestsByImage[image.ImageKey]).toBeGreaterThanOrEqual(2);
   });
 });
@@ -116,7 +135,10 @@ describe('SmugMug sandbox faults', () => {
   };
 
   test('an invalid fault rule is refused with the reason', async () => {
-    const res = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ kind: 'explode' }) });
+    const res = await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'explode' }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { Message: string }).Message).toMatch(/kind/);
   });
@@ -184,7 +206,9 @@ describe('SmugMug sandbox faults', () => {
     expect(md5(body)).not.toBe(image.ArchivedMD5);
     const again = Buffer.from(await (await client.fetch(image.ArchivedUri!)).arrayBuffer());
     expect(md5(again)).toBe(image.ArchivedMD5);
-    const counters = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as { faultsFired: Record<string, number> };
+    const counters = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as {
+      faultsFired: Record<string, number>;
+    };
     expect(counters.faultsFired.corrupt).toBe(1);
   });
 });
@@ -209,9 +233,13 @@ describe('SmugMug sandbox deletion', () => {
     const imageUri = `/api/v2/image/${shared.imageKey}-0`;
     expect((await modify.json(imageUri, { method: 'DELETE' })).status).toBe(200);
     expect((await modify.json(imageUri, { method: 'DELETE' })).status).toBe(404);
-    expect((await modify.json(`/api/v2/album/${source.albumKey}!images`)).body.Response).not.toHaveProperty('AlbumImage');
+    expect((await modify.json(`/api/v2/album/${source.albumKey}!images`)).body.Response).not.toHaveProperty(
+      'AlbumImage',
+    );
 
-    const counters = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as { deletions: Array<{ imageKey: string; albumKey?: string }> };
+    const counters = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as {
+      deletions: Array<{ imageKey: string; albumKey?: string }>;
+    };
     expect(counters.deletions).toEqual([
       expect.objectContaining({ imageKey: shared.imageKey, albumKey: into.albumKey }),
       expect.objectContaining({ imageKey: shared.imageKey }),
@@ -222,7 +250,15 @@ describe('SmugMug sandbox deletion', () => {
 describe('large files', () => {
   test('a 256 MB video streams with Range support and without being held in memory', async () => {
     const big = await startPrivateSandbox({
-      library: { seed: 'large-file', albums: 1, folders: 0, photosPerAlbum: 0, videos: 1, videoBytes: { min: 256 * 2 ** 20, max: 256 * 2 ** 20 }, trickyCases: false },
+      library: {
+        seed: 'large-file',
+        albums: 1,
+        folders: 0,
+        photosPerAlbum: 0,
+        videos: 1,
+        videoBytes: { min: 256 * 2 ** 20, max: 256 * 2 ** 20 },
+        trickyCases: false,
+      },
     });
     try {
       const video = [...big.library.images.values()][0];
@@ -243,7 +279,9 @@ describe('large files', () => {
       expect(hash.digest('hex')).toBe(video.original!.md5);
       // Serving and reading happen in this process: buffering the file would add its 256 MB.
       expect(peak - rssBefore).toBeLessThan(100 * 2 ** 20);
-      const end = await client.fetch(listed.ArchivedUri!, { headers: { Range: `bytes=${video.original!.size - 16}-` } });
+      const end = await client.fetch(listed.ArchivedUri!, {
+        headers: { Range: `bytes=${video.original!.size - 16}-` },
+      });
       expect((await end.arrayBuffer()).byteLength).toBe(16);
     } finally {
       await big.close();

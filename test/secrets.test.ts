@@ -14,19 +14,33 @@ describe('redaction', () => {
     const redact = createRedactor(['s3cr3t-token-value', undefined, 'abc']);
     expect(redact('token s3cr3t-token-value in text')).toBe('token [redacted] in text');
     expect(redact('abc stays: too short to be a secret')).toBe('abc stays: too short to be a secret');
-    expect(redact('GET https://photos.smugmug.com/a/O/i.jpg?X-Amz-Signature=ff00&X-Amz-Credential=AKIAABCDEFGHIJKLMNOP failed'))
-      .toBe('GET https://photos.smugmug.com/a/O/i.jpg?[redacted] failed');
-    expect(redact('Authorization: OAuth oauth_token="tok123", oauth_signature="sig%3D"')).toBe('Authorization: OAuth oauth_token=[redacted], oauth_signature=[redacted]');
+    expect(
+      redact(
+        'GET https://photos.smugmug.com/a/O/i.jpg?X-Amz-Signature=ff00&X-Amz-Credential=AKIAABCDEFGHIJKLMNOP failed',
+      ),
+    ).toBe('GET https://photos.smugmug.com/a/O/i.jpg?[redacted] failed');
+    expect(redact('Authorization: OAuth oauth_token="tok123", oauth_signature="sig%3D"')).toBe(
+      'Authorization: OAuth oauth_token=[redacted], oauth_signature=[redacted]',
+    );
     expect(redact('Authorization: Bearer abcdefghijkl0123')).toBe('Authorization: Bearer [redacted]');
     expect(redact('key AKIAIOSFODNN7EXAMPLE used')).toBe('key [redacted-aws-key-id] used');
-    expect(redact('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe('aws_secret_access_key = [redacted]');
+    expect(redact('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe(
+      'aws_secret_access_key = [redacted]',
+    );
   });
 });
 
 describe('secrets of a migration through faults', () => {
   test('appear in no log line, no error message and no history event, decoded or not; metrics count the work', async () => {
     const sandbox = await startPrivateSandbox({
-      library: { seed: 'secrets', albums: 2, folders: 1, photosPerAlbum: 5, videos: 1, videoBytes: { min: 12 * 2 ** 20, max: 12 * 2 ** 20 } },
+      library: {
+        seed: 'secrets',
+        albums: 2,
+        folders: 1,
+        photosPerAlbum: 5,
+        videos: 1,
+        videoBytes: { min: 12 * 2 ** 20, max: 12 * 2 ** 20 },
+      },
       faults: [
         { kind: 'server-error', target: 'api', every: 4, times: 3 },
         { kind: 'rate-limit', target: 'api', every: 5, times: 2, retryAfterSeconds: 1 },
@@ -34,18 +48,27 @@ describe('secrets of a migration through faults', () => {
         { kind: 'corrupt', target: 'media', every: 4, times: 3 },
       ],
     });
-    const harness = await startMigrationHarness(sandbox, { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' }, { inProcessWorker: false });
+    const harness = await startMigrationHarness(
+      sandbox,
+      { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' },
+      { inProcessWorker: false },
+    );
     const metricsAddress = `127.0.0.1:${await freePort()}`;
     // The worker holds every secret there is, from its environment, as in production.
     const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-      cwd: projectRoot, env: { ...process.env, ...workerEnv(harness.config), WORKER_METRICS_ADDRESS: metricsAddress }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: projectRoot,
+      env: { ...process.env, ...workerEnv(harness.config), WORKER_METRICS_ADDRESS: metricsAddress },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     worker.stdout.on('data', (d: Buffer) => (output += d.toString()));
     worker.stderr.on('data', (d: Buffer) => (output += d.toString()));
     try {
       const secrets = [
-        harness.config.SMUGMUG_API_SECRET, harness.config.SMUGMUG_ACCESS_TOKEN, harness.config.SMUGMUG_ACCESS_TOKEN_SECRET, process.env.AWS_SECRET_ACCESS_KEY!,
+        harness.config.SMUGMUG_API_SECRET,
+        harness.config.SMUGMUG_ACCESS_TOKEN,
+        harness.config.SMUGMUG_ACCESS_TOKEN_SECRET,
+        process.env.AWS_SECRET_ACCESS_KEY!,
         ...[...parsePayloadKeys(harness.config.PAYLOAD_ENCRYPTION_KEYS).keys.values()].map((k) => k.toString('base64')),
       ];
       const bucket = await createTestBucket(harness.s3, 'secrets');
@@ -57,7 +80,9 @@ describe('secrets of a migration through faults', () => {
 
       // Metrics: the migration's own counters and the SDK's worker metrics, at /metrics.
       const metrics = await (await fetch(`http://${metricsAddress}/metrics`)).text();
-      const transferred = [...metrics.matchAll(/^\w*smugmug_s3_files_transferred(?:_total)?(?:\{[^}]*\})? (\d+)/gm)].reduce((s, m) => s + Number(m[1]), 0);
+      const transferred = [
+        ...metrics.matchAll(/^\w*smugmug_s3_files_transferred(?:_total)?(?:\{[^}]*\})? (\d+)/gm),
+      ].reduce((s, m) => s + Number(m[1]), 0);
       expect(transferred).toBe(files);
       expect(metrics).toMatch(/^\w*smugmug_s3_transfer_retries(_total)?(\{[^}]*\})? [1-9]/m);
       expect(metrics).toMatch(/^\w*smugmug_s3_files_verified(_total)?\{[^}]*result="ok"[^}]*\} \d+/m);
@@ -77,11 +102,19 @@ describe('secrets of a migration through faults', () => {
       const lines = output.split('\n').filter(Boolean);
       expect(lines.length).toBeGreaterThan(0);
       for (const secret of secrets) {
-        expect({ secret: secret.slice(0, 4), inLogs: output.includes(secret), inHistory: texts.some((t) => t.includes(secret)) }).toEqual({ secret: secret.slice(0, 4), inLogs: false, inHistory: false });
+        expect({
+          secret: secret.slice(0, 4),
+          inLogs: output.includes(secret),
+          inHistory: texts.some((t) => t.includes(secret)),
+        }).toEqual({ secret: secret.slice(0, 4), inLogs: false, inHistory: false });
       }
       // JSON lines; those of a workflow or an activity name the migration (and the album, for album runs).
       const entries = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(entries.length).toBe(lines.filter((l) => !l.includes('NodeVersionSupportWarning') && !/^\s|^To |^versions |^will |^More |^and |^\(Use/.test(l)).length);
+      expect(entries.length).toBe(
+        lines.filter(
+          (l) => !l.includes('NodeVersionSupportWarning') && !/^\s|^To |^versions |^will |^More |^and |^\(Use/.test(l),
+        ).length,
+      );
       const fromRuns = entries.filter((e) => e.workflowId);
       expect(fromRuns.length).toBeGreaterThan(0);
       for (const e of fromRuns) expect(e.migration).toBe(handle.workflowId);

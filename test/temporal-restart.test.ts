@@ -16,11 +16,22 @@ describe('a Temporal server killed and restarted mid-run', () => {
     const dir = await mkdtemp(join(testStack().runDir, 'temporal-restart-'));
     const binary = await resolveTool('temporal', { install: false });
     const port = await freePort();
-    const startServer = () => startTemporalDevServer({ binary, port, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log') });
+    const startServer = () =>
+      startTemporalDevServer({ binary, port, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log') });
     let temporal: TemporalDevServer = await startServer();
     const sandbox = await startPrivateSandbox({
       mediaBytesPerSecond: 3_000_000,
-      library: { seed: 'temporal-restart', nickname: 'restart-tester', albums: 4, folders: 1, photosPerAlbum: 6, videos: 1, photoBytes: { min: 400_000, max: 600_000 }, videoBytes: { min: 20_000_000, max: 20_000_000 }, trickyCases: false },
+      library: {
+        seed: 'temporal-restart',
+        nickname: 'restart-tester',
+        albums: 4,
+        folders: 1,
+        photosPerAlbum: 6,
+        videos: 1,
+        photoBytes: { min: 400_000, max: 600_000 },
+        videoBytes: { min: 20_000_000, max: 20_000_000 },
+        trickyCases: false,
+      },
     });
     const harness = await startMigrationHarness(sandbox, { TEMPORAL_ADDRESS: temporal.address });
     try {
@@ -48,7 +59,11 @@ describe('a Temporal server killed and restarted mid-run', () => {
       }
       const k = result.counts;
       expect(result.phase).toBe('completed');
-      expect(k).toMatchObject({ albumsFailed: 0, files: sandbox.library.images.size, verified: sandbox.library.images.size });
+      expect(k).toMatchObject({
+        albumsFailed: 0,
+        files: sandbox.library.images.size,
+        verified: sandbox.library.images.size,
+      });
       expect(k.copiedFiles + k.alreadyPresent).toBe(k.files);
       expect(k.copiedBytes + k.alreadyPresentBytes).toBe(k.bytes);
       expect(k.bytes).toBe(total);

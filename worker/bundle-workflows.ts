@@ -14,8 +14,11 @@ export async function writeWorkflowBundle(path: string): Promise<void> {
 
 if (require.main === module) {
   const path = process.argv[2] ?? 'workflow-bundle.js';
-  writeWorkflowBundle(path).then(() => console.log(`Workflow bundle written to ${path}`), (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  writeWorkflowBundle(path).then(
+    () => console.log(`Workflow bundle written to ${path}`),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
 }

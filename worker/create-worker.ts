@@ -8,16 +8,24 @@ import { SmugMugClient } from '../activities/smugmug-client';
 import { encryptedDataConverter } from '../encryption/data-converter';
 
 /** A worker running the migration workflows and activities, with clients built from `config`. */
-export async function createMigrationWorker(config: WorkerConfig, opts: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle'] } = {}) {
+export async function createMigrationWorker(
+  config: WorkerConfig,
+  opts: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle'] } = {},
+) {
   const connection = opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
   const activities = createActivities({
-    config, smugmug: new SmugMugClient(config), s3: createS3Client(config), memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
+    config,
+    smugmug: new SmugMugClient(config),
+    s3: createS3Client(config),
+    memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
   });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
     activities,
     // Outages retry as long as they last, other failures a bounded number of times (failure-policy.ts).
     interceptors: { activity: [failurePolicyInterceptor] },

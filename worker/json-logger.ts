@@ -13,13 +13,27 @@ export function idsOf(workflowId: unknown): { migration?: string; albumKey?: str
  * activity it comes from, and every string redacted of the process's secrets and of anything
  * shaped like a token or a signed URL.
  */
-export function jsonLogger(secrets: Array<string | undefined>, level: LogLevel = 'INFO', write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {
+export function jsonLogger(
+  secrets: Array<string | undefined>,
+  level: LogLevel = 'INFO',
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+) {
   const redact = createRedactor(secrets);
   return new DefaultLogger(level, (entry: LogEntry) => {
     const meta = (entry.meta ?? {}) as Record<string, unknown>;
-    write(JSON.stringify(redactDeep({
-      time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(), level: entry.level.toLowerCase(), msg: entry.message,
-      ...idsOf(meta.workflowId), ...meta,
-    }, redact)));
+    write(
+      JSON.stringify(
+        redactDeep(
+          {
+            time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
+            level: entry.level.toLowerCase(),
+            msg: entry.message,
+            ...idsOf(meta.workflowId),
+            ...meta,
+          },
+          redact,
+        ),
+      ),
+    );
   });
 }

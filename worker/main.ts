@@ -16,16 +16,24 @@ async function main() {
   Runtime.install({
     logger,
     telemetryOptions: {
-      metrics: config.WORKER_METRICS_ADDRESS ? { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS, countersTotalSuffix: true } } : undefined,
+      metrics: config.WORKER_METRICS_ADDRESS
+        ? { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS, countersTotalSuffix: true } }
+        : undefined,
       logging: { forward: {}, filter: { core: 'WARN', other: 'WARN' } },
     },
   });
   // A bundle made ahead of time (npm run build:workflows) spares the worker webpack at start.
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
-  const { worker, connection } = await createMigrationWorker(config, bundlePath ? { workflowBundle: { codePath: bundlePath } } : {});
-  logger.info(`Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`, {
-    metrics: config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : undefined,
-  });
+  const { worker, connection } = await createMigrationWorker(
+    config,
+    bundlePath ? { workflowBundle: { codePath: bundlePath } } : {},
+  );
+  logger.info(
+    `Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`,
+    {
+      metrics: config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : undefined,
+    },
+  );
   try {
     await worker.run();
   } finally {
@@ -35,6 +43,12 @@ async function main() {
 
 main().catch((err: unknown) => {
   const redact = createRedactor(secretsIn(process.env));
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: redact(err instanceof Error ? err.message : String(err)) }));
+  console.error(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'error',
+      msg: redact(err instanceof Error ? err.message : String(err)),
+    }),
+  );
   process.exit(1);
 });

@@ -1,20 +1,54 @@
 import type { Duration, MetricCounter } from '@temporalio/common';
 import { errorType } from '../common/error-types';
 import {
-  allHandlersFinished, ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation, metricMeter,
-  ParentClosePolicy, patched, proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  metricMeter,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { albumWorkflowId } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
 import {
-  type AlbumRef, type AlbumSummary, type ApprovalRequest, type BucketReport, type DeletionCounts, type DeletionSummary, type DiscoveryResult,
-  FILE_TOTAL_KEYS, type MigrationCounts, type MigrationPhase, type MigrationProgress, noFileTotals, type ReportRef, type RetryRequest,
-  type RetryResult, type ApprovalResult,
+  type AlbumRef,
+  type AlbumSummary,
+  type ApprovalRequest,
+  type BucketReport,
+  type DeletionCounts,
+  type DeletionSummary,
+  type DiscoveryResult,
+  FILE_TOTAL_KEYS,
+  type MigrationCounts,
+  type MigrationPhase,
+  type MigrationProgress,
+  noFileTotals,
+  type ReportRef,
+  type RetryRequest,
+  type RetryResult,
+  type ApprovalResult,
 } from '../common/migration-types';
 import { metadataActivity, quickCheckActivity } from './activity-options';
 import { albumMigration } from './album-migration';
-import { albumDeletionSettled, albumSettled, approveAlbumDeletion, approveDeletion, migrationProgress, retryAlbums } from './messages';
+import {
+  albumDeletionSettled,
+  albumSettled,
+  approveAlbumDeletion,
+  approveDeletion,
+  migrationProgress,
+  retryAlbums,
+} from './messages';
 import { AlbumKey, albumStatus, MigrationId, migrationPhase, SmugMugAccount } from './search-attributes';
 
 /** What a run hands to the next when it continues as new: counters, a cursor and small key sets, never album lists. */
@@ -45,7 +79,8 @@ export interface CarriedState {
 
 export type MigrationResult = MigrationProgress;
 
-const { preflightBucket, discoverAlbums, readAlbums, findAlbums, writeMigrationReport } = proxyActivities<Activities>(metadataActivity);
+const { preflightBucket, discoverAlbums, readAlbums, findAlbums, writeMigrationReport } =
+  proxyActivities<Activities>(metadataActivity);
 /** Read while a person waits for the answer to a retry: an outage fails the request (try again), not waits in it. */
 const { listFailedAlbums } = proxyActivities<Activities>(quickCheckActivity);
 
@@ -58,10 +93,26 @@ const MAX_FAILED_LISTED = 200;
 
 function initialState(input: MigrationInput): CarriedState {
   return {
-    phase: 'preflight', nextAlbumIndex: 0, inFlight: {}, failedAlbums: {}, verifiedAlbums: [], approvedAlbums: [], deletionSettled: [],
-    retries: {}, retryQueue: [], reportStale: true, continuedAsNew: 0,
+    phase: 'preflight',
+    nextAlbumIndex: 0,
+    inFlight: {},
+    failedAlbums: {},
+    verifiedAlbums: [],
+    approvedAlbums: [],
+    deletionSettled: [],
+    retries: {},
+    retryQueue: [],
+    reportStale: true,
+    continuedAsNew: 0,
     counts: { albumsTotal: 0, albumsDone: 0, albumsFailed: 0, ...noFileTotals() },
-    deletion: { enabled: input.deletion.enabled, albumsApproved: 0, albumsDeleted: 0, albumsExpired: 0, imagesDeleted: 0, imagesAlreadyGone: 0 },
+    deletion: {
+      enabled: input.deletion.enabled,
+      albumsApproved: 0,
+      albumsDeleted: 0,
+      albumsExpired: 0,
+      imagesDeleted: 0,
+      imagesAlreadyGone: 0,
+    },
   };
 }
 
@@ -75,7 +126,11 @@ class MigrationRun {
   news = 0;
   private readonly self = workflowInfo().workflowId;
   // Replay-safe: the SDK emits workflow metrics only on first execution.
-  private readonly approvals: MetricCounter = metricMeter.createCounter('smugmug_s3_album_approvals', 'albums', 'Albums approved for deletion of their originals');
+  private readonly approvals: MetricCounter = metricMeter.createCounter(
+    'smugmug_s3_album_approvals',
+    'albums',
+    'Albums approved for deletion of their originals',
+  );
 
   constructor(
     private readonly input: MigrationInput,
@@ -89,9 +144,16 @@ class MigrationRun {
   progress(): MigrationProgress {
     const { input, state } = this;
     return {
-      migrationId: input.migrationId, phase: state.phase, target: { bucket: input.target.bucket, prefix: input.target.prefix }, counts: state.counts,
-      inFlight: Object.values(state.inFlight), failedAlbums: state.failedAlbums, report: state.reportStale ? undefined : state.report,
-      deletion: state.deletion, bucket: state.bucket, continuedAsNew: state.continuedAsNew,
+      migrationId: input.migrationId,
+      phase: state.phase,
+      target: { bucket: input.target.bucket, prefix: input.target.prefix },
+      counts: state.counts,
+      inFlight: Object.values(state.inFlight),
+      failedAlbums: state.failedAlbums,
+      report: state.reportStale ? undefined : state.report,
+      deletion: state.deletion,
+      bucket: state.bucket,
+      continuedAsNew: state.continuedAsNew,
     };
   }
 
@@ -108,7 +170,8 @@ class MigrationRun {
     const c = state.counts;
     if (summary.status === 'failed') {
       c.albumsFailed += 1;
-      if (Object.keys(state.failedAlbums).length < MAX_FAILED_LISTED) state.failedAlbums[summary.albumKey] = summary.error ?? 'failed';
+      if (Object.keys(state.failedAlbums).length < MAX_FAILED_LISTED)
+        state.failedAlbums[summary.albumKey] = summary.error ?? 'failed';
     } else {
       c.albumsDone += 1;
       // Summaries and counts from before a total existed lack it.
@@ -153,11 +216,25 @@ class MigrationRun {
     state.inFlight[album.albumKey] = workflowId;
     // Abandoned on purpose: albums outlive a continue-as-new and report back by signal.
     await startChild(albumMigration, {
-      workflowId, parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{ migrationId: input.migrationId, account: input.account, target: input.target, dryRun: input.dryRun, verification: input.verification, deletion: input.deletion, album, retry }],
+      workflowId,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          migrationId: input.migrationId,
+          account: input.account,
+          target: input.target,
+          dryRun: input.dryRun,
+          verification: input.verification,
+          deletion: input.deletion,
+          album,
+          retry,
+        },
+      ],
       typedSearchAttributes: [
-        { key: SmugMugAccount, value: input.account }, { key: AlbumKey, value: album.albumKey },
-        albumStatus('running'), { key: MigrationId, value: self },
+        { key: SmugMugAccount, value: input.account },
+        { key: AlbumKey, value: album.albumKey },
+        albumStatus('running'),
+        { key: MigrationId, value: self },
       ],
       staticSummary: `Album ${album.path.join(' / ')}${retry > 0 ? ` (retry ${retry})` : ''}`,
     });
@@ -175,7 +252,11 @@ class MigrationRun {
   async retryAtOnce(request: RetryRequest): Promise<RetryResult> {
     const { input, state } = this;
     const keys = request.albumKeys ?? Object.keys(state.failedAlbums);
-    const albums = await findAlbums({ bucket: input.target.bucket, albumsKey: state.discovery!.albumsKey, albumKeys: keys });
+    const albums = await findAlbums({
+      bucket: input.target.bucket,
+      albumsKey: state.discovery!.albumsKey,
+      albumKeys: keys,
+    });
     for (const album of albums) {
       delete state.failedAlbums[album.albumKey];
       state.counts.albumsFailed -= 1;
@@ -197,9 +278,14 @@ class MigrationRun {
     const failed = new Set([...listed, ...Object.keys(state.failedAlbums)]);
     const busy = new Set([...Object.keys(state.inFlight), ...(state.retryQueue ?? [])]);
     const notFailed = (request.albumKeys ?? []).filter((k) => !failed.has(k) || busy.has(k));
-    if (notFailed.length > 0) throw ApplicationFailure.nonRetryable(`Not failed, so not retried: ${notFailed.join(', ')}`, errorType('NotFailed'));
+    if (notFailed.length > 0)
+      throw ApplicationFailure.nonRetryable(
+        `Not failed, so not retried: ${notFailed.join(', ')}`,
+        errorType('NotFailed'),
+      );
     const keys = (request.albumKeys ?? [...failed]).filter((k) => !busy.has(k));
-    if (keys.length === 0) throw ApplicationFailure.nonRetryable('No album has failed: nothing to retry', errorType('NotFailed'));
+    if (keys.length === 0)
+      throw ApplicationFailure.nonRetryable('No album has failed: nothing to retry', errorType('NotFailed'));
     state.retryQueue ??= [];
     for (const key of keys) {
       delete state.failedAlbums[key];
@@ -223,7 +309,11 @@ class MigrationRun {
     const queue = state.retryQueue ?? [];
     while (queue.length > 0) {
       const keys = queue.slice(0, ALBUM_PAGE);
-      const albums = await findAlbums({ bucket: input.target.bucket, albumsKey: state.discovery!.albumsKey, albumKeys: keys });
+      const albums = await findAlbums({
+        bucket: input.target.bucket,
+        albumsKey: state.discovery!.albumsKey,
+        albumKeys: keys,
+      });
       for (const album of albums) {
         if (workflowInfo().continueAsNewSuggested) await this.carryOn();
         await condition(() => this.inFlightCount < input.albumConcurrency);
@@ -231,15 +321,19 @@ class MigrationRun {
         await this.launch(album);
       }
       // Keys the album list no longer has cannot run: drop them rather than loop.
-      for (const key of keys) if (queue.includes(key) && !albums.some((a) => a.albumKey === key)) queue.splice(queue.indexOf(key), 1);
+      for (const key of keys)
+        if (queue.includes(key) && !albums.some((a) => a.albumKey === key)) queue.splice(queue.indexOf(key), 1);
     }
   }
 
   validateApproval(request: ApprovalRequest): void {
     const { input, state } = this;
-    if (!input.deletion.enabled) throw new Error('This migration was started without deletion: nothing can be approved');
-    if (!state.report || state.reportStale) throw new Error('The verification report is not ready yet: approve once the albums are verified');
-    if (request.reportDigest !== state.report.digest) throw new Error('The report digest does not match the current report: read the report again, then approve');
+    if (!input.deletion.enabled)
+      throw new Error('This migration was started without deletion: nothing can be approved');
+    if (!state.report || state.reportStale)
+      throw new Error('The verification report is not ready yet: approve once the albums are verified');
+    if (request.reportDigest !== state.report.digest)
+      throw new Error('The report digest does not match the current report: read the report again, then approve');
     const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
     if (wanted.length === 0) throw new Error('No verified album to approve');
     const verified = new Set(state.verifiedAlbums);
@@ -258,7 +352,10 @@ class MigrationRun {
     const bucket = await preflightBucket({ bucket: input.target.bucket });
     state.bucket = bucket;
     if (bucket.versioning !== 'Enabled') {
-      throw ApplicationFailure.nonRetryable(`Bucket ${bucket.bucket} has no versioning (${bucket.versioning}): enable it before approving deletion, so no copy can be lost by an overwrite`, errorType('VersioningRequired'));
+      throw ApplicationFailure.nonRetryable(
+        `Bucket ${bucket.bucket} has no versioning (${bucket.versioning}): enable it before approving deletion, so no copy can be lost by an overwrite`,
+        errorType('VersioningRequired'),
+      );
     }
     const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
     // Sets, not Array.includes: tens of thousands of albums must not make this quadratic.
@@ -268,16 +365,29 @@ class MigrationRun {
     const approvedAt = new Date().toISOString();
     // An approval naming held items reaches the albums approved before that still keep some.
     const heldWaiting = new Set(state.heldWaiting ?? []);
-    const heldApproval = request.includeHeld && !request.dryRun ? alreadyApproved.filter((k) => heldWaiting.has(k)) : [];
+    const heldApproval =
+      request.includeHeld && !request.dryRun ? alreadyApproved.filter((k) => heldWaiting.has(k)) : [];
     for (const albumKey of heldApproval) {
       const albumRun = albumWorkflowId(self, albumKey, state.retries[albumKey] ?? 0);
       await getExternalWorkflowHandle(albumRun)
-        .signal(approveAlbumDeletion, { approvedBy: request.approvedBy, approvalId: request.approvalId, approvedAt, dryRun: false, includeHeld: request.includeHeld })
+        .signal(approveAlbumDeletion, {
+          approvedBy: request.approvedBy,
+          approvalId: request.approvalId,
+          approvedAt,
+          dryRun: false,
+          includeHeld: request.includeHeld,
+        })
         .catch(() => undefined);
     }
     for (const albumKey of approved) {
       const albumRun = albumWorkflowId(self, albumKey, state.retries[albumKey] ?? 0);
-      await getExternalWorkflowHandle(albumRun).signal(approveAlbumDeletion, { approvedBy: request.approvedBy, approvalId: request.approvalId, approvedAt, dryRun: request.dryRun, includeHeld: request.includeHeld });
+      await getExternalWorkflowHandle(albumRun).signal(approveAlbumDeletion, {
+        approvedBy: request.approvedBy,
+        approvalId: request.approvalId,
+        approvedAt,
+        dryRun: request.dryRun,
+        includeHeld: request.includeHeld,
+      });
       if (!request.dryRun) {
         this.approvals.add(1);
         state.approvedAlbums.push(albumKey);
@@ -289,7 +399,10 @@ class MigrationRun {
   }
 
   continueAsNewDue(startedThisRun: number): boolean {
-    return workflowInfo().continueAsNewSuggested || (this.input.continueAsNewAfterAlbums !== undefined && startedThisRun >= this.input.continueAsNewAfterAlbums);
+    return (
+      workflowInfo().continueAsNewSuggested ||
+      (this.input.continueAsNewAfterAlbums !== undefined && startedThisRun >= this.input.continueAsNewAfterAlbums)
+    );
   }
 
   /** Continues as new once every handler is done, carrying the state. */
@@ -304,7 +417,10 @@ class MigrationRun {
     const { input, state } = this;
     if (state.bucket) return;
     setCurrentDetails(`Checking bucket ${input.target.bucket}`);
-    state.bucket = await preflightBucket.executeWithOptions({ ...metadataActivity, summary: `Check bucket ${input.target.bucket}` }, [{ bucket: input.target.bucket }]);
+    state.bucket = await preflightBucket.executeWithOptions(
+      { ...metadataActivity, summary: `Check bucket ${input.target.bucket}` },
+      [{ bucket: input.target.bucket }],
+    );
   }
 
   /** Walks the folder tree into the album list in the bucket, unless a run before did. */
@@ -331,12 +447,20 @@ class MigrationRun {
     while (state.nextAlbumIndex < discovery.albums) {
       if (this.continueAsNewDue(startedThisRun)) await this.carryOn();
       await condition(() => this.inFlightCount < input.albumConcurrency);
-      if (page.length === 0) page = await readAlbums({ bucket: input.target.bucket, albumsKey: discovery.albumsKey, start: state.nextAlbumIndex, count: ALBUM_PAGE });
+      if (page.length === 0)
+        page = await readAlbums({
+          bucket: input.target.bucket,
+          albumsKey: discovery.albumsKey,
+          start: state.nextAlbumIndex,
+          count: ALBUM_PAGE,
+        });
       const album = page.shift()!;
       state.nextAlbumIndex += 1;
       startedThisRun += 1;
       await this.launch(album);
-      setCurrentDetails(`Migrating: ${state.counts.albumsDone + state.counts.albumsFailed} of ${discovery.albums} albums finished, ${this.inFlightCount} in progress`);
+      setCurrentDetails(
+        `Migrating: ${state.counts.albumsDone + state.counts.albumsFailed} of ${discovery.albums} albums finished, ${this.inFlightCount} in progress`,
+      );
     }
   }
 
@@ -346,7 +470,14 @@ class MigrationRun {
     if (!state.reportStale) return;
     state.report = await writeMigrationReport.executeWithOptions(
       { ...metadataActivity, summary: `Write the verification report of ${state.counts.albumsTotal} albums` },
-      [{ migrationId: input.migrationId, account: input.account, target: input.target, albumsKey: discovery.albumsKey }],
+      [
+        {
+          migrationId: input.migrationId,
+          account: input.account,
+          target: input.target,
+          albumsKey: discovery.albumsKey,
+        },
+      ],
     );
     state.reportStale = this.inFlightCount > 0;
   }
@@ -357,11 +488,15 @@ class MigrationRun {
     const failed = state.counts.albumsFailed > 0;
     const deletionSettled = new Set(state.deletionSettled);
     const awaitingApproval =
-      input.deletion.enabled && !input.dryRun && (state.verifiedAlbums.some((k) => !deletionSettled.has(k)) || (state.heldWaiting ?? []).length > 0);
+      input.deletion.enabled &&
+      !input.dryRun &&
+      (state.verifiedAlbums.some((k) => !deletionSettled.has(k)) || (state.heldWaiting ?? []).length > 0);
     this.setPhase(awaitingApproval ? 'awaiting-approval' : failed ? 'completed-with-failures' : 'completed');
     setCurrentDetails(
       `${state.counts.albumsDone} albums migrated, ${state.counts.albumsFailed} failed` +
-        (awaitingApproval ? `; originals of ${state.verifiedAlbums.length - state.deletionSettled.length} verified albums await an approval` : '') +
+        (awaitingApproval
+          ? `; originals of ${state.verifiedAlbums.length - state.deletionSettled.length} verified albums await an approval`
+          : '') +
         (failed ? '; failed albums can be retried' : ''),
     );
     return failed || awaitingApproval;
@@ -393,10 +528,14 @@ class MigrationRun {
   async cancelAlbums(): Promise<void> {
     const { input, state, self } = this;
     const settled = new Set(state.deletionSettled);
-    const waiting = state.verifiedAlbums.filter((k) => !settled.has(k)).map((k) => albumWorkflowId(self, k, state.retries[k] ?? 0));
+    const waiting = state.verifiedAlbums
+      .filter((k) => !settled.has(k))
+      .map((k) => albumWorkflowId(self, k, state.retries[k] ?? 0));
     await CancellationScope.nonCancellable(async () => {
       for (const id of [...Object.values(state.inFlight), ...(input.deletion.enabled ? waiting : [])]) {
-        await getExternalWorkflowHandle(id).cancel().catch(() => undefined);
+        await getExternalWorkflowHandle(id)
+          .cancel()
+          .catch(() => undefined);
       }
       this.setPhase('cancelled');
     });
@@ -415,10 +554,16 @@ export async function accountMigration(input: MigrationInput, carried?: CarriedS
   setHandler(migrationProgress, () => run.progress());
   setHandler(albumSettled, (summary) => run.onAlbumSettled(summary));
   setHandler(albumDeletionSettled, (outcome) => run.onAlbumDeletionSettled(outcome));
-  setHandler(retryAlbums, (request) => (patched('retry-queue') ? run.queueRetries(request) : run.retryAtOnce(request)), {
-    validator: (request: RetryRequest) => run.validateRetry(request),
+  setHandler(
+    retryAlbums,
+    (request) => (patched('retry-queue') ? run.queueRetries(request) : run.retryAtOnce(request)),
+    {
+      validator: (request: RetryRequest) => run.validateRetry(request),
+    },
+  );
+  setHandler(approveDeletion, (request) => run.approve(request), {
+    validator: (request: ApprovalRequest) => run.validateApproval(request),
   });
-  setHandler(approveDeletion, (request) => run.approve(request), { validator: (request: ApprovalRequest) => run.validateApproval(request) });
 
   try {
     await run.checkBucket();

@@ -1,5 +1,12 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, type ChildWorkflowHandle, condition, ParentClosePolicy, proxyActivities, setHandler,
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  type ChildWorkflowHandle,
+  condition,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
   startChild,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -44,7 +51,9 @@ class MigrationDesk {
     try {
       await checkMigrationTarget({ account: input.account, bucket: input.target.bucket });
       claim.child = await startChild(accountMigration, {
-        workflowId: id, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowId: id,
+        args: [input],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
         staticSummary: `Migrate SmugMug ${input.account} to s3://${input.target.bucket}/${input.target.prefix}`,
       });
@@ -65,15 +74,25 @@ class MigrationDesk {
 }
 
 function alreadyMigrating(runningId: string): ApplicationFailure {
-  return ApplicationFailure.create({ message: `This account is already migrating: ${runningId}`, type: errorType('AlreadyMigrating'), nonRetryable: true, details: [runningId] });
+  return ApplicationFailure.create({
+    message: `This account is already migrating: ${runningId}`,
+    type: errorType('AlreadyMigrating'),
+    nonRetryable: true,
+    details: [runningId],
+  });
 }
 
 /** Why a start was refused, as the update's failure: the check's own message and type. */
 function refusal(err: unknown, id: string): ApplicationFailure {
   if (err instanceof WorkflowExecutionAlreadyStartedError) return alreadyMigrating(id);
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return ApplicationFailure.create({ message: cause.message, type: cause.type ?? undefined, nonRetryable: true });
-  return ApplicationFailure.create({ message: failureMessage(err), type: errorType('SmugMugUnavailable'), nonRetryable: true });
+  if (cause instanceof ApplicationFailure)
+    return ApplicationFailure.create({ message: cause.message, type: cause.type ?? undefined, nonRetryable: true });
+  return ApplicationFailure.create({
+    message: failureMessage(err),
+    type: errorType('SmugMugUnavailable'),
+    nonRetryable: true,
+  });
 }
 
 /**
@@ -83,7 +102,9 @@ function refusal(err: unknown, id: string): ApplicationFailure {
  */
 export async function accountMigrations(_input: { account: string }): Promise<void> {
   const desk = new MigrationDesk();
-  setHandler(startMigration, (request) => desk.start(request), { validator: (_request: MigrationInput) => desk.refuseIfBusy() });
+  setHandler(startMigration, (request) => desk.start(request), {
+    validator: (_request: MigrationInput) => desk.refuseIfBusy(),
+  });
   for (;;) {
     if (await condition(() => desk.busy, IDLE_BEFORE_CLOSING)) {
       await desk.untilFinished();

@@ -7,10 +7,18 @@ import { PERMANENT_ERROR_TYPES } from '../common/error-types';
  * activity, and the migration resumes within 2 minutes of the end of an outage). Permanent failures are final at once; other
  * failures are made final by the worker after a few attempts (activities/failure-policy.ts).
  */
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: PERMANENT_ERROR_TYPES };
+const retry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '2m',
+  nonRetryableErrorTypes: PERMANENT_ERROR_TYPES,
+};
 
 /** A check made while a person waits for the answer (starting a migration): a few quick tries. */
-export const quickCheckActivity: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '500ms', maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES } };
+export const quickCheckActivity: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
+};
 
 // Activities heartbeat every 5 s (keep-alive.ts); a worker that dies is noticed within these
 // timeouts and its work handed to another worker, so they are a few heartbeats long, no more.

@@ -1,7 +1,16 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { MigrationInput } from '../common/migration-input';
 import type {
-  AlbumApproval, AlbumProgress, MigrationStarted, AlbumSummary, ApprovalRequest, ApprovalResult, DeletionSummary, MigrationProgress, RetryRequest, RetryResult,
+  AlbumApproval,
+  AlbumProgress,
+  MigrationStarted,
+  AlbumSummary,
+  ApprovalRequest,
+  ApprovalResult,
+  DeletionSummary,
+  MigrationProgress,
+  RetryRequest,
+  RetryResult,
 } from '../common/migration-types';
 
 /** Signals, queries and updates of the workflows, defined once for the workflows and every client. */

@@ -8,27 +8,48 @@ import { ErrorBody } from '../schemas';
 /** Payloads as the Temporal UI and CLI send them to a remote codec: proto JSON, bytes in base64. */
 const WirePayloads = z
   .object({
-    payloads: z.array(z.object({ metadata: z.record(z.string(), z.base64()).default({}), data: z.base64().default('') }).openapi('WirePayload')).max(1000),
+    payloads: z
+      .array(
+        z
+          .object({ metadata: z.record(z.string(), z.base64()).default({}), data: z.base64().default('') })
+          .openapi('WirePayload'),
+      )
+      .max(1000),
   })
   .openapi('WirePayloads');
 type WirePayloads = z.infer<typeof WirePayloads>;
 
 const fromWire = (wire: WirePayloads): Payload[] =>
-  wire.payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') }));
+  wire.payloads.map((p) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    data: Buffer.from(p.data, 'base64'),
+  }));
 const toWire = (payloads: Payload[]): WirePayloads => ({
   payloads: payloads.map((p) => ({
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+    ),
     data: Buffer.from(p.data ?? []).toString('base64'),
   })),
 });
 
 const codecRoute = (path: '/encode' | '/decode', summary: string) =>
   createRoute({
-    method: 'post', path, summary, tags: ['codec'], security: [{ bearer: [] }],
+    method: 'post',
+    path,
+    summary,
+    tags: ['codec'],
+    security: [{ bearer: [] }],
     request: { body: { content: { 'application/json': { schema: WirePayloads } }, required: true } },
     responses: {
-      200: { content: { 'application/json': { schema: WirePayloads } }, description: 'The payloads, encoded or decoded' },
-      400: { content: { 'application/json': { schema: ErrorBody } }, description: 'Not payloads, or not decodable with these keys' },
+      200: {
+        content: { 'application/json': { schema: WirePayloads } },
+        description: 'The payloads, encoded or decoded',
+      },
+      400: {
+        content: { 'application/json': { schema: ErrorBody } },
+        description: 'Not payloads, or not decodable with these keys',
+      },
       401: { content: { 'application/json': { schema: ErrorBody } }, description: 'Missing or wrong bearer token' },
     },
   });
@@ -40,7 +61,16 @@ const codecRoute = (path: '/encode' | '/decode', summary: string) =>
  */
 export function codecRoutes(opts: { codec: PayloadCodec; uiOrigin: string; requireToken: MiddlewareHandler }) {
   const app = new OpenAPIHono({ defaultHook: invalidRequest });
-  app.use('*', cors({ origin: opts.uiOrigin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'X-Namespace'], credentials: true, maxAge: 600 }));
+  app.use(
+    '*',
+    cors({
+      origin: opts.uiOrigin,
+      allowMethods: ['POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization', 'X-Namespace'],
+      credentials: true,
+      maxAge: 600,
+    }),
+  );
   app.use('*', opts.requireToken);
   const run = async (work: () => Promise<Payload[]>) => {
     try {
@@ -51,11 +81,15 @@ export function codecRoutes(opts: { codec: PayloadCodec; uiOrigin: string; requi
   };
   app.openapi(codecRoute('/decode', 'Decrypt payloads (for the Temporal UI)'), async (c) => {
     const result = await run(() => opts.codec.decode(fromWire(c.req.valid('json'))));
-    return result.ok ? c.json(result.payloads, 200) : c.json({ error: { code: 'undecodable', message: result.message } }, 400);
+    return result.ok
+      ? c.json(result.payloads, 200)
+      : c.json({ error: { code: 'undecodable', message: result.message } }, 400);
   });
   app.openapi(codecRoute('/encode', 'Encrypt payloads (for the Temporal UI and CLI)'), async (c) => {
     const result = await run(() => opts.codec.encode(fromWire(c.req.valid('json'))));
-    return result.ok ? c.json(result.payloads, 200) : c.json({ error: { code: 'unencodable', message: result.message } }, 400);
+    return result.ok
+      ? c.json(result.payloads, 200)
+      : c.json({ error: { code: 'unencodable', message: result.message } }, 400);
   });
   return app;
 }

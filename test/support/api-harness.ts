@@ -15,8 +15,14 @@ export const TEST_API_TOKEN = 'test-token-0123456789abcdef';
 export async function startTestApi(worker: WorkerConfig) {
   const { temporal, minio } = testStack();
   const config = ApiConfig.parse({
-    API_PORT: '0', API_TOKEN: TEST_API_TOKEN, TEMPORAL_ADDRESS: worker.TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: worker.TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: worker.TEMPORAL_TASK_QUEUE, AWS_REGION: minio.region, AWS_ENDPOINT_URL_S3: minio.endpoint, TEMPORAL_UI_URL: temporal.uiUrl,
+    API_PORT: '0',
+    API_TOKEN: TEST_API_TOKEN,
+    TEMPORAL_ADDRESS: worker.TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE: worker.TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: worker.TEMPORAL_TASK_QUEUE,
+    AWS_REGION: minio.region,
+    AWS_ENDPOINT_URL_S3: minio.endpoint,
+    TEMPORAL_UI_URL: temporal.uiUrl,
     PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS,
   });
   const logs: Array<Record<string, unknown>> = [];
@@ -24,11 +30,18 @@ export async function startTestApi(worker: WorkerConfig) {
   const call = async (method: string, path: string, body?: unknown, token: string | null = TEST_API_TOKEN) => {
     const res = await fetch(`${api.url}${path}`, {
       method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as Json, headers: res.headers };
+    return {
+      status: res.status,
+      body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as Json,
+      headers: res.headers,
+    };
   };
   /** Polls the status until `done` holds (or fails the test after the timeout). */
   const waitFor = async (id: string, done: (status: Json) => boolean, timeoutMs = 90_000) => {
@@ -44,12 +57,17 @@ export async function startTestApi(worker: WorkerConfig) {
 }
 
 /** A sandbox of the test file's own, an in-process worker for it, and the API in front: what API and CLI tests stand on. */
-export async function startApiTestbed(sandboxOptions: Parameters<typeof startPrivateSandbox>[0], workerOverrides: Parameters<typeof startMigrationHarness>[1] = {}) {
+export async function startApiTestbed(
+  sandboxOptions: Parameters<typeof startPrivateSandbox>[0],
+  workerOverrides: Parameters<typeof startMigrationHarness>[1] = {},
+) {
   const sandbox = await startPrivateSandbox(sandboxOptions);
   const harness = await startMigrationHarness(sandbox, workerOverrides);
   const api = await startTestApi(harness.config);
   return {
-    sandbox, harness, api,
+    sandbox,
+    harness,
+    api,
     async close() {
       await api.close();
       await harness.stop();

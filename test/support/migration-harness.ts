@@ -14,27 +14,44 @@ import { createMigrationWorker } from '../../worker/create-worker';
 import { testStack } from './test-stack';
 
 /** Worker configuration for a sandbox and the test run's MinIO, on a task queue of the test's own. */
-export function workerConfigFor(sandbox: RunningSandbox, overrides: Partial<Record<keyof WorkerConfig, string>> = {}): WorkerConfig {
+export function workerConfigFor(
+  sandbox: RunningSandbox,
+  overrides: Partial<Record<keyof WorkerConfig, string>> = {},
+): WorkerConfig {
   const { minio, temporal } = testStack();
   const c = sandbox.credentials;
   return WorkerConfig.parse({
-    SMUGMUG_API_BASE_URL: sandbox.url, SMUGMUG_API_KEY: c.consumerKey, SMUGMUG_API_SECRET: c.consumerSecret,
-    SMUGMUG_ACCESS_TOKEN: c.fullModify.token, SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
-    AWS_REGION: minio.region, AWS_ENDPOINT_URL_S3: minio.endpoint,
-    TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    SMUGMUG_API_BASE_URL: sandbox.url,
+    SMUGMUG_API_KEY: c.consumerKey,
+    SMUGMUG_API_SECRET: c.consumerSecret,
+    SMUGMUG_ACCESS_TOKEN: c.fullModify.token,
+    SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
+    AWS_REGION: minio.region,
+    AWS_ENDPOINT_URL_S3: minio.endpoint,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS,
     ...overrides,
   });
 }
 
 export function workerEnv(config: WorkerConfig): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow code bundled once per test file (webpack takes seconds). */
 export function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    failureConverterPath,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
   return bundle;
 }
 
@@ -65,7 +82,11 @@ export const md5Of = (buf: Buffer) => createHash('md5').update(buf).digest('hex'
 type MigrationRequest = Omit<MigrationInputRequest, 'account'> & { account?: string };
 
 /** A Temporal client, an in-process worker for one sandbox, and the test's MinIO client. */
-export async function startMigrationHarness(sandbox: RunningSandbox, overrides: Parameters<typeof workerConfigFor>[1] = {}, opts: { inProcessWorker?: boolean } = {}) {
+export async function startMigrationHarness(
+  sandbox: RunningSandbox,
+  overrides: Parameters<typeof workerConfigFor>[1] = {},
+  opts: { inProcessWorker?: boolean } = {},
+) {
   const { minio } = testStack();
   const config = workerConfigFor(sandbox, overrides);
   // A test may bring a Temporal server of its own (to restart it) through TEMPORAL_ADDRESS.
@@ -73,7 +94,10 @@ export async function startMigrationHarness(sandbox: RunningSandbox, overrides: 
   let stopWorker = async () => undefined as void;
   if (opts.inProcessWorker ?? true) {
     const nativeConnection = await NativeConnection.connect({ address });
-    const { worker } = await createMigrationWorker(config, { connection: nativeConnection, workflowBundle: await workflowBundle() });
+    const { worker } = await createMigrationWorker(config, {
+      connection: nativeConnection,
+      workflowBundle: await workflowBundle(),
+    });
     const running = worker.run();
     stopWorker = async () => {
       worker.shutdown();
@@ -82,17 +106,26 @@ export async function startMigrationHarness(sandbox: RunningSandbox, overrides: 
     };
   }
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptedDataConverter(process.env.PAYLOAD_ENCRYPTION_KEYS) });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: encryptedDataConverter(process.env.PAYLOAD_ENCRYPTION_KEYS),
+  });
   const s3 = minioClient(minio);
   const start = (request: MigrationRequest): Promise<WorkflowHandle<typeof accountMigration>> => {
-      const input = MigrationInput.parse({ account: sandbox.library.nickname, ...request });
-      return client.workflow.start(accountMigration, {
-        taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: accountWorkflowId(input.account, input.migrationId), args: [input],
-        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
-      });
+    const input = MigrationInput.parse({ account: sandbox.library.nickname, ...request });
+    return client.workflow.start(accountMigration, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowId: accountWorkflowId(input.account, input.migrationId),
+      args: [input],
+      typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
+    });
   };
   return {
-    config, client, s3, start,
+    config,
+    client,
+    s3,
+    start,
     /** Stops the in-process worker only: the client and S3 stay, as when every worker of a deployment is down. */
     async stopWorker() {
       await stopWorker();

@@ -22,7 +22,10 @@ export function sandboxClient(sandbox: RunningSandbox, token: OAuthToken | undef
   const url = (pathOrUrl: string) => (pathOrUrl.startsWith('http') ? pathOrUrl : `${sandbox.url}${pathOrUrl}`);
   return {
     fetch: (pathOrUrl: string, init: RequestInit = {}) => signedFetch(signer, url(pathOrUrl), token, init),
-    async json(pathOrUrl: string, init: RequestInit = {}): Promise<{ status: number; body: Envelope; headers: Headers }> {
+    async json(
+      pathOrUrl: string,
+      init: RequestInit = {},
+    ): Promise<{ status: number; body: Envelope; headers: Headers }> {
       const res = await signedFetch(signer, url(pathOrUrl), token, init);
       return { status: res.status, body: (await res.json()) as Envelope, headers: res.headers };
     },

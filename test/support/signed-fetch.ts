@@ -16,8 +16,23 @@ export function oauthSigner(consumerKey: string, consumerSecret: string): OAuth 
 }
 
 /** fetch with an `Authorization: OAuth …` header signed for `url` (its query parameters included). */
-export function signedFetch(signer: OAuth, url: string, token: OAuthToken | undefined, init: RequestInit & { data?: Record<string, string> } = {}): Promise<Response> {
+export function signedFetch(
+  signer: OAuth,
+  url: string,
+  token: OAuthToken | undefined,
+  init: RequestInit & { data?: Record<string, string> } = {},
+): Promise<Response> {
   const method = init.method ?? 'GET';
-  const auth = signer.toHeader(signer.authorize({ url, method, data: init.data }, token ? { key: token.token, secret: token.secret } : undefined));
-  return fetch(url, { ...init, method, headers: { Accept: 'application/json', ...(init.headers as Record<string, string>), Authorization: auth.Authorization } });
+  const auth = signer.toHeader(
+    signer.authorize({ url, method, data: init.data }, token ? { key: token.token, secret: token.secret } : undefined),
+  );
+  return fetch(url, {
+    ...init,
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(init.headers as Record<string, string>),
+      Authorization: auth.Authorization,
+    },
+  });
 }

@@ -13,8 +13,13 @@ export async function spawnStackScript(script: string, args: string[] = []) {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: projectRoot,
     env: {
-      ...process.env, LOCAL_STACK_DATA_DIR: dataDir, TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.temporalUi),
-      MINIO_PORT: String(ports.minio), MINIO_CONSOLE_PORT: String(ports.minioConsole), SANDBOX_PORT: String(ports.sandbox),
+      ...process.env,
+      LOCAL_STACK_DATA_DIR: dataDir,
+      TEMPORAL_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.temporalUi),
+      MINIO_PORT: String(ports.minio),
+      MINIO_CONSOLE_PORT: String(ports.minioConsole),
+      SANDBOX_PORT: String(ports.sandbox),
       API_PORT: String(ports.api),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,7 +28,8 @@ export async function spawnStackScript(script: string, args: string[] = []) {
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   return {
-    child, ports,
+    child,
+    ports,
     output: () => output,
     async cleanup() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -4,7 +4,13 @@ import { z } from 'zod';
 export const TestStack = z.object({
   runDir: z.string(),
   temporal: z.object({ address: z.string(), namespace: z.string(), uiUrl: z.string() }),
-  minio: z.object({ endpoint: z.string(), accessKeyId: z.string(), secretAccessKey: z.string(), region: z.string(), bucket: z.string() }),
+  minio: z.object({
+    endpoint: z.string(),
+    accessKeyId: z.string(),
+    secretAccessKey: z.string(),
+    region: z.string(),
+    bucket: z.string(),
+  }),
   sandbox: z.object({ url: z.string(), mediaDir: z.string() }),
 });
 export type TestStack = z.infer<typeof TestStack>;
@@ -16,6 +22,9 @@ export const FUZZ_NAMESPACE = 'fuzz';
 
 export function testStack(): TestStack {
   const raw = process.env[TEST_STACK_ENV];
-  if (!raw) throw new Error(`${TEST_STACK_ENV} is not set: run the tests with \`npm test\` (jest's global setup starts the stack)`);
+  if (!raw)
+    throw new Error(
+      `${TEST_STACK_ENV} is not set: run the tests with \`npm test\` (jest's global setup starts the stack)`,
+    );
   return TestStack.parse(JSON.parse(raw));
 }

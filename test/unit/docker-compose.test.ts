@@ -9,7 +9,14 @@ describe('docker-compose.yml', () => {
     const registered = /for sa in ([A-Za-z ]+); do/.exec(compose)![1].trim().split(/\s+/);
     expect(registered.sort()).toEqual(searchAttributes.map((k) => k.name).sort());
     const worker = compose.slice(compose.indexOf('\n  worker:'), compose.indexOf('\n  postgresql:'));
-    for (const name of ['SMUGMUG_API_KEY', 'SMUGMUG_API_SECRET', 'SMUGMUG_ACCESS_TOKEN', 'SMUGMUG_ACCESS_TOKEN_SECRET', 'TEMPORAL_ADDRESS', 'AWS_REGION']) {
+    for (const name of [
+      'SMUGMUG_API_KEY',
+      'SMUGMUG_API_SECRET',
+      'SMUGMUG_ACCESS_TOKEN',
+      'SMUGMUG_ACCESS_TOKEN_SECRET',
+      'TEMPORAL_ADDRESS',
+      'AWS_REGION',
+    ]) {
       expect(worker.includes(`${name}:`) || compose.includes(`  ${name}: `)).toBe(true);
     }
     expect(compose).toMatch(/API_TOKEN: \$\{API_TOKEN:\?/);

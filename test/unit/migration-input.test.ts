@@ -1,6 +1,7 @@
 import { MigrationInput } from '../../common/migration-input';
 
-const parse = (prefix: string) => MigrationInput.safeParse({ migrationId: 'x', account: 'jane', target: { bucket: 'my-bucket', prefix } });
+const parse = (prefix: string) =>
+  MigrationInput.safeParse({ migrationId: 'x', account: 'jane', target: { bucket: 'my-bucket', prefix } });
 
 describe('the target prefix', () => {
   test('refuses empty, "." and ".." segments and control characters, naming the problem', () => {

@@ -1,7 +1,10 @@
 import type { Payload } from '@temporalio/common';
 import { AesGcmPayloadCodec, newPayloadKeySpec, parsePayloadKeys } from '../../encryption/payload-codec';
 
-const json = (value: unknown): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(value)) });
+const json = (value: unknown): Payload => ({
+  metadata: { encoding: Buffer.from('json/plain') },
+  data: Buffer.from(JSON.stringify(value)),
+});
 const text = (p: Payload) => Buffer.from(p.data!).toString();
 
 describe('the payload codec', () => {

@@ -54,7 +54,10 @@ describe('media probe ("does it open")', () => {
     for (let i = 0; i < bytes.length; i += chunk) probe.update(bytes.subarray(i, i + chunk));
     return probe.finish();
   };
-  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 1, 2, 0xff, 0xc0, 0, 4, 0, 0]), Buffer.alloc(10)]);
+  const jpeg = Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 1, 2, 0xff, 0xc0, 0, 4, 0, 0]),
+    Buffer.alloc(10),
+  ]);
   const box = (type: string, size: number) => {
     const b = Buffer.alloc(size);
     b.writeUInt32BE(size, 0);
@@ -72,6 +75,8 @@ describe('media probe ("does it open")', () => {
     const mp4 = Buffer.concat([box('ftyp', 16), box('moov', 24), box('mdat', 100)]);
     for (const chunk of [1, 7, 1000]) expect(feed('MP4', mp4, chunk)).toBeUndefined();
     expect(feed('MP4', Buffer.concat([box('moov', 24), box('ftyp', 16)]), 5)).toMatch(/no ftyp/);
-    expect(feed('MP4', Buffer.concat([box('ftyp', 16), box('mdat', 100)]).subarray(0, 60), 5)).toMatch(/runs past the end/);
+    expect(feed('MP4', Buffer.concat([box('ftyp', 16), box('mdat', 100)]).subarray(0, 60), 5)).toMatch(
+      /runs past the end/,
+    );
   });
 });

@@ -27,7 +27,9 @@ describe('finding the server binaries', () => {
 
   test('without Go, a cached build, a binary on PATH or TEMPORAL_BIN, the error says what to install', async () => {
     await withEnv({ PATH: dir, SMUGMUG_S3_TOOLS_DIR: dir, TEMPORAL_BIN: undefined }, async () => {
-      await expect(resolveTool('temporal', { install: true })).rejects.toThrow(/TEMPORAL_BIN.*PATH.*install Go 1\.25 or later/s);
+      await expect(resolveTool('temporal', { install: true })).rejects.toThrow(
+        /TEMPORAL_BIN.*PATH.*install Go 1\.25 or later/s,
+      );
     });
   });
 

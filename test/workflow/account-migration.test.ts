@@ -18,11 +18,15 @@ import { retryAlbums } from '../../workflows/messages';
  */
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: await resolveTestServer() } } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: await resolveTestServer() } },
+  });
   // The test server lists no search attributes, but registers them.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(searchAttributes.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    searchAttributes: Object.fromEntries(
+      searchAttributes.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
   });
 }, 120_000);
 afterAll(() => env?.teardown());
@@ -31,7 +35,12 @@ const DAY = 24 * 3600 * 1000;
 
 /** A fake account of `albums` albums, one file each, with the activities the workflows call; `failing` albums fail to plan. */
 function fakeAccount(albums: number, opts: { failing?: Set<string> } = {}) {
-  const refs: AlbumRef[] = Array.from({ length: albums }, (_, i) => ({ albumKey: `A${i}`, nodeId: `n${i}`, name: `Album ${i}`, path: [`Album ${i}`] }));
+  const refs: AlbumRef[] = Array.from({ length: albums }, (_, i) => ({
+    albumKey: `A${i}`,
+    nodeId: `n${i}`,
+    name: `Album ${i}`,
+    path: [`Album ${i}`],
+  }));
   const failedMarkers = new Set<string>();
   const planning = { now: 0, most: 0, calls: [] as string[] };
   const deleted: string[] = [];
@@ -39,7 +48,20 @@ function fakeAccount(albums: number, opts: { failing?: Set<string> } = {}) {
     async checkMigrationTarget() {},
     async preflightBucket({ bucket }) {
       const ok = { status: 'ok' as const, detail: '' };
-      return { bucket, region: 'us-east-1', versioning: 'Enabled', encryption: 'AES256', checks: { versioning: ok, encryption: ok, publicAccessBlock: ok, tlsOnlyPolicy: ok, abortIncompleteUploads: ok, cors: ok } };
+      return {
+        bucket,
+        region: 'us-east-1',
+        versioning: 'Enabled',
+        encryption: 'AES256',
+        checks: {
+          versioning: ok,
+          encryption: ok,
+          publicAccessBlock: ok,
+          tlsOnlyPolicy: ok,
+          abortIncompleteUploads: ok,
+          cors: ok,
+        },
+      };
     },
     async discoverAlbums() {
       return { albumsKey: 'albums.json', albums: refs.length, excluded: 0 };
@@ -56,14 +78,34 @@ function fakeAccount(albums: number, opts: { failing?: Set<string> } = {}) {
       planning.most = Math.max(planning.most, planning.now);
       await new Promise((r) => setTimeout(r, 20));
       planning.now -= 1;
-      if (opts.failing?.has(album.albumKey)) throw ApplicationFailure.nonRetryable(`The original of ${album.albumKey} is gone`, 'OriginalNotFound');
-      return { planPrefix: `p/${album.albumKey}`, albumFolderKey: album.name, files: 1, bytes: 10, alreadyPresent: 0, alreadyPresentBytes: 0, unavailable: 0, batches: [{ index: 0, kind: 'small', files: 1, bytes: 10 }] };
+      if (opts.failing?.has(album.albumKey))
+        throw ApplicationFailure.nonRetryable(`The original of ${album.albumKey} is gone`, 'OriginalNotFound');
+      return {
+        planPrefix: `p/${album.albumKey}`,
+        albumFolderKey: album.name,
+        files: 1,
+        bytes: 10,
+        alreadyPresent: 0,
+        alreadyPresentBytes: 0,
+        unavailable: 0,
+        batches: [{ index: 0, kind: 'small', files: 1, bytes: 10 }],
+      };
     },
     async transferSmallFiles() {
       return { files: 1, bytes: 10, alreadyPresent: 0 };
     },
     async verifyAlbum() {
-      return { reportKey: 'r', manifestKey: 'm', verified: 1, failed: 0, unavailable: 0, deepChecked: 0, passed: true, held: 0, warnings: 0 };
+      return {
+        reportKey: 'r',
+        manifestKey: 'm',
+        verified: 1,
+        failed: 0,
+        unavailable: 0,
+        deepChecked: 0,
+        passed: true,
+        held: 0,
+        warnings: 0,
+      };
     },
     async cleanUpUploads() {
       return 0;
@@ -88,11 +130,17 @@ function fakeAccount(albums: number, opts: { failing?: Set<string> } = {}) {
 
 async function withWorker<T>(activities: Partial<Activities>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `wf-${Math.random().toString(36).slice(2)}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities,
+  });
   return worker.runUntil(fn(taskQueue));
 }
 
-const input = (request: Partial<MigrationInputRequest>) => MigrationInput.parse({ migrationId: 'wf', account: 'jane', target: { bucket: 'my-bucket' }, ...request });
+const input = (request: Partial<MigrationInputRequest>) =>
+  MigrationInput.parse({ migrationId: 'wf', account: 'jane', target: { bucket: 'my-bucket' }, ...request });
 
 describe('the migration workflows, with time skipping', () => {
   test('an album not approved within approvalTimeout keeps its originals: the window passes, nothing is deleted', async () => {
@@ -100,7 +148,8 @@ describe('the migration workflows, with time skipping', () => {
     await withWorker(account.activities, async (taskQueue) => {
       const started = await env.currentTimeMs();
       const result = await env.client.workflow.execute(albumMigration, {
-        taskQueue, workflowId: 'album-expire',
+        taskQueue,
+        workflowId: 'album-expire',
         args: [{ ...input({ deletion: { enabled: true, approvalTimeout: '7 days' } }), album: account.refs[0] }],
       });
       expect(result).toMatchObject({ status: 'verified', deletion: { status: 'expired', deleted: 0 } });
@@ -113,8 +162,16 @@ describe('the migration workflows, with time skipping', () => {
     const account = fakeAccount(3, { failing: new Set(['A1']) });
     await withWorker(account.activities, async (taskQueue) => {
       const started = await env.currentTimeMs();
-      const result = await env.client.workflow.execute(accountMigration, { taskQueue, workflowId: 'keep-open', args: [input({ keepOpenFor: '3 days' })] });
-      expect(result).toMatchObject({ phase: 'completed-with-failures', counts: { albumsDone: 2, albumsFailed: 1 }, failedAlbums: { A1: expect.stringContaining('is gone') } });
+      const result = await env.client.workflow.execute(accountMigration, {
+        taskQueue,
+        workflowId: 'keep-open',
+        args: [input({ keepOpenFor: '3 days' })],
+      });
+      expect(result).toMatchObject({
+        phase: 'completed-with-failures',
+        counts: { albumsDone: 2, albumsFailed: 1 },
+        failedAlbums: { A1: expect.stringContaining('is gone') },
+      });
       expect((await env.currentTimeMs()) - started).toBeGreaterThanOrEqual(3 * DAY);
       expect([...account.failedMarkers]).toEqual(['A1']);
     });
@@ -124,9 +181,15 @@ describe('the migration workflows, with time skipping', () => {
     const account = fakeAccount(7);
     await withWorker(account.activities, async (taskQueue) => {
       const result = await env.client.workflow.execute(accountMigration, {
-        taskQueue, workflowId: 'continue', args: [input({ continueAsNewAfterAlbums: 2, albumConcurrency: 2 })],
+        taskQueue,
+        workflowId: 'continue',
+        args: [input({ continueAsNewAfterAlbums: 2, albumConcurrency: 2 })],
       });
-      expect(result).toMatchObject({ phase: 'completed', continuedAsNew: 3, counts: { albumsDone: 7, albumsFailed: 0, verified: 7 } });
+      expect(result).toMatchObject({
+        phase: 'completed',
+        continuedAsNew: 3,
+        counts: { albumsDone: 7, albumsFailed: 0, verified: 7 },
+      });
       expect([...account.planning.calls].sort()).toEqual(account.refs.map((r) => r.albumKey).sort());
     });
   });
@@ -135,8 +198,15 @@ describe('the migration workflows, with time skipping', () => {
     const failing = new Set(['A0', 'A1', 'A2', 'A3', 'A4', 'A5']);
     const account = fakeAccount(8, { failing });
     await withWorker(account.activities, async (taskQueue) => {
-      const handle = await env.client.workflow.start(accountMigration, { taskQueue, workflowId: 'retry', args: [input({ albumConcurrency: 2, keepOpenFor: '1 day' })] });
-      while ((await handle.query('migrationProgress').catch(() => undefined) as { phase?: string } | undefined)?.phase !== 'completed-with-failures') {
+      const handle = await env.client.workflow.start(accountMigration, {
+        taskQueue,
+        workflowId: 'retry',
+        args: [input({ albumConcurrency: 2, keepOpenFor: '1 day' })],
+      });
+      while (
+        ((await handle.query('migrationProgress').catch(() => undefined)) as { phase?: string } | undefined)?.phase !==
+        'completed-with-failures'
+      ) {
         await new Promise((r) => setTimeout(r, 50));
       }
       failing.clear();

@@ -22,12 +22,17 @@ describe('workflow code replays the recorded histories', () => {
     const history = temporal.api.history.v1.History.decode(await readFile(join(dir, `${name}.binpb`)));
     // The workflow id the history was recorded under: child workflow ids derive from it.
     const workflowIds = JSON.parse(await readFile(join(dir, 'workflow-ids.json'), 'utf8')) as Record<string, string>;
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowIds[name])).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowIds[name]),
+    ).resolves.toBeUndefined();
   });
 
   test('every recorded history is replayed above, and none holds a credential', async () => {
     const files = (await readdir(dir)).filter((f) => f.endsWith('.binpb'));
     expect(files).toHaveLength(4);
-    for (const f of files) expect(await readFile(join(dir, f), 'latin1')).not.toMatch(/sandbox-(full-modify|full-read|public-read)-(token|secret)|sandbox-api-secret|smugmug-s3-local-secret/);
+    for (const f of files)
+      expect(await readFile(join(dir, f), 'latin1')).not.toMatch(
+        /sandbox-(full-modify|full-read|public-read)-(token|secret)|sandbox-api-secret|smugmug-s3-local-secret/,
+      );
   });
 });
