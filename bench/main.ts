@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -84,12 +84,9 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 
 async function countObjects(s3: S3Client, bucket: string, prefix: string): Promise<number> {
   let n = 0;
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
     n += (page.Contents ?? []).filter((o) => /\.(jpg|JPG|mp4|MP4)$/.test(o.Key!)).length;
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   return n;
 }
 

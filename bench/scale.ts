@@ -1,4 +1,4 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -125,11 +125,10 @@ async function main() {
       for (const image of sandbox.library.images.values())
         if (image.original) expected.set(image.original.md5, (expected.get(image.original.md5) ?? 0) + 1);
       let objects = 0;
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: stack.minio.bucket, Prefix: 'scale/', ContinuationToken: token }),
-        );
+      for await (const page of paginateListObjectsV2(
+        { client: s3 },
+        { Bucket: stack.minio.bucket, Prefix: 'scale/' },
+      )) {
         for (const o of page.Contents ?? []) {
           if (!o.Key!.endsWith('.JPG')) continue;
           objects += 1;
@@ -138,8 +137,7 @@ async function main() {
           if (!left) throw new Error(`${o.Key} holds bytes (MD5 ${md5}) no original has, or one original twice`);
           expected.set(md5, left - 1);
         }
-        token = page.NextContinuationToken;
-      } while (token);
+      }
       const missing = [...expected.values()].reduce((a, b) => a + b, 0);
       if (outcome.counts.verified !== images || objects !== images || missing !== 0) {
         throw new Error(

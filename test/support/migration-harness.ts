@@ -1,4 +1,4 @@
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createHash, randomUUID } from 'node:crypto';
@@ -63,12 +63,9 @@ export async function createTestBucket(s3: S3Client, label: string): Promise<str
 
 export async function listKeys(s3: S3Client, bucket: string, prefix = ''): Promise<Map<string, number>> {
   const keys = new Map<string, number>();
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
     for (const o of page.Contents ?? []) keys.set(o.Key!, o.Size ?? 0);
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   return keys;
 }
 
