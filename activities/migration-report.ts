@@ -1,7 +1,9 @@
 import type { MigrationTarget } from '../common/migration-input';
-import type { ReportRef } from '../common/migration-types';
-import { AlbumVerificationReport, MigrationReport } from '../state/documents';
-import { migrationReportKey, planPrefixOf, verificationKey } from '../state/layout';
+import type { AlbumRef, ReportRef } from '../common/migration-types';
+import { PlanAccumulator } from '../plans/plan-report';
+import { loadPriceTable } from '../plans/s3-prices';
+import { AlbumPlanRecord, AlbumVerificationReport, MigrationReport, PlanReport } from '../state/documents';
+import { migrationReportKey, planPrefixOf, planRecordKey, planReportKey, verificationKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
@@ -16,9 +18,12 @@ export function writeMigrationReport(deps: ActivityDeps) {
     account: string;
     target: MigrationTarget;
     albumsKey: string;
+    /** A dry run's report is its plan too (plan-report.json). */
+    dryRun?: boolean;
   }): Promise<ReportRef> {
     const store = new StateStore(deps.s3, input.target.bucket);
     const albums = await store.albumList(input.albumsKey);
+    if (input.dryRun) await writePlanReport(deps, store, { ...input, albums });
     let read = 0;
     const rows = await withHeartbeats(
       () => ({ read }),
@@ -67,4 +72,40 @@ export function writeMigrationReport(deps: ActivityDeps) {
     const key = migrationReportKey(input.target.prefix, input.migrationId);
     return { key, digest: await store.putWithDigest(key, MigrationReport, report) };
   };
+}
+
+/** A dry run's plan, from the albums' stored plans, one album at a time (plans/plan-report.ts). */
+async function writePlanReport(
+  { config }: ActivityDeps,
+  store: StateStore,
+  input: { migrationId: string; account: string; target: MigrationTarget; albums: AlbumRef[] },
+): Promise<void> {
+  const plan = new PlanAccumulator();
+  let read = 0;
+  await withHeartbeats(
+    () => ({ planned: read }),
+    async () => {
+      for (const album of input.albums) {
+        const planPrefix = planPrefixOf(input.target.prefix, input.migrationId, album.albumKey);
+        // An album that failed before it was planned has no plan: it is left out, and its failure says why.
+        if (!(await store.get(planRecordKey(planPrefix), AlbumPlanRecord))) continue;
+        const { record, entries } = await store.plan(planPrefix);
+        plan.add({ album, record, entries });
+        read += 1;
+      }
+    },
+  );
+  const report = plan.finish({
+    migrationId: input.migrationId,
+    account: input.account,
+    bucket: input.target.bucket,
+    prefix: input.target.prefix,
+    prices: loadPriceTable(),
+    region: config.AWS_REGION,
+    upload: {
+      largeFileThresholdBytes: config.LARGE_FILE_THRESHOLD_MB * 2 ** 20,
+      partSizeBytes: config.PART_SIZE_MB * 2 ** 20,
+    },
+  });
+  await store.put(planReportKey(input.target.prefix, input.migrationId), PlanReport, report, { pretty: true });
 }

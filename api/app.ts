@@ -13,6 +13,7 @@ import { newRouter } from './openapi';
 import { codecRoutes } from './routes/codec';
 import { deletionRoutes } from './routes/deletion';
 import { migrationRoutes } from './routes/migrations';
+import { planRoutes } from './routes/plans';
 import { httpErrorOf } from './temporal-errors';
 
 export interface ApiDeps {
@@ -124,6 +125,7 @@ export function createApiApp({
   const routes = { config, client, s3, lookups, uiUrl };
   app.route('/', migrationRoutes(routes));
   app.route('/', deletionRoutes(routes));
+  app.route('/', planRoutes(routes));
 
   app.doc('/openapi.json', {
     openapi: '3.0.3',

@@ -13,14 +13,15 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MigrationReport } from '../state/documents';
 import { accountMigrationsWorkflowId } from '../common/ids';
-import type { MigrationInput } from '../common/migration-input';
+import type { z } from 'zod';
+import { MigrationInput } from '../common/migration-input';
 import type { MigrationProgress, MigrationStarted } from '../common/migration-types';
 import type { accountMigration } from '../workflows/account-migration';
 import { accountMigrations } from '../workflows/account-migrations';
 import { failureMessage } from '../workflows/failure-message';
 import { SmugMugAccount } from '../workflows/search-attributes';
 import { migrationProgress, startMigration } from '../workflows/messages';
-import { conflict, httpErrorOf, notFound } from './temporal-errors';
+import { alreadyMigrating, conflict, httpErrorOf, noWorker, notFound } from './temporal-errors';
 
 /**
  * A migration that has just ended frees its account a moment later, once the account's workflow
@@ -89,6 +90,25 @@ export class MigrationLookups {
   /** A query that gives up after QUERY_DEADLINE_MS instead of waiting for a worker that is not there. */
   async queryOrGiveUp<T>(query: () => Promise<T>): Promise<T | undefined> {
     return this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, query).catch(() => undefined);
+  }
+
+  /**
+   * Starts a migration (or a plan: a dry run): refused when the account runs one already, or no
+   * worker is there to answer; the checks the account's workflow makes answer with their reasons.
+   */
+  async start(
+    request: Omit<z.input<typeof MigrationInput>, 'migrationId'> & { migrationId?: string },
+  ): Promise<MigrationStarted & { migrationId: string }> {
+    const migrationId = request.migrationId || new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const input = MigrationInput.parse({ ...request, migrationId });
+    // A run started before account workflows existed, or by hand, is found in visibility.
+    const running = `WorkflowType = 'accountMigration' AND ExecutionStatus = 'Running' AND SmugMugAccount = '${input.account}'`;
+    for await (const wf of this.client.workflow.list({ query: running, pageSize: 1 })) {
+      throw alreadyMigrating(input.account, wf.workflowId);
+    }
+    // The account's workflow answers only with a worker: without one, say so rather than wait.
+    if (!(await this.workersPolling().catch((err) => Promise.reject(httpErrorOf(err, 'Temporal'))))) throw noWorker();
+    return { ...(await this.startThroughAccount(input)), migrationId };
   }
 
   /**

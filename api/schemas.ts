@@ -163,3 +163,37 @@ export const ApprovalResult = z
   .openapi('ApprovalResult');
 
 export const Accepted = z.object({ id: z.string(), status: z.string() }).openapi('Accepted');
+
+/** A plan: a migration's dry run (nothing copied, nothing deleted), with the same target and album filters. */
+export const StartPlanRequest = StartMigrationRequest.omit({ dryRun: true, deletion: true }).openapi(
+  'StartPlanRequest',
+);
+
+export const PlanStarted = z
+  .object({ id: z.string(), migrationId: z.string(), uiUrl: z.string(), planUrl: z.string() })
+  .openapi('PlanStarted');
+
+export const PlanQuery = z.object({
+  smugmugPlan: z
+    .string()
+    .min(1)
+    .max(60)
+    .optional()
+    .openapi({ param: { name: 'smugmugPlan', in: 'query' }, description: 'the SmugMug plan you pay for, to compare' }),
+  smugmugMonthlyUsd: z.coerce
+    .number()
+    .nonnegative()
+    .max(10_000)
+    .optional()
+    .openapi({
+      param: { name: 'smugmugMonthlyUsd', in: 'query' },
+      description: 'what that plan costs you a month, in US dollars',
+    }),
+});
+
+/** A plan's report (state/documents.ts), with the comparison to the SmugMug plan named in the query. */
+export const Plan = documents.PlanReport.extend({
+  smugmug: z
+    .object({ plan: z.string(), monthlyUsd: z.number(), cheapestClass: z.string(), cheapestMonthlyUsd: z.number() })
+    .optional(),
+}).openapi('Plan');

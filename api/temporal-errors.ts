@@ -13,6 +13,8 @@ function errorResponse(status: number, code: string, message: string, extra: Rec
 
 export const notFound = (what: string) => errorResponse(404, 'not_found', `${what} not found`);
 export const conflict = (message: string) => errorResponse(409, 'conflict', message);
+export const alreadyMigrating = (account: string, runningId: string) =>
+  errorResponse(409, 'conflict', `Account ${account} is already migrating`, { runningId });
 export const noWorker = () =>
   errorResponse(
     503,

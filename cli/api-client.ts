@@ -10,6 +10,9 @@ export type RetryAcceptedBody = z.infer<typeof schemas.RetryAccepted>;
 export type ApprovalResultBody = z.infer<typeof schemas.ApprovalResult>;
 export type StartMigrationBody = z.input<typeof schemas.StartMigrationRequest>;
 export type ApprovalRequestBody = z.input<typeof schemas.ApprovalRequest>;
+export type StartPlanBody = z.input<typeof schemas.StartPlanRequest>;
+export type PlanStartedBody = z.infer<typeof schemas.PlanStarted>;
+export type PlanBody = z.infer<typeof schemas.Plan>;
 
 export class ApiError extends Error {
   constructor(

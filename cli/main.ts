@@ -9,9 +9,13 @@ import {
   type MigrationListBody,
   type MigrationStartedBody,
   type ReportBody,
+  type PlanBody,
+  type PlanStartedBody,
   type RetryAcceptedBody,
   type StartMigrationBody,
+  type StartPlanBody,
 } from './api-client';
+import { planTable } from './plan-table';
 import { bucketCommand } from './bucket-command';
 import { login } from './login';
 import { watchMigration } from './progress-display';
@@ -20,6 +24,9 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
 
   migrate --account NICK --bucket B [--prefix P] [--id ID] [--delete] [--concurrency N]
           [--include PATTERN]... [--exclude PATTERN]... [--dry-run] [--watch]
+  plan    --account NICK --bucket B [--prefix P] [--include PATTERN]... [--exclude PATTERN]...
+          [--smugmug-plan NAME --smugmug-monthly USD]
+                                    counts, held items, duplicates and costs per storage class; copies nothing
   list    [--account NICK] [--phase PHASE]
   status  ID [--once]               live progress bars per album and overall, with rate and ETA
   retry   ID [--album KEY]          run failed albums (or one) again
@@ -71,6 +78,8 @@ async function main(argv: string[]) {
       'cors-origin': { type: 'string', multiple: true },
       'abort-after-days': { type: 'string' },
       'include-held': { type: 'string' },
+      'smugmug-plan': { type: 'string' },
+      'smugmug-monthly': { type: 'string' },
     },
   });
   if (!command || values.help || ['help', '--help', '-h'].includes(command)) return console.log(USAGE);
@@ -105,6 +114,26 @@ async function main(argv: string[]) {
       const started = await api.call<MigrationStartedBody>('POST', '/v1/migrations', request);
       console.log(`Started ${started.id}\n  Temporal UI: ${started.uiUrl}`);
       if (values.watch) await watchMigration(api, started.id);
+      return;
+    }
+    case 'plan': {
+      const request: Partial<StartPlanBody> = {
+        account: values.account,
+        migrationId: values.id,
+        target: { bucket: values.bucket ?? '', prefix: values.prefix ?? '' },
+        albums: { include: values.include ?? [], exclude: values.exclude ?? [] },
+      };
+      const started = await api.call<PlanStartedBody>('POST', '/v1/plans', request);
+      console.log(`Planning ${started.id}: listing every album (nothing is copied)…`);
+      const done = await watchMigration(api, started.id, {
+        until: (st) => st.phase === 'completed' || st.phase === 'completed-with-failures',
+      });
+      if (done.status === 'FAILED') fail(`The plan failed: ${done.failure ?? 'see smugmug-s3 status'}`);
+      const query = new URLSearchParams({
+        ...(values['smugmug-plan'] ? { smugmugPlan: values['smugmug-plan'] } : {}),
+        ...(values['smugmug-monthly'] ? { smugmugMonthlyUsd: values['smugmug-monthly'] } : {}),
+      });
+      console.log(planTable(await api.call<PlanBody>('GET', `/v1/plans/${started.id}?${query}`)));
       return;
     }
     case 'list': {

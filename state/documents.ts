@@ -177,13 +177,18 @@ export const MigrationReportAlbum = z.object({
   warnings: AlbumVerificationReport.shape.warnings,
 });
 
-/** The migration's verification report (`report.json`); approvals name the SHA-256 of its bytes. */
-export const MigrationReport = z.object({
+/** What every report of a migration starts with: whose, where to, and when. */
+const ReportHeader = {
   migrationId: z.string(),
   account: z.string(),
   bucket: z.string(),
   prefix: z.string(),
   generatedAt: z.string(),
+};
+
+/** The migration's verification report (`report.json`); approvals name the SHA-256 of its bytes. */
+export const MigrationReport = z.object({
+  ...ReportHeader,
   // Reports from before held items exist read with none.
   totals: z.object({
     albums: z.number(),
@@ -246,3 +251,62 @@ export const AlbumManifest = z.object({
   ),
   unavailable: z.array(UnavailableEntry),
 });
+
+const ClassEstimate = z.object({
+  storageClass: z.string(),
+  billableBytes: z.number(),
+  monthlyStorageUsd: z.number(),
+  monthlyMonitoringUsd: z.number(),
+  monthlyUsd: z.number(),
+  minimumDays: z.number(),
+  minimumChargeUsd: z.number(),
+  putRequests: z.number(),
+  putRequestsUsd: z.number(),
+  firstYearUsd: z.number(),
+});
+
+/** The plan of a dry run (`plan-report.json`): what a migration would copy, hold and cost (plans/plan-report.ts). */
+export const PlanReport = z.object({
+  ...ReportHeader,
+  totals: z.object({
+    albums: z.number(),
+    files: z.number(),
+    bytes: z.number(),
+    photos: z.number(),
+    videos: z.number(),
+    held: z.number(),
+    alreadyPresent: z.number(),
+    /** Images counted once however many albums hold them (collected copies). */
+    uniqueImages: z.number(),
+    /** Images whose bytes another image has too (same MD5, another ImageKey), and the bytes they repeat. */
+    duplicateImages: z.number(),
+    duplicateBytes: z.number(),
+  }),
+  albums: z.array(
+    z.object({
+      albumKey: z.string(),
+      path: z.array(z.string()),
+      files: z.number(),
+      bytes: z.number(),
+      photos: z.number(),
+      videos: z.number(),
+      alreadyPresent: z.number(),
+      held: z.number(),
+    }),
+  ),
+  duplicates: z.array(
+    z.object({
+      md5: z.string(),
+      images: z.array(z.object({ imageKey: z.string(), albumKey: z.string(), fileName: z.string(), size: z.number() })),
+    }),
+  ),
+  largest: z.array(z.object({ albumKey: z.string(), imageKey: z.string(), fileName: z.string(), bytes: z.number() })),
+  costs: z.object({
+    region: z.string(),
+    prices: z.object({ source: z.string(), date: z.string() }),
+    objects: z.number(),
+    bytes: z.number(),
+    classes: z.array(ClassEstimate),
+  }),
+});
+export type PlanReport = z.infer<typeof PlanReport>;

@@ -4,6 +4,7 @@
  *
  *   albums.json                          the discovered albums (AlbumRefList)
  *   report.json                          the migration's verification report (MigrationReport)
+ *   plan-report.json                     a dry run's plan: files, held items, duplicates, costs (PlanReport)
  *   failed-albums/<AlbumKey>.json        one marker per album whose last run failed (FailedAlbumRecord)
  *   albums/<AlbumKey>/plan.json          an album's plan record (AlbumPlanRecord)
  *   albums/<AlbumKey>/batch-NNNNN.json   its plan, in batches (PlanBatch)
@@ -25,6 +26,9 @@ export const albumListKey = (targetPrefix: string, migrationId: string) =>
   `${statePrefix(targetPrefix, migrationId)}/albums.json`;
 export const migrationReportKey = (targetPrefix: string, migrationId: string) =>
   `${statePrefix(targetPrefix, migrationId)}/report.json`;
+
+export const planReportKey = (targetPrefix: string, migrationId: string) =>
+  `${statePrefix(targetPrefix, migrationId)}/plan-report.json`;
 
 /** The complete list of failed albums: one marker each, which no state or payload limit can truncate. */
 export const failedAlbumsPrefix = (targetPrefix: string, migrationId: string) =>

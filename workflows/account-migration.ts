@@ -476,6 +476,7 @@ class MigrationRun {
           account: input.account,
           target: input.target,
           albumsKey: discovery.albumsKey,
+          dryRun: input.dryRun,
         },
       ],
     );

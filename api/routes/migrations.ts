@@ -2,7 +2,6 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { parseWorkflowId } from '../../common/ids';
-import { MigrationInput } from '../../common/migration-input';
 import { FailedAlbumRecord } from '../../state/documents';
 import { albumKeyOfFailedMarker, failedAlbumKey, failedAlbumsPrefix } from '../../state/layout';
 import { StateStore } from '../../state/store';
@@ -11,7 +10,7 @@ import { AlbumKey, MigrationId, SmugMugAccount, StatusAttribute } from '../../wo
 import { errors, json, newRouter, security } from '../openapi';
 import type { RouteContext } from '../route-context';
 import * as s from '../schemas';
-import { conflict, httpErrorOf, noWorker, notFound } from '../temporal-errors';
+import { conflict, httpErrorOf, notFound } from '../temporal-errors';
 
 /** Migrations: start, list, status, albums, report, retries, cancel. */
 export function migrationRoutes({ client, s3, lookups, uiUrl }: RouteContext) {
@@ -28,27 +27,7 @@ export function migrationRoutes({ client, s3, lookups, uiUrl }: RouteContext) {
       responses: { 202: json(s.MigrationStarted, 'Started'), ...errors },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      const migrationId = body.migrationId ?? new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-      const input = MigrationInput.parse({ ...body, migrationId });
-      // A run started before account workflows existed, or by hand, is found in visibility.
-      const running = `WorkflowType = 'accountMigration' AND ExecutionStatus = 'Running' AND SmugMugAccount = '${input.account}'`;
-      for await (const wf of client.workflow.list({ query: running, pageSize: 1 })) {
-        return c.json(
-          {
-            error: {
-              code: 'conflict',
-              message: `Account ${input.account} is already migrating`,
-              runningId: wf.workflowId,
-            },
-          },
-          409,
-        );
-      }
-      // The account's workflow answers only with a worker: without one, say so rather than wait.
-      if (!(await lookups.workersPolling().catch((err) => Promise.reject(httpErrorOf(err, 'Temporal')))))
-        throw noWorker();
-      const { id } = await lookups.startThroughAccount(input);
+      const { id, migrationId } = await lookups.start(c.req.valid('json'));
       return c.json({ id, migrationId, uiUrl: uiUrl(id), statusUrl: `/v1/migrations/${id}` }, 202);
     },
   );

@@ -1,0 +1,113 @@
+import { type PriceTable, STORAGE_CLASSES, type StorageClass, type StorageClassPrice } from './s3-prices';
+
+/** AWS bills storage per GB of 2^30 bytes. */
+const GB = 2 ** 30;
+/** A month as AWS prorates minimum durations. */
+const DAYS_PER_MONTH = 30;
+
+/** How the service writes a file: whole up to the threshold, in parts above it (Create + parts + Complete). */
+export interface UploadShape {
+  largeFileThresholdBytes: number;
+  partSizeBytes: number;
+}
+
+export interface ClassEstimate {
+  storageClass: StorageClass;
+  /** Bytes billed each month: sizes raised to the class's minimum, plus per-object overheads. */
+  billableBytes: number;
+  monthlyStorageUsd: number;
+  /** Intelligent-Tiering's monitoring fee, a month. */
+  monthlyMonitoringUsd: number;
+  monthlyUsd: number;
+  /** What deleting everything before the minimum duration still costs: that many days of storage. */
+  minimumDays: number;
+  minimumChargeUsd: number;
+  /** The one-off requests of writing every object once. */
+  putRequests: number;
+  putRequestsUsd: number;
+  firstYearUsd: number;
+}
+
+export interface CostEstimate {
+  region: string;
+  prices: { source: string; date: string };
+  objects: number;
+  bytes: number;
+  classes: ClassEstimate[];
+  /** The SmugMug plan the person named, beside the cheapest class a month. */
+  smugmug?: { plan: string; monthlyUsd: number; cheapestClass: StorageClass; cheapestMonthlyUsd: number };
+}
+
+/** PUT-class requests to write one file of `size` bytes as the service does. */
+export function putRequestsFor(size: number, shape: UploadShape): number {
+  if (size <= shape.largeFileThresholdBytes) return 1;
+  return 2 + Math.ceil(size / shape.partSizeBytes);
+}
+
+function estimateClass(
+  storageClass: StorageClass,
+  price: StorageClassPrice,
+  standard: StorageClassPrice,
+  sizes: number[],
+  shape: UploadShape,
+): ClassEstimate {
+  let billable = 0;
+  let standardBillable = 0;
+  let monitored = 0;
+  let putRequests = 0;
+  for (const size of sizes) {
+    billable += Math.max(size, price.minimumBillableBytes) + price.overheadBytes;
+    standardBillable += price.standardOverheadBytes;
+    if (price.monitoringPer1000 > 0 && size >= price.monitoredFromBytes) monitored += 1;
+    putRequests += putRequestsFor(size, shape);
+  }
+  const monthlyStorageUsd =
+    (billable / GB) * price.storagePerGbMonth + (standardBillable / GB) * standard.storagePerGbMonth;
+  const monthlyMonitoringUsd = (monitored / 1000) * price.monitoringPer1000;
+  const monthlyUsd = monthlyStorageUsd + monthlyMonitoringUsd;
+  const putRequestsUsd = (putRequests / 1000) * price.putPer1000;
+  return {
+    storageClass,
+    billableBytes: billable + standardBillable,
+    monthlyStorageUsd,
+    monthlyMonitoringUsd,
+    monthlyUsd,
+    minimumDays: price.minimumDays,
+    minimumChargeUsd: monthlyStorageUsd * (price.minimumDays / DAYS_PER_MONTH),
+    putRequests,
+    putRequestsUsd,
+    firstYearUsd: monthlyUsd * 12 + putRequestsUsd,
+  };
+}
+
+/**
+ * What keeping these objects in S3 costs, per storage class: monthly storage with each class's
+ * minimum object size and per-object overheads (which dominate for many small photos), the
+ * minimum-duration charge, and the one-off PUTs of the copy.
+ */
+export function estimateCosts(
+  sizes: number[],
+  opts: { prices: PriceTable; region: string; upload: UploadShape; smugmug?: { plan: string; monthlyUsd: number } },
+): CostEstimate {
+  const regionPrices = opts.prices.regions[opts.region];
+  if (!regionPrices)
+    throw new Error(
+      `The price table (${opts.prices.source}, ${opts.prices.date}) has no prices for region ${opts.region}: set S3_PRICES_FILE to one that has`,
+    );
+  const classes = STORAGE_CLASSES.map((c) =>
+    estimateClass(c, regionPrices[c], regionPrices.STANDARD, sizes, opts.upload),
+  );
+  const cheapest = classes.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
+  return {
+    region: opts.region,
+    prices: { source: opts.prices.source, date: opts.prices.date },
+    objects: sizes.length,
+    bytes: sizes.reduce((a, b) => a + b, 0),
+    classes,
+    smugmug: opts.smugmug && {
+      ...opts.smugmug,
+      cheapestClass: cheapest.storageClass,
+      cheapestMonthlyUsd: cheapest.monthlyUsd,
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { estimateCosts, putRequestsFor } from '../../plans/cost-estimate';
+import { BUILT_IN_PRICES, loadPriceTable } from '../../plans/s3-prices';
+
+const KB = 1024;
+const MiB = 2 ** 20;
+const GB = 2 ** 30;
+const upload = { largeFileThresholdBytes: 16 * MiB, partSizeBytes: 16 * MiB };
+
+describe('the cost estimate', () => {
+  // 1,000 small photos of 50 KB, 100 of 5 MiB, one 40 MiB video.
+  const sizes = [...new Array(1000).fill(50 * KB), ...new Array(100).fill(5 * MiB), 40 * MiB];
+  const estimate = estimateCosts(sizes, {
+    prices: BUILT_IN_PRICES,
+    region: 'us-east-1',
+    upload,
+    smugmug: { plan: 'Power', monthlyUsd: 16 },
+  });
+  const byClass = (c: string) => estimate.classes.find((e) => e.storageClass === c)!;
+
+  test('Standard-IA bills small photos as 128 KB each, for at least 30 days', () => {
+    const billable = 1000 * 128 * KB + 100 * 5 * MiB + 40 * MiB;
+    const monthly = (billable / GB) * 0.0125;
+    expect(byClass('STANDARD_IA').billableBytes).toBe(billable);
+    expect(byClass('STANDARD_IA').monthlyUsd).toBeCloseTo(monthly, 10);
+    expect(byClass('STANDARD_IA').minimumChargeUsd).toBeCloseTo(monthly * (30 / 30), 10);
+  });
+
+  test("Deep Archive adds 32 KB at its own rate and 8 KB at Standard's per object, for at least 180 days", () => {
+    const data = 1000 * 50 * KB + 100 * 5 * MiB + 40 * MiB;
+    const monthly = ((data + 1101 * 32 * KB) / GB) * 0.00099 + ((1101 * 8 * KB) / GB) * 0.023;
+    expect(byClass('DEEP_ARCHIVE').monthlyUsd).toBeCloseTo(monthly, 10);
+    expect(byClass('DEEP_ARCHIVE').minimumChargeUsd).toBeCloseTo(monthly * 6, 10);
+  });
+
+  test("the PUTs: one per file, Create + parts + Complete for a large one, at each class's request price", () => {
+    expect(putRequestsFor(40 * MiB, upload)).toBe(2 + 3);
+    expect(byClass('STANDARD').putRequests).toBe(1100 + 5);
+    expect(byClass('STANDARD').putRequestsUsd).toBeCloseTo((1105 / 1000) * 0.005, 10);
+    expect(byClass('DEEP_ARCHIVE').putRequestsUsd).toBeCloseTo((1105 / 1000) * 0.05, 10);
+  });
+
+  test('Intelligent-Tiering monitors only objects of 128 KB and more; the estimate names its table and date and compares with SmugMug', () => {
+    expect(byClass('INTELLIGENT_TIERING').monthlyMonitoringUsd).toBeCloseTo((101 / 1000) * 0.0025, 10);
+    expect(estimate.prices).toEqual({ source: BUILT_IN_PRICES.source, date: '2025-10-28' });
+    expect(estimate.classes.map((c) => c.storageClass)).toHaveLength(7);
+    expect(estimate.smugmug).toMatchObject({ plan: 'Power', monthlyUsd: 16, cheapestClass: 'DEEP_ARCHIVE' });
+  });
+
+  test('S3_PRICES_FILE replaces the table, and a region it lacks is refused by name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prices-'));
+    const file = join(dir, 'prices.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        ...BUILT_IN_PRICES,
+        source: 'our contract',
+        date: '2026-12-01',
+        regions: { 'eu-west-1': BUILT_IN_PRICES.regions['us-east-1'] },
+      }),
+    );
+    const table = loadPriceTable({ S3_PRICES_FILE: file });
+    expect(table).toMatchObject({ date: '2026-12-01', source: expect.stringContaining('our contract') });
+    expect(() => estimateCosts([1], { prices: table, region: 'us-east-1', upload })).toThrow(
+      /no prices for region us-east-1/,
+    );
+    await writeFile(file, JSON.stringify({ date: 'yesterday' }));
+    expect(() => loadPriceTable({ S3_PRICES_FILE: file })).toThrow(/is not a price table/);
+  });
+});
