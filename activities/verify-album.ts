@@ -21,6 +21,7 @@ import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
+import { writeSidecars } from './xmp-sidecar';
 import { MediaProbe } from './media-check';
 import { joinKey, MANIFEST_NAME } from './s3-keys';
 
@@ -34,6 +35,8 @@ export interface VerifyAlbumInput {
   planPrefix: string;
   target: MigrationTarget;
   verification: MigrationInput['verification'];
+  /** Absent in calls from runs started before sidecars existed: XMP, the default. */
+  sidecars?: MigrationInput['metadata']['sidecars'];
 }
 
 /**
@@ -140,6 +143,9 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
       held,
     });
 
+    // Sidecars go with the copies, and are rewritten whenever the metadata changed (sync); not verified as media.
+    const sidecars =
+      input.sidecars === 'none' ? undefined : await writeSidecars(s3, input.target, plan.albumFolderKey, entries);
     const manifestKey = joinKey(plan.albumFolderKey, MANIFEST_NAME);
     await store.put(
       manifestKey,
@@ -163,6 +169,7 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
           s3Checksum: byKey.get(e.imageKey)?.checksum,
           verified: byKey.get(e.imageKey)?.ok ?? false,
           warning: byKey.get(e.imageKey)?.warning,
+          sidecarKey: sidecars?.keys.get(e.imageKey),
         })),
         unavailable: plan.unavailable,
       },

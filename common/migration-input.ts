@@ -65,6 +65,11 @@ export const MigrationInput = z.object({
     .object({ include: z.array(z.string().min(1)).default([]), exclude: z.array(z.string().min(1)).default([]) })
     .default({ include: [], exclude: [] }),
   albumConcurrency: z.number().int().min(1).max(50).default(4),
+  /**
+   * What is written beside each copied file: an XMP sidecar (`<file name>.xmp`: title, caption,
+   * keywords, capture date, GPS, the SmugMug ids), where Lightroom, darktable and exiftool read it.
+   */
+  metadata: z.object({ sidecars: z.enum(['xmp', 'none']).default('xmp') }).default({ sidecars: 'xmp' }),
   /** Plan only: counts and bytes per album, nothing transferred. */
   dryRun: z.boolean().default(false),
   verification: z

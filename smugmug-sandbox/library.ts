@@ -294,7 +294,11 @@ function addTrickyCases(b: LibraryBuilder): void {
   const unicode = b.album(edge.nodeId, 'Crème brûlée – Ünïcode 東京'.normalize('NFD'));
   b.image(unicode, 'Crème brûlée.jpg'.normalize('NFD'));
   b.image(unicode, 'Crème brûlée.jpg'.normalize('NFC'));
-  b.image(unicode, '東京タワー 夜景.jpg');
+  // Keywords with commas, and a caption with quotes, markup characters and CJK: as photographers write them.
+  b.image(unicode, '東京タワー 夜景.jpg', {
+    keywords: ['Tokyo, Japan', 'night view', '東京'],
+    caption: '夜景 — “Tokyo by night”, <lights> & reflections',
+  });
   b.image(unicode, 'emoji 📷 photo.jpg');
 
   const punctuation = b.album(edge.nodeId, 'Q&A: 100% #1 + more? a/b');

@@ -22,6 +22,13 @@ import {
   type SandboxLibrary,
 } from './library';
 
+/** A change a user makes to an image's metadata on SmugMug (title, caption, keywords). */
+const ImageEdit = z.object({
+  title: z.string().optional(),
+  caption: z.string().optional(),
+  keywords: z.array(z.string()).optional(),
+});
+
 const NewImage = z.object({
   fileName: z.string().min(1),
   bytes: z
@@ -643,6 +650,20 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       if (!parsed.success) return json(400, { Code: 400, Message: z.prettifyError(parsed.error) });
       const image = await addPhoto(library, album, parsed.data.fileName, parsed.data.bytes, options.mediaDir);
       return json(200, { imageKey: image.imageKey, size: image.original!.size, md5: image.original!.md5 });
+    }
+    const editImage = /^PATCH \/__sandbox\/images\/([^/]+)$/.exec(route);
+    if (editImage) {
+      const image = library.images.get(editImage[1]);
+      if (!image) return json(404, { Code: 404, Message: 'Not Found' });
+      const parsed = ImageEdit.safeParse(JSON.parse((await readBody(req)) || '{}'));
+      if (!parsed.success) return json(400, { Code: 400, Message: z.prettifyError(parsed.error) });
+      Object.assign(image, parsed.data, { lastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00') });
+      return json(200, {
+        imageKey: image.imageKey,
+        title: image.title,
+        caption: image.caption,
+        keywords: image.keywords,
+      });
     }
     if (route === 'POST /__sandbox/revoke') {
       const token = url.searchParams.get('token') ?? '';

@@ -247,6 +247,8 @@ export const AlbumManifest = z.object({
       s3Checksum: z.string().optional(),
       verified: z.boolean(),
       warning: z.string().optional(),
+      /** Its XMP sidecar beside it (`<file name>.xmp`), unless sidecars are off. */
+      sidecarKey: z.string().optional(),
     }),
   ),
   unavailable: z.array(UnavailableEntry),

@@ -133,6 +133,8 @@ describe('the HTTP API', () => {
       '/v1/migrations/{id}/deletion/approve',
       '/v1/migrations/{id}/report',
       '/v1/migrations/{id}/retry-failed',
+      '/v1/plans',
+      '/v1/plans/{id}',
     ]);
     const docs = await api.call('GET', '/docs', undefined, null);
     expect(docs.body).toContain('/openapi.json');

@@ -93,7 +93,7 @@ describe('outages are waited out, permanent failures are not', () => {
         });
         expect(result.counts.verified).toBe(library.images.size);
         const keys = [...(await listKeys(s3, BUCKET)).keys()].filter(
-          (k) => !k.includes('_smugmug-s3-migration') && !k.endsWith('album.json'),
+          (k) => !k.includes('_smugmug-s3-migration') && !k.endsWith('album.json') && !k.endsWith('.xmp'),
         );
         expect(keys).toHaveLength(library.images.size);
         const md5s = new Set([...library.images.values()].map((i) => i.original!.md5));

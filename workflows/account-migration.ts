@@ -225,6 +225,7 @@ class MigrationRun {
           target: input.target,
           dryRun: input.dryRun,
           verification: input.verification,
+          metadata: input.metadata,
           deletion: input.deletion,
           album,
           retry,

@@ -33,6 +33,8 @@ export interface AlbumMigrationInput extends Pick<
   MigrationInput,
   'migrationId' | 'account' | 'target' | 'dryRun' | 'verification' | 'deletion'
 > {
+  /** Absent in runs started before sidecars existed: they get the default, XMP. */
+  metadata?: MigrationInput['metadata'];
   album: AlbumRef;
   /** How many times this album ran before (absent in runs started before retries were counted here). */
   retry?: number;
@@ -88,7 +90,14 @@ export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumS
       setCurrentDetails(`Verifying the ${plan.files} files of album ${name}`);
       const verification = await verifyAlbum.executeWithOptions(
         { ...metadataActivity, summary: `Verify album ${name}` },
-        [{ planPrefix: plan.planPrefix, target, verification: input.verification }],
+        [
+          {
+            planPrefix: plan.planPrefix,
+            target,
+            verification: input.verification,
+            sidecars: input.metadata?.sidecars ?? 'xmp',
+          },
+        ],
       );
       Object.assign(summary, {
         verified: verification.verified,
