@@ -1,4 +1,5 @@
 import { HeadObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { captureDateOf } from '../common/capture-date';
 import type { MigrationTarget } from '../common/migration-input';
 import type { AlbumPlan, AlbumRef, BatchRef } from '../common/migration-types';
 import { AlbumPlanRecord, PlanBatch, type PlanEntry, type UnavailableEntry } from '../state/documents';
@@ -7,6 +8,7 @@ import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { albumFolderKey, fileNamesFor, joinKey } from './s3-keys';
+import type { AlbumImageWithExif } from './smugmug-client';
 import { Album, type AlbumImage } from './smugmug-schemas';
 
 export interface PlanAlbumInput {
@@ -72,7 +74,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     const folder = albumFolderKey(target.prefix, album.path, album.albumKey);
     const albumInfo = await smugmug.getObject(`/api/v2/album/${album.albumKey}`, Album);
 
-    const images = new Map<string, AlbumImage>();
+    const images = new Map<string, AlbumImageWithExif>();
     for await (const page of smugmug.albumImages(album.albumKey)) {
       // Paging can repeat an item when the album changes meanwhile: ImageKey decides.
       for (const image of page) images.set(image.ImageKey, image);
@@ -134,7 +136,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
           caption: image.Caption,
           keywords,
           uploaded: image.DateTimeUploaded,
-          captured: image.DateTimeOriginal,
+          ...captureDateOf(image.DateTimeOriginal, image.exif),
           lastUpdated: image.LastUpdated,
           latitude: image.Latitude,
           longitude: image.Longitude,

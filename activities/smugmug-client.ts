@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import OAuth from 'oauth-1.0a';
 import type { z } from 'zod';
 import type { WorkerConfig } from './config';
-import { AlbumImage, Envelope, LargestVideo, Node, User } from './smugmug-schemas';
+import { AlbumImage, Envelope, ImageMetadata, LargestVideo, Node, User } from './smugmug-schemas';
 
 const PAGE_SIZE = 100;
 const MAX_ATTEMPTS = 5;
@@ -137,12 +137,18 @@ export class SmugMugClient {
   }
 
   /**
-   * Every item of a paged list: follows NextPage until it is absent, never assuming the asked
-   * count was honoured; an empty list (no locator key) yields nothing. A spurious 404 on a later
-   * page is retried, as SmugMug is known to give them.
+   * Every page of a list: follows NextPage until it is absent, never assuming the asked count was
+   * honoured. `options` (`_expand`…) go on every page, as NextPage may drop them. A spurious 404 on
+   * a later page is retried, as SmugMug is known to give them.
    */
-  async *pages<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): AsyncGenerator<z.infer<S>[]> {
-    let next: string | undefined = `${path}${path.includes('?') ? '&' : '?'}count=${PAGE_SIZE}`;
+  async *pageEnvelopes(path: string, options: Record<string, string>, signal?: AbortSignal): AsyncGenerator<Envelope> {
+    const withOptions = (uri: string) => {
+      const url = new URL(uri, this.base);
+      for (const [name, value] of Object.entries({ count: String(PAGE_SIZE), ...options }))
+        if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+      return `${url.pathname}${url.search}`;
+    };
+    let next: string | undefined = withOptions(path);
     let first = true;
     while (next) {
       let envelope: Envelope | undefined;
@@ -155,11 +161,17 @@ export class SmugMugClient {
           );
         if (!envelope) await delay(backoffMs(attempt), undefined, { signal });
       }
-      const items = (envelope!.Response[envelope!.Response.Locator] as unknown[] | undefined) ?? [];
-      yield items.map((item) => schema.parse(item));
-      next = envelope!.Response.Pages?.NextPage;
+      yield envelope!;
+      const nextPage = envelope!.Response.Pages?.NextPage;
+      next = nextPage ? withOptions(nextPage) : undefined;
       first = false;
     }
+  }
+
+  /** Every item of a paged list, page by page; an empty list (no locator key) yields nothing. */
+  async *pages<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): AsyncGenerator<z.infer<S>[]> {
+    for await (const envelope of this.pageEnvelopes(path, {}, signal))
+      yield itemsOf(envelope).map((i) => schema.parse(i));
   }
 
   authUser(signal?: AbortSignal) {
@@ -177,8 +189,19 @@ export class SmugMugClient {
     return this.pages(`${nodeUri}!children`, Node, signal);
   }
 
-  albumImages(albumKey: string, signal?: AbortSignal) {
-    return this.pages(`/api/v2/album/${albumKey}!images`, AlbumImage, signal);
+  /**
+   * An album's images, page by page, each with its raw EXIF values (`!metadata`) inlined by
+   * `_expand`: one request per page instead of one more per image.
+   */
+  async *albumImages(albumKey: string, signal?: AbortSignal): AsyncGenerator<AlbumImageWithExif[]> {
+    const path = `/api/v2/album/${albumKey}!images`;
+    for await (const envelope of this.pageEnvelopes(path, { _expand: 'ImageMetadata' }, signal)) {
+      yield itemsOf(envelope).map((item) => {
+        const image = AlbumImage.parse(item);
+        const expanded = image.Uris.ImageMetadata && envelope.Expansions?.[image.Uris.ImageMetadata.Uri];
+        return { ...image, exif: expanded ? ImageMetadata.parse(expanded[expanded.Locator]) : undefined };
+      });
+    }
   }
 
   largestVideo(uri: string, signal?: AbortSignal) {
@@ -208,6 +231,12 @@ export class SmugMugClient {
     }
     return res;
   }
+}
+
+export type AlbumImageWithExif = AlbumImage & { exif?: ImageMetadata };
+
+function itemsOf(envelope: Envelope): unknown[] {
+  return (envelope.Response[envelope.Response.Locator] as unknown[] | undefined) ?? [];
 }
 
 function backoffMs(attempt: number): number {

@@ -23,6 +23,8 @@ export const Envelope = z
     Code: z.number().int(),
     Message: z.string(),
     Response: z.object({ Locator: z.string(), LocatorType: z.string().optional(), Pages: Pages.optional() }).loose(),
+    /** What `_expand` inlined, keyed by URI; each value is a small envelope with its own Locator. */
+    Expansions: z.record(z.string(), z.object({ Locator: z.string() }).loose()).optional(),
   })
   .loose();
 export type Envelope = z.infer<typeof Envelope>;
@@ -87,10 +89,16 @@ export const AlbumImage = z
     ArchivedMD5: z.string().optional(),
     WebUri: z.string().optional(),
     Uri: z.string(),
-    Uris: z.object({ LargestVideo: UriLink.optional() }).loose().default({}),
+    Uris: z.object({ LargestVideo: UriLink.optional(), ImageMetadata: UriLink.optional() }).loose().default({}),
   })
   .loose();
 export type AlbumImage = z.infer<typeof AlbumImage>;
+
+/** The raw EXIF values of `!metadata`, without a zone unless the camera wrote OffsetTimeOriginal. */
+export const ImageMetadata = z
+  .object({ DateTimeOriginal: z.string().optional(), OffsetTimeOriginal: z.string().optional() })
+  .loose();
+export type ImageMetadata = z.infer<typeof ImageMetadata>;
 
 export const LargestVideo = z
   .object({ Url: z.string(), Size: z.number().int(), MD5: z.string().optional(), Usable: z.boolean().optional() })

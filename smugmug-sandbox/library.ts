@@ -52,7 +52,10 @@ export interface SandboxImage {
   width: number;
   height: number;
   uploaded: string;
+  /** EXIF DateTimeOriginal: the camera's wall-clock time, without a zone, as SmugMug shows it. */
   captured?: string;
+  /** EXIF OffsetTimeOriginal, which only newer cameras write (`+09:00`); in `!metadata` only. */
+  captureOffset?: string;
   lastUpdated: string;
   latitude: number;
   longitude: number;
@@ -292,12 +295,16 @@ function addTrickyCases(b: LibraryBuilder): void {
   const tiny = { bytes: 2_000 };
 
   const unicode = b.album(edge.nodeId, 'Crème brûlée – Ünïcode 東京'.normalize('NFD'));
-  b.image(unicode, 'Crème brûlée.jpg'.normalize('NFD'));
-  b.image(unicode, 'Crème brûlée.jpg'.normalize('NFC'));
+  // Capture dates at the edges of Pacific daylight saving time: the hour skipped in March, the one repeated in November.
+  b.image(unicode, 'Crème brûlée.jpg'.normalize('NFD'), { captured: '2021-03-14T02:30:00' });
+  b.image(unicode, 'Crème brûlée.jpg'.normalize('NFC'), { captured: '2021-11-07T01:30:00' });
   // Keywords with commas, and a caption with quotes, markup characters and CJK: as photographers write them.
+  // Its camera wrote the zone too: a Tokyo time, which the rule must not read as Pacific.
   b.image(unicode, '東京タワー 夜景.jpg', {
     keywords: ['Tokyo, Japan', 'night view', '東京'],
     caption: '夜景 — “Tokyo by night”, <lights> & reflections',
+    captured: '2021-03-14T02:30:00',
+    captureOffset: '+09:00',
   });
   b.image(unicode, 'emoji 📷 photo.jpg');
 

@@ -219,6 +219,7 @@ export function imageMetadataObject(image: SandboxImage): ApiObject {
     ISO: image.isVideo ? '' : 200,
     DateTimeOriginal: image.captured,
     DateTimeCreated: image.captured,
+    ...(image.captureOffset ? { OffsetTimeOriginal: image.captureOffset } : {}),
     Latitude: image.latitude,
     Longitude: image.longitude,
     LatitudeReference: image.latitude >= 0 ? 'North' : 'South',

@@ -10,7 +10,9 @@ import {
   listEnvelope,
   objectEnvelope,
   pageRequest,
+  type ApiObject,
   type Endpoint,
+  type UriLink,
 } from './envelope';
 import { type Counters, emptyCounters, FaultInjector, FaultRule } from './faults';
 import {
@@ -343,6 +345,26 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       album.placements = album.placements.filter((p) => p.imageKey !== image.imageKey);
   }
 
+  /**
+   * `_expand=ImageMetadata`: each image's `!metadata` inlined in a top-level `Expansions`, keyed by
+   * its URI, as SmugMug does. Other expansion names are not served (left out, not refused).
+   */
+  function expansionsOf(view: rep.View, response: Record<string, unknown>, url: URL) {
+    const names = url.searchParams.get('_expand')?.split(',').filter(Boolean) ?? [];
+    if (!names.includes('ImageMetadata')) return undefined;
+    const payload = response[response.Locator as string];
+    const objects = (Array.isArray(payload) ? payload : payload ? [payload] : []) as ApiObject[];
+    const expansions: Record<string, unknown> = {};
+    for (const object of objects) {
+      const uri = (object.Uris as Record<string, UriLink> | undefined)?.ImageMetadata?.Uri;
+      const m = uri ? /^\/api\/v2\/image\/([^/!]+)!metadata$/.exec(uri) : null;
+      if (!uri || !m) continue;
+      const metadata = rep.imageMetadataObject(findImage(view, m[1]));
+      expansions[uri] = { Uri: uri, Locator: 'ImageMetadata', LocatorType: 'Object', ImageMetadata: metadata };
+    }
+    return expansions;
+  }
+
   function handleApi(
     req: IncomingMessage,
     res: ServerResponse,
@@ -362,8 +384,9 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     });
     const page = () => pageRequest(url, options.defaultPageSize, options.maxPageSize);
     const reply = (envelope: ReturnType<typeof objectEnvelope> | ReturnType<typeof listEnvelope>) => {
+      const expansions = expansionsOf(view, envelope.Response, url);
       applyResponseOptions(envelope, url);
-      sendJson(res, 200, envelope, url, fault);
+      sendJson(res, 200, expansions ? { ...envelope, Expansions: expansions } : envelope, url, fault);
     };
     let m: RegExpExecArray | null;
 

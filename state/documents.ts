@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaptureDateSource } from '../common/capture-date';
 
 /** The migration's documents in the bucket (state/layout.ts says where each lives), one schema each. */
 
@@ -27,7 +28,9 @@ export const PlanEntry = z.object({
     caption: z.string(),
     keywords: z.array(z.string()),
     uploaded: z.string().optional(),
+    /** ISO 8601 with offset, by the rule of common/capture-date.ts, which `capturedFrom` names. */
     captured: z.string().optional(),
+    capturedFrom: CaptureDateSource.optional(),
     lastUpdated: z.string().optional(),
     latitude: z.number().optional(),
     longitude: z.number().optional(),

@@ -2,12 +2,23 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { captureDateOf } from '../common/capture-date';
+import type { SandboxImage } from '../smugmug-sandbox/library';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
 import { createTestBucket, listKeys, readObject, startMigrationHarness } from './support/migration-harness';
 import { startPrivateSandbox } from './support/sandbox-client';
 import { testStack } from './support/test-stack';
 
-type Manifest = { images: Array<{ imageKey: string; s3Key: string; sidecarKey?: string }> };
+type Manifest = {
+  images: Array<{
+    imageKey: string;
+    fileName: string;
+    s3Key: string;
+    sidecarKey?: string;
+    captured?: string;
+    capturedFrom?: string;
+  }>;
+};
 type ExifRecord = {
   SourceFile: string;
   Title?: string;
@@ -50,11 +61,27 @@ async function readSidecars(bucket: string): Promise<Map<string, ExifRecord>> {
   return new Map(records.map((r) => [`${r.ImageKey}|${r.SourceFile}`, r]));
 }
 
-const exifDate = (iso: string) =>
-  iso.replace(/^(\d{4})-(\d{2})-(\d{2})T/, '$1:$2:$3 ').replace(/(Z|[+-]\d{2}:\d{2})$/, '');
+/** exiftool's spelling of an ISO 8601 date-time: `2021:03:14 02:30:00+09:00`. */
+const exifDate = (iso: string) => iso.replace(/^(\d{4})-(\d{2})-(\d{2})T/, '$1:$2:$3 ');
+
+/** The capture dates of the sandbox's edge cases, worked out by hand from the rule README states. */
+const HAND_WORKED_CAPTURE_DATES: Record<string, string> = {
+  // The EXIF offset wins, even though 02:30 is skipped in Los Angeles that night.
+  '東京タワー 夜景.jpg': '2021-03-14T02:30:00+09:00',
+  // Pacific time: 02:30 does not exist on 14 March 2021, so it moves forward by the hour.
+  ['Crème brûlée.jpg'.normalize('NFD')]: '2021-03-14T03:30:00-07:00',
+  // Pacific time: 01:30 happens twice on 7 November 2021; the first, daylight one is taken.
+  ['Crème brûlée.jpg'.normalize('NFC')]: '2021-11-07T01:30:00-07:00',
+};
+
+/** What the rule gives for a sandbox image, from the same values SmugMug's API shows for it. */
+const expectedCaptureDate = (image: SandboxImage) =>
+  HAND_WORKED_CAPTURE_DATES[image.fileName] ??
+  captureDateOf(image.captured, { DateTimeOriginal: image.captured, OffsetTimeOriginal: image.captureOffset })
+    ?.captured;
 
 describe('XMP sidecars', () => {
-  test('exiftool reads from each sidecar the title, caption, keywords, GPS and capture date the sandbox holds; a changed caption rewrites only its sidecar', async () => {
+  test('exiftool reads from each sidecar the title, caption, keywords, GPS and true capture date the sandbox holds; a changed caption rewrites only its sidecar', async () => {
     const bucket = await createTestBucket(harness.s3, 'sidecars');
     const first = await harness.run({ migrationId: 'first', target: { bucket, prefix: 'lib' } });
     expect(first.counts.albumsFailed).toBe(0);
@@ -70,7 +97,7 @@ describe('XMP sidecars', () => {
       expect([record.Subject ?? []].flat()).toEqual(image.keywords);
       expect(record.GPSLatitude).toBeCloseTo(image.latitude, 6);
       expect(record.GPSLongitude).toBeCloseTo(image.longitude, 6);
-      if (image.captured) expect(record.DateTimeOriginal).toBe(exifDate(image.captured));
+      if (image.captured) expect(record.DateTimeOriginal).toBe(exifDate(expectedCaptureDate(image)!));
       else {
         expect(record.DateTimeOriginal).toBeUndefined();
         withoutDate += 1;
@@ -80,6 +107,21 @@ describe('XMP sidecars', () => {
     // The tricky cases were there: keywords with commas, and files without a capture date.
     expect(commas).toBeGreaterThan(0);
     expect(withoutDate).toBeGreaterThan(0);
+
+    // The same capture date in album.json (with where it came from) and on the object itself.
+    const manifests = [...(await listKeys(harness.s3, bucket, 'lib/')).keys()].filter((k) => k.endsWith('/album.json'));
+    const byFileName = new Map<string, Manifest['images'][number]>();
+    for (const key of manifests) {
+      const manifest = JSON.parse((await readObject(harness.s3, bucket, key)).toString()) as Manifest;
+      for (const image of manifest.images) byFileName.set(image.fileName, image);
+    }
+    for (const [fileName, captured] of Object.entries(HAND_WORKED_CAPTURE_DATES)) {
+      const entry = byFileName.get(fileName)!;
+      expect({ fileName, captured: entry.captured }).toEqual({ fileName, captured });
+      expect(entry.capturedFrom).toBe(fileName.startsWith('東京') ? 'exif-with-offset' : 'smugmug-pacific');
+      const head = await harness.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: entry.s3Key }));
+      expect(head.Metadata?.['capture-date']).toBe(captured);
+    }
 
     // A caption changed on SmugMug: the sync run rewrites its sidecar, and nothing else.
     const keys = [...(await listKeys(harness.s3, bucket, 'lib/')).keys()];
