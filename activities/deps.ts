@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Client } from '@temporalio/client';
 import type { ByteBudget } from './byte-budget';
 import type { WorkerConfig } from './config';
 import type { SmugMugClient } from './smugmug-client';
@@ -10,4 +11,6 @@ export interface ActivityDeps {
   s3: S3Client;
   /** Bytes all transfers of this worker may hold in memory at once. */
   memory: ByteBudget;
+  /** Temporal itself, on the worker's connection: a scheduled run starts its migration through it. */
+  temporal: Client;
 }

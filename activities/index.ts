@@ -6,6 +6,7 @@ import { discoverAlbums, findAlbums, readAlbums } from './discover-albums';
 import { listFailedAlbums, recordAlbumOutcome } from './failed-albums';
 import { writeMigrationReport } from './migration-report';
 import { planAlbum } from './plan-album';
+import { awaitMigrationEnd, startScheduledMigration } from './scheduled-runs';
 import { transferLargeFile } from './transfer-large-file';
 import { transferSmallFiles } from './transfer-small-files';
 import { cleanUpUploads, verifyAlbum } from './verify-album';
@@ -27,6 +28,8 @@ export function createActivities(deps: ActivityDeps) {
     recordAlbumOutcome: recordAlbumOutcome(deps),
     listFailedAlbums: listFailedAlbums(deps),
     writeMigrationReport: writeMigrationReport(deps),
+    startScheduledMigration: startScheduledMigration(deps),
+    awaitMigrationEnd: awaitMigrationEnd(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -14,6 +14,7 @@ import { codecRoutes } from './routes/codec';
 import { deletionRoutes } from './routes/deletion';
 import { migrationRoutes } from './routes/migrations';
 import { planRoutes } from './routes/plans';
+import { scheduleRoutes } from './routes/schedules';
 import { httpErrorOf } from './temporal-errors';
 
 export interface ApiDeps {
@@ -126,6 +127,7 @@ export function createApiApp({
   app.route('/', migrationRoutes(routes));
   app.route('/', deletionRoutes(routes));
   app.route('/', planRoutes(routes));
+  app.route('/', scheduleRoutes(routes));
 
   app.doc('/openapi.json', {
     openapi: '3.0.3',

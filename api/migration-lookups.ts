@@ -1,34 +1,16 @@
-import {
-  ApplicationFailure,
-  type Client,
-  WithStartWorkflowOperation,
-  type WorkflowExecutionDescription,
-  type WorkflowExecutionInfo,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MigrationReport } from '../state/documents';
-import { accountMigrationsWorkflowId } from '../common/ids';
+import { startThroughAccount } from '../common/start-migration';
 import type { z } from 'zod';
 import { MigrationInput } from '../common/migration-input';
 import type { MigrationProgress, MigrationStarted } from '../common/migration-types';
 import type { accountMigration } from '../workflows/account-migration';
-import { accountMigrations } from '../workflows/account-migrations';
 import { failureMessage } from '../workflows/failure-message';
-import { SmugMugAccount } from '../workflows/search-attributes';
-import { migrationProgress, startMigration } from '../workflows/messages';
+import { migrationProgress } from '../workflows/messages';
 import { alreadyMigrating, conflict, httpErrorOf, noWorker, notFound } from './temporal-errors';
-
-/**
- * A migration that has just ended frees its account a moment later, once the account's workflow
- * hears of it: a start refused in that moment is tried again this often, for this long.
- */
-const ENDED_MIGRATION_RETRY_MS = 250;
-const ENDED_MIGRATION_PATIENCE_MS = 10_000;
 
 /**
  * How long a query may wait for a worker before the API answers from what Temporal holds itself:
@@ -111,45 +93,11 @@ export class MigrationLookups {
     return { ...(await this.startThroughAccount(input)), migrationId };
   }
 
-  /**
-   * Starts a migration through the account's own workflow (update-with-start), which starts one at
-   * a time: of requests at the same moment, on any replica, one starts and the others hear which runs.
-   */
-  async startThroughAccount(input: MigrationInput): Promise<MigrationStarted> {
-    const deadline = Date.now() + ENDED_MIGRATION_PATIENCE_MS;
-    for (;;) {
-      const accountDesk = new WithStartWorkflowOperation(accountMigrations, {
-        workflowId: accountMigrationsWorkflowId(input.account),
-        args: [{ account: input.account }],
-        taskQueue: this.taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }],
-        staticSummary: `Starts the migrations of SmugMug ${input.account}, one at a time`,
-      });
-      try {
-        return await this.client.workflow.executeUpdateWithStart(startMigration, {
-          args: [input],
-          startWorkflowOperation: accountDesk,
-        });
-      } catch (err) {
-        const runningId = refusedFor(err);
-        if (runningId && Date.now() < deadline && (await this.hasEnded(runningId))) {
-          await sleep(ENDED_MIGRATION_RETRY_MS);
-          continue;
-        }
-        throw httpErrorOf(err, `Migration of ${input.account}`);
-      }
-    }
-  }
-
-  /** Whether a migration has ended; one not found yet is being started (the account claims it first). */
-  private async hasEnded(workflowId: string): Promise<boolean> {
-    try {
-      return (await this.client.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING';
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
-    }
+  /** Starts a migration through the account's own workflow, one at a time (common/start-migration.ts). */
+  startThroughAccount(input: MigrationInput): Promise<MigrationStarted> {
+    return startThroughAccount(this.client, this.taskQueue, input).catch((err) =>
+      Promise.reject(httpErrorOf(err, `Migration of ${input.account}`)),
+    );
   }
 
   /** Progress of a migration, running or finished, answered even when no worker runs. */
@@ -183,12 +131,4 @@ export class MigrationLookups {
     }
     return { items, hasMore: false };
   }
-}
-
-/** The running migration an account's workflow named when it refused a start, if that was the reason. */
-function refusedFor(err: unknown): string | undefined {
-  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-  return cause instanceof ApplicationFailure && cause.type === 'AlreadyMigrating'
-    ? (cause.details?.[0] as string | undefined)
-    : undefined;
 }

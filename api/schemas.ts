@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MigrationInput } from '../common/migration-input';
+import { duration, MigrationInput, ScheduledSyncInput } from '../common/migration-input';
 import * as records from '../common/records';
 import * as documents from '../state/documents';
 
@@ -197,3 +197,69 @@ export const Plan = documents.PlanReport.extend({
     .object({ plan: z.string(), monthlyUsd: z.number(), cheapestClass: z.string(), cheapestMonthlyUsd: z.number() })
     .optional(),
 }).openapi('Plan');
+
+/** A schedule of incremental syncs for an account: what each run copies, and when runs fire. */
+export const CreateScheduleRequest = ScheduledSyncInput.extend({
+  every: duration.optional().openapi({ example: '24h', description: 'an interval between runs' }),
+  cron: z
+    .string()
+    .regex(/^(@\w+|\S+( \S+){4,6})$/, 'a cron expression such as "0 3 * * *", or @daily')
+    .optional()
+    .openapi({ example: '0 3 * * *', description: 'or a cron expression (in timeZone)' }),
+  timeZone: z.string().default('UTC').openapi({ description: 'the zone cron expressions are read in' }),
+  /** A run missed while Temporal was down is still started if it is at most this late. */
+  catchupWindow: duration.default('1 hour'),
+  paused: z.boolean().default(false),
+  note: z.string().max(500).optional(),
+})
+  .strict()
+  .refine((r) => (r.every === undefined) !== (r.cron === undefined), {
+    message: 'give either every (e.g. "24h") or cron (e.g. "0 3 * * *"), not both',
+    path: ['every'],
+  })
+  .openapi('CreateScheduleRequest');
+
+export const ScheduleIdParam = z.object({
+  scheduleId: z
+    .string()
+    .regex(/^sync-[a-z0-9-]{1,60}$/)
+    .openapi({ param: { name: 'scheduleId', in: 'path' }, example: 'sync-jane' }),
+});
+
+export const ScheduleStateChange = z.object({ note: z.string().max(500).optional() }).openapi('ScheduleStateChange');
+
+export const ScheduledRun = z
+  .object({
+    /** The scheduled run's workflow; it starts the migration and waits for it. */
+    workflowId: z.string(),
+    status: z.string(),
+    startedAt: z.string(),
+    closedAt: z.string().optional(),
+    /** The migration it started (absent when skipped, as one was running, or not started yet). */
+    migration: z.string().optional(),
+  })
+  .openapi('ScheduledRun');
+
+export const Schedule = z
+  .object({
+    id: z.string(),
+    account: z.string(),
+    target: z.object({ bucket: z.string(), prefix: z.string() }),
+    every: z.string().optional(),
+    cron: z.string().optional(),
+    timeZone: z.string(),
+    catchupWindow: z.string(),
+    /** Always "skip": a firing while a run is still going is skipped, never queued or doubled. */
+    overlap: z.literal('skip'),
+    paused: z.boolean(),
+    note: z.string().optional(),
+    nextRuns: z.array(z.string()),
+    /** Firings skipped because a run was still going, and runs missed beyond the catch-up window. */
+    skippedBecauseRunning: z.number(),
+    missedCatchupWindow: z.number(),
+    runs: z.array(ScheduledRun),
+    uiUrl: z.string(),
+  })
+  .openapi('Schedule');
+
+export const ScheduleList = z.object({ schedules: z.array(Schedule.omit({ runs: true })) }).openapi('ScheduleList');

@@ -1,5 +1,7 @@
 import {
   ApplicationFailure,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -55,7 +57,8 @@ export function httpErrorOf(err: unknown, what: string): HTTPException {
     return err.res
       ? err
       : errorResponse(err.status, err.status === 400 ? 'invalid_request' : 'http_error', err.message);
-  if (err instanceof WorkflowNotFoundError) return notFound(what);
+  if (err instanceof WorkflowNotFoundError || err instanceof ScheduleNotFoundError) return notFound(what);
+  if (err instanceof ScheduleAlreadyRunning) return conflict(`${what} already exists: delete it first, or change it`);
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = innermost(err);
     return cause instanceof ApplicationFailure

@@ -13,6 +13,9 @@ export type ApprovalRequestBody = z.input<typeof schemas.ApprovalRequest>;
 export type StartPlanBody = z.input<typeof schemas.StartPlanRequest>;
 export type PlanStartedBody = z.infer<typeof schemas.PlanStarted>;
 export type PlanBody = z.infer<typeof schemas.Plan>;
+export type CreateScheduleBody = z.input<typeof schemas.CreateScheduleRequest>;
+export type ScheduleBody = z.infer<typeof schemas.Schedule>;
+export type ScheduleListBody = z.infer<typeof schemas.ScheduleList>;
 
 export class ApiError extends Error {
   constructor(

@@ -16,6 +16,7 @@ import {
   type StartPlanBody,
 } from './api-client';
 import { planTable } from './plan-table';
+import { scheduleCommand } from './schedule-command';
 import { bucketCommand } from './bucket-command';
 import { login } from './login';
 import { watchMigration } from './progress-display';
@@ -34,6 +35,11 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
                                     shows the verification report and the held items, asks, then
                                     approves deletion (held items stay unless --include-held names them)
   cancel  ID
+  schedule create --account NICK --bucket B [--prefix P] [--every 24h | --cron "0 3 * * *" [--time-zone Z]]
+                  [--include PATTERN]... [--exclude PATTERN]... [--note TEXT]
+                                    an incremental sync on a schedule: only new or changed files, never deletes
+  schedule list | show --account NICK | pause --account NICK [--note TEXT] | resume --account NICK
+         | delete --account NICK
   login   [--api-base URL] [--key KEY] [--secret SECRET] [--out FILE]
                                     OAuth PIN flow; stores the tokens where the worker reads them
   bucket check BUCKET               versioning, encryption, public-access block, TLS-only policy,
@@ -80,6 +86,10 @@ async function main(argv: string[]) {
       'include-held': { type: 'string' },
       'smugmug-plan': { type: 'string' },
       'smugmug-monthly': { type: 'string' },
+      every: { type: 'string' },
+      cron: { type: 'string' },
+      'time-zone': { type: 'string' },
+      note: { type: 'string' },
     },
   });
   if (!command || values.help || ['help', '--help', '-h'].includes(command)) return console.log(USAGE);
@@ -220,6 +230,8 @@ async function main(argv: string[]) {
       );
       return;
     }
+    case 'schedule':
+      return scheduleCommand(api, positionals[0], { ...values, timeZone: values['time-zone'] }, console.log, fail);
     case 'cancel': {
       await api.call('POST', `/v1/migrations/${needId()}/cancel`);
       console.log(`Cancellation of ${id} requested: copies made stay, nothing is deleted.`);

@@ -32,3 +32,13 @@ export function parseWorkflowId(
   if (!match) return undefined;
   return { migration: match[1], albumKey: match[2], retry: match[2] ? Number(match[3] ?? 0) : undefined };
 }
+
+/** The one schedule of an account's incremental sync (`sync-<nickname>`), so an account has at most one. */
+export function accountScheduleId(account: string): string {
+  return `sync-${account.toLowerCase()}`;
+}
+
+/** The workflow id a schedule's runs start from; Temporal appends the time each run fires. */
+export function scheduledSyncWorkflowId(account: string): string {
+  return `scheduled-sync-${account.toLowerCase()}`;
+}

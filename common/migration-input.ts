@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** A duration as Temporal reads it: "90s", "15 minutes", "7 days". */
-const duration = z
+export const duration = z
   .string()
   .regex(
     /^\d+(\.\d+)?\s*(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/,
@@ -94,3 +94,19 @@ export const MigrationInput = z.object({
 export type MigrationInput = z.output<typeof MigrationInput>;
 export type MigrationInputRequest = z.input<typeof MigrationInput>;
 export type MigrationTarget = MigrationInput['target'];
+
+/**
+ * What a schedule starts each time (workflows/scheduled-sync.ts): a sync of the account into its
+ * target, copying only new or changed files. It has no deletion and no dry run: deletion is never
+ * scheduled, and each run's migration id is made from the time it fires.
+ */
+export const ScheduledSyncInput = MigrationInput.omit({
+  migrationId: true,
+  dryRun: true,
+  deletion: true,
+  continueAsNewAfterAlbums: true,
+}).extend({
+  /** A scheduled run with failed albums stays open this long for retries; the next run copies them anyway. */
+  keepOpenFor: duration.default('1 hour'),
+});
+export type ScheduledSyncInput = z.output<typeof ScheduledSyncInput>;

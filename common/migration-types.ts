@@ -192,3 +192,12 @@ export interface MigrationProgress {
 export interface MigrationStarted {
   id: string;
 }
+
+/** What a scheduled firing did: started a sync (and how it ended), or skipped, as one was running. */
+export type ScheduledSyncStart = MigrationStarted | { skippedFor: string };
+export interface MigrationEnd {
+  /** Temporal's run status of the migration: COMPLETED, FAILED, CANCELLED, TERMINATED… */
+  status: string;
+  failure?: string;
+}
+export type ScheduledSyncResult = { skippedFor: string } | ({ migration: string } & MigrationEnd);

@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ByteBudget } from '../activities/byte-budget';
@@ -13,11 +14,13 @@ export async function createMigrationWorker(
   opts: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle'] } = {},
 ) {
   const connection = opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
   const activities = createActivities({
     config,
     smugmug: new SmugMugClient(config),
     s3: createS3Client(config),
     memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
+    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
   });
   const worker = await Worker.create({
     connection,
@@ -29,7 +32,7 @@ export async function createMigrationWorker(
     activities,
     // Outages retry as long as they last, other failures a bounded number of times (failure-policy.ts).
     interceptors: { activity: [failurePolicyInterceptor] },
-    dataConverter: encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
+    dataConverter,
     // Cached workflows live in the worker's heap; a bound keeps a long migration from growing it.
     maxCachedWorkflows: 500,
     // In-flight transfers get a moment to checkpoint when the worker is asked to stop.

@@ -34,3 +34,13 @@ export const smallFilesActivity: ActivityOptions = { startToCloseTimeout: '1h', 
  * the heartbeat timeout and another attempt resumes from the last part.
  */
 export const largeFileActivity: ActivityOptions = { startToCloseTimeout: '12h', heartbeatTimeout: '20s', retry };
+
+/**
+ * Waiting for a migration to end (a scheduled run): as long as it takes, one long poll; the
+ * heartbeat lets another worker take over the wait within a minute if this one dies.
+ */
+export const waitForMigrationActivity: ActivityOptions = {
+  startToCloseTimeout: '30 days',
+  heartbeatTimeout: '1m',
+  retry,
+};
