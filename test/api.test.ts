@@ -135,6 +135,10 @@ describe('the HTTP API', () => {
       '/v1/migrations/{id}/retry-failed',
       '/v1/plans',
       '/v1/plans/{id}',
+      '/v1/schedules',
+      '/v1/schedules/{scheduleId}',
+      '/v1/schedules/{scheduleId}/pause',
+      '/v1/schedules/{scheduleId}/resume',
     ]);
     const docs = await api.call('GET', '/docs', undefined, null);
     expect(docs.body).toContain('/openapi.json');
