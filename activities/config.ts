@@ -25,6 +25,16 @@ export const WorkerConfig = z.object({
     .string()
     .regex(/^[^\s:]+:\d+$/, 'host:port')
     .optional(),
+  /**
+   * Activities one SmugMug account may start per second, over all workers together: SmugMug limits
+   * requests per user and application, whatever the number of workers. The worker sets it at start
+   * as the task queue's per-fairness-key rate limit (Temporal's matching enforces it; every run of an
+   * account carries its nickname as fairness key). Unset: the queue's own setting stays as it is.
+   */
+  SMUGMUG_ACCOUNT_ACTIVITIES_PER_SECOND: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().positive().max(10_000).optional(),
+  ),
   /** Bytes of file data this worker holds in memory at once, over all its transfers. */
   MEMORY_BUDGET_MB: z.coerce.number().min(16).default(96),
 });

@@ -198,6 +198,15 @@ export const Plan = documents.PlanReport.extend({
     .optional(),
 }).openapi('Plan');
 
+/** A zone name this runtime knows (IANA's database, as Temporal's server reads it). */
+function isTimeZone(name: string): boolean {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** A schedule of incremental syncs for an account: what each run copies, and when runs fire. */
 export const CreateScheduleRequest = ScheduledSyncInput.extend({
   every: duration.optional().openapi({ example: '24h', description: 'an interval between runs' }),
@@ -206,7 +215,11 @@ export const CreateScheduleRequest = ScheduledSyncInput.extend({
     .regex(/^(@\w+|\S+( \S+){4,6})$/, 'a cron expression such as "0 3 * * *", or @daily')
     .optional()
     .openapi({ example: '0 3 * * *', description: 'or a cron expression (in timeZone)' }),
-  timeZone: z.string().default('UTC').openapi({ description: 'the zone cron expressions are read in' }),
+  timeZone: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'an IANA time zone such as "Europe/Paris" or "UTC"')
+    .openapi({ description: 'the zone cron expressions are read in' }),
   /** A run missed while Temporal was down is still started if it is at most this late. */
   catchupWindow: duration.default('1 hour'),
   paused: z.boolean().default(false),

@@ -69,7 +69,9 @@ export function httpErrorOf(err: unknown, what: string): HTTPException {
   const code = (err as { code?: number })?.code;
   const message = String((err as Error)?.message ?? err);
   if (/no poller|no worker/i.test(message)) return noWorker();
-  // gRPC status codes: 5 NOT_FOUND, 9 FAILED_PRECONDITION (the run has closed), 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE.
+  // The server refused what the caller asked for (a cron expression it cannot read…): bad input, said as such.
+  if (code === 3) return errorResponse(400, 'invalid_request', message);
+  // gRPC status codes: 3 INVALID_ARGUMENT (above), 5 NOT_FOUND, 9 FAILED_PRECONDITION (the run has closed), 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE.
   if (code === 5) return notFound(what);
   if (code === 9 || /workflow execution already completed/i.test(message))
     return conflict(`${what} has finished: it takes no more requests`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { accountWorkflowId } from '../common/ids';
 import { encryptedDataConverter } from '../encryption/data-converter';
+import { accountPriority } from '../common/account-priority';
 import { MigrationInput } from '../common/migration-input';
 import { minioClient } from '../local-stack/minio-server';
 import { projectRoot } from '../local-stack/paths';
@@ -85,6 +86,7 @@ async function main() {
         taskQueue,
         workflowId,
         args: [input],
+        priority: accountPriority(input.account),
         typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
       });
       let killedWorker: { afterSeconds: number; peakRssMiB: number } | undefined;

@@ -1,12 +1,24 @@
+import { type Duration, msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 
-/** A duration as Temporal reads it: "90s", "15 minutes", "7 days". */
+/** The longest duration accepted anywhere (an approval window, an interval): beyond it is a typo. */
+const MAX_DURATION_MS = 10 * 365 * 24 * 3600 * 1000;
+
+/** A duration as Temporal reads it: "90s", "15 minutes", "7 days" (spaces only between number and unit, as Temporal's parser). */
 export const duration = z
   .string()
   .regex(
-    /^\d+(\.\d+)?\s*(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/,
+    /^\d+(\.\d+)? *(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/,
     'a duration such as "90s", "2 hours" or "7 days"',
-  );
+  )
+  .refine((d) => {
+    try {
+      const ms = msToNumber(d as Duration);
+      return ms > 0 && ms <= MAX_DURATION_MS;
+    } catch {
+      return false;
+    }
+  }, 'a duration longer than 0 and at most 10 years');
 
 function checkPrefix(prefix: string, ctx: z.RefinementCtx): void {
   if (/[\u0000-\u001f\u007f]/.test(prefix))

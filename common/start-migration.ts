@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { accountMigrations } from '../workflows/account-migrations';
 import { startMigration } from '../workflows/messages';
 import { SmugMugAccount } from '../workflows/search-attributes';
+import { accountPriority } from './account-priority';
 import { accountMigrationsWorkflowId } from './ids';
 import type { MigrationInput } from './migration-input';
 import type { MigrationStarted } from './migration-types';
@@ -40,6 +41,7 @@ export async function startThroughAccount(
       taskQueue,
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }],
+      priority: accountPriority(input.account),
       staticSummary: `Starts the migrations of SmugMug ${input.account}, one at a time`,
     });
     try {

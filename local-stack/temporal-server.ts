@@ -11,6 +11,20 @@ export interface TemporalDevServer {
   process: ServerProcess;
 }
 
+/**
+ * Server settings the service needs beyond Temporal's defaults, for the dev server here and in
+ * `config/temporal-dynamic-config.yaml` for a cluster (docker-compose.yml mounts it; a unit test keeps
+ * the two equal).
+ */
+export const SERVER_DYNAMIC_CONFIG = {
+  'frontend.enableUpdateWorkflowExecution': true,
+  'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
+  // Update-with-start: how the API reaches the account's workflow (one migration per account).
+  'frontend.enableExecuteMultiOperation': true,
+  // Fairness keys and their rate limits: one SmugMug account's share over all workers (common/account-priority.ts).
+  'matching.enableFairness': true,
+} as const;
+
 const INDEXED_VALUE_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
@@ -65,13 +79,7 @@ export async function startTemporalDevServer(opts: {
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.uiPort && opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
     ...searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
-    '--dynamic-config-value',
-    'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value',
-    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
-    // Update-with-start: how the API reaches the account's workflow (one migration per account).
-    '--dynamic-config-value',
-    'frontend.enableExecuteMultiOperation=true',
+    ...Object.entries(SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
   ];
   const proc = await spawnServer('Temporal dev server', opts.binary, args, { logFile: opts.logFile });
   let connection: Connection | undefined;

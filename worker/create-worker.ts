@@ -7,6 +7,7 @@ import { failurePolicyInterceptor } from '../activities/failure-policy';
 import { createS3Client } from '../config/s3';
 import { SmugMugClient } from '../activities/smugmug-client';
 import { encryptedDataConverter } from '../encryption/data-converter';
+import { applyAccountRateLimit } from './account-rate-limit';
 
 /** A worker running the migration workflows and activities, with clients built from `config`. */
 export async function createMigrationWorker(
@@ -15,12 +16,14 @@ export async function createMigrationWorker(
 ) {
   const connection = opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  await applyAccountRateLimit(temporal, config);
   const activities = createActivities({
     config,
     smugmug: new SmugMugClient(config),
     s3: createS3Client(config),
     memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
-    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+    temporal,
   });
   const worker = await Worker.create({
     connection,

@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { accountPriority } from '../common/account-priority';
 import { errorType } from '../common/error-types';
 import { accountWorkflowId } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
@@ -54,6 +55,8 @@ class MigrationDesk {
         workflowId: id,
         args: [input],
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        // Explicit rather than inherited: an account's workflow started before fairness keys existed has none.
+        priority: accountPriority(input.account),
         typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
         staticSummary: `Migrate SmugMug ${input.account} to s3://${input.target.bucket}/${input.target.prefix}`,
       });

@@ -3,6 +3,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkerConfig } from '../../activities/config';
+import { accountPriority } from '../../common/account-priority';
 import { accountWorkflowId } from '../../common/ids';
 import { encryptedDataConverter, failureConverterPath } from '../../encryption/data-converter';
 import { MigrationInput, type MigrationInputRequest } from '../../common/migration-input';
@@ -115,6 +116,7 @@ export async function startMigrationHarness(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: accountWorkflowId(input.account, input.migrationId),
       args: [input],
+      priority: accountPriority(input.account),
       typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
     });
   };

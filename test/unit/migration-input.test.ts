@@ -22,3 +22,26 @@ describe('the target prefix', () => {
     expect(parse('a.b/..c/d..').data!.target.prefix).toBe('a.b/..c/d..');
   });
 });
+
+describe('durations', () => {
+  const withTimeout = (approvalTimeout: string) =>
+    MigrationInput.safeParse({
+      migrationId: 'x',
+      account: 'jane',
+      target: { bucket: 'my-bucket' },
+      deletion: { enabled: true, approvalTimeout },
+    });
+
+  test('takes what Temporal reads: a number, spaces at most, a unit', () => {
+    for (const good of ['90s', '2 hours', '7 days', '1.5h', '500ms'])
+      expect(withTimeout(good).data?.deletion.approvalTimeout).toBe(good);
+  });
+
+  test('refuses other white space, zero and absurd lengths, as a field problem rather than a failure later', () => {
+    for (const bad of ['847.9\u000b\n\rminutes', '7\tdays', '0s', '99999999d', 'soon']) {
+      const result = withTimeout(bad);
+      expect(result.success).toBe(false);
+      expect(result.error!.issues[0].path).toEqual(['deletion', 'approvalTimeout']);
+    }
+  });
+});
