@@ -79,6 +79,8 @@ export const AlbumProgress = z.object({
   bytes: count,
   doneFiles: count,
   doneBytes: count,
+  /** The album's folder path and name as the photographer sees them (absent from runs started before it was kept). */
+  path: z.array(z.string()).optional(),
 });
 export type AlbumProgress = z.infer<typeof AlbumProgress>;
 

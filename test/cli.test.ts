@@ -1,6 +1,9 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { projectRoot } from '../local-stack/paths';
+import { TEST_API_TOKEN } from './support/api-harness';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import type { Counters } from '../smugmug-sandbox/faults';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
@@ -60,7 +63,9 @@ describe('the smugmug-s3 command', () => {
     const status = await cli(['status', id]).done;
     expect(status.code).toBe(0);
     expect(status.output).toMatch(/Overall\s+\|[█░]+\| \d+% \d+\/2 albums/);
-    expect(status.output).toMatch(/album [A-Za-z0-9]+\s+\|[█░]+\| \d+% \d+\/6 files (planning|transferring|verifying)/);
+    expect(status.output).toMatch(/\|[█░]+\|\s+\d+% \d+\/6 files (planning|transferring|verifying)/);
+    const names = [...sandbox.library.albums.values()].map((a) => a.name);
+    expect(names.some((n) => new RegExp(`^${n}\\s+\\|`, 'm').test(status.output))).toBe(true);
     expect(status.output).toMatch(/MB\/s, ETA/);
     expect(status.output).toContain(`${id}: RUNNING (awaiting-approval), 2/2 albums, 0 failed, 12 files verified`);
 
@@ -127,6 +132,38 @@ describe('the smugmug-s3 command', () => {
       await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
     }
   }, 120_000);
+
+  test('in a terminal, status names albums by their path and redraws in place as albums come and go', async () => {
+    const bucket = await createTestBucket(harness.s3, 'cli-tty');
+    const started = await cli(['migrate', '--account', sandbox.library.nickname, '--bucket', bucket, '--id', 'tty'])
+      .done;
+    expect(started.code).toBe(0);
+    const id = /Started (\S+)/.exec(started.output)![1];
+    // A real terminal (tmux), narrower than the display's lines: a wrapped or stale line would stay on screen.
+    const session = `smugmug-s3-${process.pid}`;
+    const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+    const env = `SMUGMUG_S3_API_URL=${api.url} SMUGMUG_S3_API_TOKEN=${TEST_API_TOKEN}`;
+    tmux('new-session', '-d', '-s', session, '-x', '90', '-y', '20', '-c', projectRoot);
+    try {
+      tmux('send-keys', '-t', session, `${env} node cli/smugmug-s3.cjs status ${id}; echo WATCH-ENDED`, 'Enter');
+      const albumNames = [...sandbox.library.albums.values()].map((a) => a.name);
+      let shownNames = new Set<string>();
+      let screen = '';
+      for (let waited = 0; !screen.includes('\nWATCH-ENDED') && waited < 120_000; waited += 250) {
+        await new Promise((r) => setTimeout(r, 250));
+        screen = tmux('capture-pane', '-p', '-t', session);
+        shownNames = new Set([...shownNames, ...albumNames.filter((n) => screen.includes(n))]);
+      }
+      expect(screen).toContain('\nWATCH-ENDED');
+      expect(shownNames.size).toBeGreaterThan(0);
+      expect(screen).not.toMatch(/album [A-Za-z0-9]{4,} /);
+      // One frame on screen: one overall line, and every line within the terminal's width.
+      expect(screen.match(/^Overall/gm)).toHaveLength(1);
+      for (const line of screen.split('\n')) expect(line.length).toBeLessThanOrEqual(90);
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
 
   test('a command without its argument says what is missing', async () => {
     const res = await cli(['approve', 'some-id']).done;

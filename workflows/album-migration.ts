@@ -55,7 +55,15 @@ const BATCH_CONCURRENCY = 3;
  */
 export async function albumMigration(input: AlbumMigrationInput): Promise<AlbumSummary> {
   const { album, target } = input;
-  const progress: AlbumProgress = { phase: 'planning', files: 0, bytes: 0, doneFiles: 0, doneBytes: 0 };
+  // Answered to the progress query only (never in history): the path lets displays name the album.
+  const progress: AlbumProgress = {
+    phase: 'planning',
+    files: 0,
+    bytes: 0,
+    doneFiles: 0,
+    doneBytes: 0,
+    path: album.path,
+  };
   setHandler(albumProgress, () => progress);
   let approval: AlbumApproval | undefined;
   setHandler(approveAlbumDeletion, (a) => void (approval = a));
