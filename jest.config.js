@@ -8,7 +8,17 @@
  */
 const base = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.tsx?$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', tsx: true },
+          transform: { react: { runtime: 'automatic', importSource: 'hono/jsx' } },
+        },
+      },
+    ],
+  },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 

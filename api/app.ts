@@ -9,6 +9,8 @@ import { requireToken } from './auth';
 import type { ApiConfig } from './config';
 import { docsAsset, docsPage } from './docs-page';
 import { MigrationLookups } from './migration-lookups';
+import { MigrationService } from './migration-service';
+import { ScheduleService } from './schedule-service';
 import { newRouter } from './openapi';
 import { codecRoutes } from './routes/codec';
 import { deletionRoutes } from './routes/deletion';
@@ -16,6 +18,7 @@ import { migrationRoutes } from './routes/migrations';
 import { planRoutes } from './routes/plans';
 import { scheduleRoutes } from './routes/schedules';
 import { httpErrorOf } from './temporal-errors';
+import { webRoutes } from '../web/app';
 
 export interface ApiDeps {
   config: ApiConfig;
@@ -123,11 +126,16 @@ export function createApiApp({
   app.get('/docs/assets/:name', async (c) => (await docsAsset(c.req.param('name'))) ?? c.notFound());
 
   const lookups = new MigrationLookups(client, s3, config.TEMPORAL_TASK_QUEUE);
-  const routes = { config, client, s3, lookups, uiUrl };
+  const service = new MigrationService(client, s3, lookups, uiUrl);
+  const schedules = new ScheduleService(client, config, lookups);
+  const routes = { config, client, s3, lookups, service, schedules, uiUrl };
   app.route('/', migrationRoutes(routes));
   app.route('/', deletionRoutes(routes));
   app.route('/', planRoutes(routes));
   app.route('/', scheduleRoutes(routes));
+  // The photographer's pages: the same service behind HTML forms.
+  app.use('/app/*', tooLarge(config.API_MAX_BODY_BYTES));
+  app.route('/app', webRoutes(routes));
 
   app.doc('/openapi.json', {
     openapi: '3.0.3',

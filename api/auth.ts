@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiConfig } from './config';
 
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   // Hashing first gives equal lengths, so the comparison takes the same time whatever is sent.
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();

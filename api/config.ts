@@ -27,6 +27,17 @@ export const ApiConfig = z
     APPROVAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     /** The bucket, to serve reports and the failed albums' list. */
     ...S3Settings.shape,
+    /**
+     * The photographer's pages: a reverse proxy that signs people in may name them in this header
+     * (say X-Forwarded-User); requests carrying it need no token. Unset: sign-in with the API token.
+     */
+    WEB_IDENTITY_HEADER: z.string().min(1).optional(),
+    /** The SmugMug app (key and secret) the Connect page authorizes, as the worker uses it. */
+    SMUGMUG_API_BASE_URL: z.url().default('https://api.smugmug.com'),
+    SMUGMUG_API_KEY: z.string().min(1).optional(),
+    SMUGMUG_API_SECRET: z.string().min(1).optional(),
+    /** Where the Connect page stores the account's tokens, and the worker reads them (as `smugmug-s3 login`). */
+    SMUGMUG_CREDENTIALS_FILE: z.string().min(1).optional(),
   })
   .refine((c) => c.API_AUTH === 'local-demo' || c.API_TOKEN, {
     message: 'API_TOKEN is required (or API_AUTH=local-demo for a local demo without authentication)',

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkerConfig } from '../activities/config';
 import { ApiConfig } from '../api/config';
@@ -58,9 +59,15 @@ async function main() {
       PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys,
       AWS_REGION: stack.minio.region,
       AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
+      // The web app's Connect page authorizes the sandbox's app; its tokens land beside the stack's data.
+      SMUGMUG_API_BASE_URL: stack.sandbox.url,
+      SMUGMUG_API_KEY: c.consumerKey,
+      SMUGMUG_API_SECRET: c.consumerSecret,
+      SMUGMUG_CREDENTIALS_FILE: join(dataDir, 'smugmug.env'),
     }),
     () => undefined,
   );
+  console.log(`\nWeb app: ${api.url}/app  (watch, review and approve in your browser)\n`);
   console.log(`HTTP API on ${api.url} (docs ${api.url}/docs; local demo: no token)`);
 
   // The demo uses the service as a person would: the HTTP API to start, the CLI's display to watch.

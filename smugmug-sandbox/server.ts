@@ -595,6 +595,14 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
         const permissions: Permissions = perm === 'Modify' || perm === 'Add' ? perm : 'Read';
         const token = oauth.authorize(url.searchParams.get('oauth_token') ?? '', access, permissions);
         // Real SmugMug asks the user to sign in first; the sandbox's only user approves at once.
+        if (token.callback !== 'oob') {
+          // The web flow: back to the app's callback with the token and its verifier, as SmugMug does.
+          const back = new URL(token.callback);
+          back.searchParams.set('oauth_token', token.token);
+          back.searchParams.set('oauth_verifier', token.verifier!);
+          res.writeHead(302, { Location: back.toString() });
+          return void res.end();
+        }
         const page = `<!doctype html><html><head><meta charset="utf-8"><title>Authorize app - SmugMug sandbox</title></head>
 <body><h1>SmugMug sandbox</h1><p>${library.nickname} allowed the app access <b>${access}</b> with permissions <b>${permissions}</b>.</p>
 <p>Your six-digit code: <b id="verifier">${token.verifier}</b></p></body></html>`;

@@ -10,6 +10,10 @@ describe('npm run demo -- --once', () => {
       const output = demo.output();
       expect({ code, tail: output.slice(-1500) }).toMatchObject({ code: 0 });
       expect(output).toContain(`HTTP API on http://127.0.0.1:${ports.api}`);
+      // The web app is what the demo points a photographer to, before anything else it prints of the service.
+      const webApp = output.indexOf(`Web app: http://127.0.0.1:${ports.api}/app`);
+      expect(webApp).toBeGreaterThan(-1);
+      expect(webApp).toBeLessThan(output.indexOf('HTTP API on'));
       expect(output).toMatch(/Overall\s+\|[█░]+\| \d+% \d+\/\d+ albums/);
       expect(output).toContain('Migration verified.');
       expect(output).toMatch(/files\s+\d+ planned: \d+ copied/);

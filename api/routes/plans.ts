@@ -1,14 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { PlanReport } from '../../state/documents';
-import { planReportKey } from '../../state/layout';
-import { StateStore } from '../../state/store';
 import { errors, json, newRouter, security } from '../openapi';
 import type { RouteContext } from '../route-context';
 import * as s from '../schemas';
-import { conflict } from '../temporal-errors';
 
 /** Plans: a dry run of a migration, and its report of files, held items, duplicates and costs. */
-export function planRoutes({ s3, lookups, uiUrl }: RouteContext) {
+export function planRoutes({ lookups, service, uiUrl }: RouteContext) {
   const app = newRouter();
 
   app.openapi(
@@ -39,30 +35,7 @@ export function planRoutes({ s3, lookups, uiUrl }: RouteContext) {
     async (c) => {
       const { id } = c.req.valid('param');
       const { smugmugPlan, smugmugMonthlyUsd } = c.req.valid('query');
-      const { description, progress } = await lookups.progressOf(id);
-      if (!progress?.migrationId)
-        throw conflict(
-          `The plan of ${id} is not ready (${description.status.name}): it is written once every album is planned`,
-        );
-      const plan = await new StateStore(s3, progress.target.bucket).get(
-        planReportKey(progress.target.prefix, progress.migrationId),
-        PlanReport,
-      );
-      if (!plan)
-        throw conflict(
-          `The plan of ${id} is not ready: it is written once every album is planned (or ${id} is not a plan)`,
-        );
-      const cheapest = plan.costs.classes.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
-      const smugmug =
-        smugmugMonthlyUsd === undefined
-          ? undefined
-          : {
-              plan: smugmugPlan ?? 'SmugMug',
-              monthlyUsd: smugmugMonthlyUsd,
-              cheapestClass: cheapest.storageClass,
-              cheapestMonthlyUsd: cheapest.monthlyUsd,
-            };
-      return c.json({ ...plan, smugmug }, 200);
+      return c.json(await service.plan(id, { plan: smugmugPlan, monthlyUsd: smugmugMonthlyUsd }), 200);
     },
   );
 

@@ -1,39 +1,11 @@
-import { createRoute, type z } from '@hono/zod-openapi';
-import { ScheduleOverlapPolicy, type ScheduleDescription } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
-import { accountScheduleId, scheduledSyncWorkflowId } from '../../common/ids';
-import { ScheduledSyncInput } from '../../common/migration-input';
-import { scheduledSync } from '../../workflows/scheduled-sync';
-import { MigrationId, SmugMugAccount } from '../../workflows/search-attributes';
+import { createRoute } from '@hono/zod-openapi';
 import { errors, json, newRouter, security } from '../openapi';
 import type { RouteContext } from '../route-context';
 import * as s from '../schemas';
-import { httpErrorOf } from '../temporal-errors';
-
-/** Runs of a schedule shown with it: the latest first. */
-const RUNS_SHOWN = 20;
-/** Next firing times shown. */
-const NEXT_RUNS_SHOWN = 3;
-
-/** What the schedule was asked for, kept in its memo as given ("24h", "0 3 * * *"), for its answers. */
-type ScheduleMemo = Pick<
-  z.output<typeof s.CreateScheduleRequest>,
-  'account' | 'every' | 'cron' | 'timeZone' | 'catchupWindow'
->;
 
 /** Schedules: an account's incremental sync on an interval or a cron, through Temporal's own Schedules. */
-export function scheduleRoutes({ client, config, lookups }: RouteContext) {
+export function scheduleRoutes({ schedules }: RouteContext) {
   const app = newRouter();
-  const scheduleUiUrl = (id: string) =>
-    `${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/schedules/${encodeURIComponent(id)}`;
-  const handleOf = (id: string) => client.schedule.getHandle(id);
-  const describe = async (id: string) => {
-    const description = await handleOf(id)
-      .describe()
-      .catch((err) => Promise.reject(httpErrorOf(err, `Schedule ${id}`)));
-    return scheduleBody(description, scheduleUiUrl(id));
-  };
-  const withRuns = async (id: string) => ({ ...(await describe(id)), runs: await runsOf(lookups, id) });
 
   app.openapi(
     createRoute({
@@ -44,37 +16,7 @@ export function scheduleRoutes({ client, config, lookups }: RouteContext) {
       request: { body: { content: { 'application/json': { schema: s.CreateScheduleRequest } }, required: true } },
       responses: { 201: json(s.Schedule, 'Scheduled'), ...errors },
     }),
-    async (c) => {
-      const { every, cron, timeZone, catchupWindow, paused, note, ...sync } = c.req.valid('json');
-      const id = accountScheduleId(sync.account);
-      const memo: ScheduleMemo = { account: sync.account, every, cron, timeZone, catchupWindow };
-      await client.schedule
-        .create({
-          scheduleId: id,
-          spec: every
-            ? { intervals: [{ every: every as Duration }] }
-            : { cronExpressions: [cron!], timezone: timeZone },
-          action: {
-            type: 'startWorkflow',
-            workflowType: scheduledSync,
-            workflowId: scheduledSyncWorkflowId(sync.account),
-            taskQueue: config.TEMPORAL_TASK_QUEUE,
-            args: [ScheduledSyncInput.parse(sync)],
-            typedSearchAttributes: [{ key: SmugMugAccount, value: sync.account }],
-            staticSummary: `Scheduled sync of SmugMug ${sync.account} to s3://${sync.target.bucket}/${sync.target.prefix}`,
-          },
-          policies: {
-            overlap: ScheduleOverlapPolicy.SKIP,
-            catchupWindow: catchupWindow as Duration,
-            pauseOnFailure: false,
-          },
-          state: { paused, note },
-          memo,
-          typedSearchAttributes: [{ key: SmugMugAccount, value: sync.account }],
-        })
-        .catch((err) => Promise.reject(httpErrorOf(err, `The schedule of ${sync.account}`)));
-      return c.json(await withRuns(id), 201);
-    },
+    async (c) => c.json(await schedules.create(c.req.valid('json')), 201),
   );
 
   app.openapi(
@@ -85,12 +27,7 @@ export function scheduleRoutes({ client, config, lookups }: RouteContext) {
       summary: 'List the schedules',
       responses: { 200: json(s.ScheduleList, 'Every schedule of the service'), ...errors },
     }),
-    async (c) => {
-      const schedules = [];
-      for await (const summary of client.schedule.list())
-        if (/^sync-/.test(summary.scheduleId)) schedules.push(await describe(summary.scheduleId));
-      return c.json({ schedules }, 200);
-    },
+    async (c) => c.json({ schedules: await schedules.list() }, 200),
   );
 
   app.openapi(
@@ -102,7 +39,7 @@ export function scheduleRoutes({ client, config, lookups }: RouteContext) {
       request: { params: s.ScheduleIdParam },
       responses: { 200: json(s.Schedule, 'The schedule'), ...errors },
     }),
-    async (c) => c.json(await withRuns(c.req.valid('param').scheduleId), 200),
+    async (c) => c.json(await schedules.show(c.req.valid('param').scheduleId), 200),
   );
 
   for (const change of ['pause', 'resume'] as const) {
@@ -121,11 +58,7 @@ export function scheduleRoutes({ client, config, lookups }: RouteContext) {
       async (c) => {
         const { scheduleId } = c.req.valid('param');
         const { note } = (c.req.header('content-type') ? c.req.valid('json') : {}) ?? {};
-        const handle = handleOf(scheduleId);
-        await (change === 'pause' ? handle.pause(note) : handle.unpause(note)).catch((err) =>
-          Promise.reject(httpErrorOf(err, `Schedule ${scheduleId}`)),
-        );
-        return c.json(await withRuns(scheduleId), 200);
+        return c.json(await schedules[change](scheduleId, note), 200);
       },
     );
   }
@@ -140,47 +73,10 @@ export function scheduleRoutes({ client, config, lookups }: RouteContext) {
       responses: { 204: { description: 'Deleted' }, ...errors },
     }),
     async (c) => {
-      const { scheduleId } = c.req.valid('param');
-      await handleOf(scheduleId)
-        .delete()
-        .catch((err) => Promise.reject(httpErrorOf(err, `Schedule ${scheduleId}`)));
+      await schedules.delete(c.req.valid('param').scheduleId);
       return c.body(null, 204);
     },
   );
 
   return app;
-}
-
-function scheduleBody(d: ScheduleDescription, uiUrl: string): Omit<z.infer<typeof s.Schedule>, 'runs'> {
-  const memo = (d.memo ?? {}) as Partial<ScheduleMemo>;
-  const input = (d.action.type === 'startWorkflow' ? d.action.args?.[0] : undefined) as ScheduledSyncInput | undefined;
-  return {
-    id: d.scheduleId,
-    account: memo.account ?? input?.account ?? '',
-    target: { bucket: input?.target.bucket ?? '', prefix: input?.target.prefix ?? '' },
-    every: memo.every,
-    cron: memo.cron,
-    timeZone: memo.timeZone ?? 'UTC',
-    catchupWindow: memo.catchupWindow ?? '',
-    overlap: 'skip',
-    paused: d.state.paused,
-    note: d.state.note || undefined,
-    nextRuns: d.info.nextActionTimes.slice(0, NEXT_RUNS_SHOWN).map((t) => t.toISOString()),
-    skippedBecauseRunning: d.info.numActionsSkippedOverlap,
-    missedCatchupWindow: d.info.numActionsMissedCatchupWindow,
-    uiUrl,
-  };
-}
-
-/** The schedule's runs, found by the search attribute Temporal gives them, with the migration each started. */
-async function runsOf(lookups: RouteContext['lookups'], id: string): Promise<z.infer<typeof s.ScheduledRun>[]> {
-  const query = `WorkflowType = 'scheduledSync' AND TemporalScheduledById = '${id}'`;
-  const { items } = await lookups.visibilityPage(query, 1, RUNS_SHOWN, (wf) => ({
-    workflowId: wf.workflowId,
-    status: wf.status.name,
-    startedAt: wf.startTime.toISOString(),
-    closedAt: wf.closeTime?.toISOString(),
-    migration: wf.typedSearchAttributes.get(MigrationId),
-  }));
-  return items;
 }

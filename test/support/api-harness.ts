@@ -1,4 +1,5 @@
 import { ApiConfig } from '../../api/config';
+import type { RunningSandbox } from '../../smugmug-sandbox/server';
 import { startApiServer } from '../../api/server';
 import type { WorkerConfig } from '../../activities/config';
 import { startMigrationHarness } from './migration-harness';
@@ -12,7 +13,7 @@ type Json = any;
 export const TEST_API_TOKEN = 'test-token-0123456789abcdef';
 
 /** The HTTP API on a free port, talking to the test run's Temporal and MinIO, for one worker's task queue. */
-export async function startTestApi(worker: WorkerConfig) {
+export async function startTestApi(worker: WorkerConfig, overrides: Record<string, string> = {}) {
   const { temporal, minio } = testStack();
   const config = ApiConfig.parse({
     API_PORT: '0',
@@ -24,6 +25,7 @@ export async function startTestApi(worker: WorkerConfig) {
     AWS_ENDPOINT_URL_S3: minio.endpoint,
     TEMPORAL_UI_URL: temporal.uiUrl,
     PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS,
+    ...overrides,
   });
   const logs: Array<Record<string, unknown>> = [];
   const api = await startApiServer(config, (entry) => logs.push(entry));
@@ -60,10 +62,11 @@ export async function startTestApi(worker: WorkerConfig) {
 export async function startApiTestbed(
   sandboxOptions: Parameters<typeof startPrivateSandbox>[0],
   workerOverrides: Parameters<typeof startMigrationHarness>[1] = {},
+  apiOverrides: (sandbox: RunningSandbox) => Record<string, string> = () => ({}),
 ) {
   const sandbox = await startPrivateSandbox(sandboxOptions);
   const harness = await startMigrationHarness(sandbox, workerOverrides);
-  const api = await startTestApi(harness.config);
+  const api = await startTestApi(harness.config, apiOverrides(sandbox));
   return {
     sandbox,
     harness,

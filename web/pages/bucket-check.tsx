@@ -1,0 +1,34 @@
+import { BUCKET_CHECKS, type BucketChecks } from '../../bucket/bucket-checks';
+
+/** What each protection means to the photographer. */
+const CHECK_WORDS: Record<(typeof BUCKET_CHECKS)[number], string> = {
+  versioning: 'Versioning keeps every version of a file (needed before originals may be deleted)',
+  encryption: 'Encryption at rest',
+  publicAccessBlock: 'Public access blocked',
+  tlsOnlyPolicy: 'Only encrypted connections allowed',
+  abortIncompleteUploads: 'Unfinished uploads cleaned up',
+  cors: 'Galleries may read it (optional)',
+};
+const STATUS_WORDS = { ok: 'yes', missing: 'missing', unknown: 'this storage does not say' } as const;
+
+/** The bucket's six protections, shown beside the form, with the command that sets up what is missing. */
+export function BucketCheck({ bucket, checks, problem }: { bucket: string; checks?: BucketChecks; problem?: string }) {
+  const missing = checks && BUCKET_CHECKS.some((name) => name !== 'cors' && checks[name].status === 'missing');
+  return (
+    <div id="bucket-check" aria-live="polite">
+      {problem && <p class="problem">{problem}</p>}
+      {checks && (
+        <ul>
+          {BUCKET_CHECKS.map((name) => (
+            <li>{`${CHECK_WORDS[name]}: ${STATUS_WORDS[checks[name].status]}`}</li>
+          ))}
+        </ul>
+      )}
+      {missing && (
+        <p>
+          To set up what is missing, the bucket's owner runs <code>{`npx smugmug-s3 bucket setup ${bucket}`}</code>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import type { MigrationPhase } from '../../common/migration-types';
+import { CsrfField, Layout, type PageContext, Problem } from '../layout';
+
+export interface MigrationRow {
+  id: string;
+  account?: string;
+  phase?: string;
+  startedAt: string;
+}
+
+/** What the form was filled with, kept when the start was refused so nothing is typed twice. */
+export interface StartForm {
+  account?: string;
+  bucket?: string;
+  prefix?: string;
+  storageClass?: string;
+  include?: string;
+  deletion?: boolean;
+}
+
+const STORAGE_CLASSES: Array<[string, string]> = [
+  ['STANDARD', 'Standard: read any time'],
+  ['INTELLIGENT_TIERING', 'Intelligent-Tiering: cheaper when rarely read'],
+  ['STANDARD_IA', 'Standard-IA: rarely read, 128 KB minimum per file'],
+  ['GLACIER_IR', 'Glacier Instant Retrieval: archive, read in milliseconds'],
+  ['DEEP_ARCHIVE', 'Glacier Deep Archive: cheapest, hours to read back'],
+];
+
+export function MigrationsPage({
+  page,
+  migrations,
+  form,
+  problem,
+}: {
+  page: PageContext;
+  migrations: MigrationRow[];
+  form: StartForm;
+  problem?: string;
+}) {
+  return (
+    <Layout title="Migrations" page={page}>
+      <section aria-labelledby="new-migration">
+        <h2 id="new-migration">Copy your SmugMug library to S3</h2>
+        <Problem message={problem} />
+        <form method="post" action="/app/migrations">
+          <CsrfField token={page.csrfToken} />
+          <label for="account">SmugMug nickname</label>
+          <input type="text" id="account" name="account" value={form.account ?? ''} required />
+          <label for="bucket">S3 bucket</label>
+          <input
+            type="text"
+            id="bucket"
+            name="bucket"
+            value={form.bucket ?? ''}
+            required
+            hx-get="/app/bucket-check"
+            hx-trigger="change"
+            hx-target="#bucket-check"
+            hx-swap="outerHTML"
+          />
+          <div id="bucket-check" aria-live="polite"></div>
+          <label for="prefix">Folder in the bucket (optional)</label>
+          <input type="text" id="prefix" name="prefix" value={form.prefix ?? ''} aria-describedby="prefix-hint" />
+          <p class="hint" id="prefix-hint">
+            Folder names joined by "/", for example photos/smugmug.
+          </p>
+          <label for="storageClass">Storage class</label>
+          <select id="storageClass" name="storageClass">
+            {STORAGE_CLASSES.map(([value, text]) => (
+              <option value={value} selected={(form.storageClass ?? 'STANDARD') === value}>
+                {text}
+              </option>
+            ))}
+          </select>
+          <label for="include">Only these albums (optional)</label>
+          <input type="text" id="include" name="include" value={form.include ?? ''} aria-describedby="include-hint" />
+          <p class="hint" id="include-hint">
+            Folder and album names separated by commas; * matches anything, for example Travel/*.
+          </p>
+          <label class="choice">
+            <input type="checkbox" name="deletion" value="yes" checked={form.deletion ?? false} /> After the copy is
+            verified, let me approve deleting the originals on SmugMug
+          </label>
+          <p>
+            <button type="submit" name="action" value="plan">
+              Plan first: count and price, copy nothing
+            </button>{' '}
+            <button type="submit" name="action" value="start">
+              Start copying
+            </button>
+          </p>
+        </form>
+      </section>
+      <section aria-labelledby="past-migrations">
+        <h2 id="past-migrations">Your migrations</h2>
+        {migrations.length === 0 ? (
+          <p>None yet.</p>
+        ) : (
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Migration</th>
+                  <th scope="col">Account</th>
+                  <th scope="col">Where it is</th>
+                  <th scope="col">Started</th>
+                </tr>
+              </thead>
+              <tbody>
+                {migrations.map((m) => (
+                  <tr>
+                    <td>
+                      <a href={`/app/migrations/${encodeURIComponent(m.id)}`}>{m.id}</a>
+                    </td>
+                    <td>{m.account ?? ''}</td>
+                    <td>{phaseInWords(m.phase)}</td>
+                    <td>{new Date(m.startedAt).toUTCString()}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+const PHASE_WORDS: Record<MigrationPhase, string> = {
+  preflight: 'checking the bucket',
+  discovering: 'finding your albums',
+  migrating: 'copying',
+  'awaiting-approval': 'copied and verified: waiting for your approval to delete originals',
+  completed: 'finished',
+  'completed-with-failures': 'finished, some albums failed',
+  failed: 'stopped by a problem',
+  cancelled: 'cancelled',
+};
+
+/** The migration's phase as a photographer would say it. */
+export function phaseInWords(phase: string | undefined): string {
+  return PHASE_WORDS[phase as MigrationPhase] ?? phase ?? 'starting';
+}

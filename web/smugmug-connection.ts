@@ -1,0 +1,96 @@
+import { SmugMugClient } from '../activities/smugmug-client';
+import type { ApiConfig } from '../api/config';
+import { type OAuthToken, type SmugMugAccess, SmugMugLogin } from '../config/smugmug-login';
+import { credentialsFilePath, credentialsFromFile } from '../config/smugmug';
+import type { Connection } from './pages/connect';
+
+/** A request token handed out and not yet come back: whose session asked, and for what. */
+interface PendingAuthorization {
+  secret: string;
+  sessionId: string;
+  access: SmugMugAccess;
+  expiresAt: number;
+}
+
+/** SmugMug gives the owner this long to allow access; a request token older than that is refused. */
+const AUTHORIZATION_MINUTES = 15;
+
+/**
+ * The Connect page's side of SmugMug OAuth 1.0a: the callback flow (a request token whose callback
+ * is this app, the owner's approval on SmugMug, the access token for the verifier), storing the
+ * tokens where the worker reads them, as `smugmug-s3 login` does. The request token's secret stays
+ * in this process (never in a page or a cookie), so the callback must reach the replica that sent
+ * the owner to SmugMug, within AUTHORIZATION_MINUTES.
+ */
+export class SmugMugConnection {
+  private readonly pending = new Map<string, PendingAuthorization>();
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly config: ApiConfig) {
+    this.env = { ...process.env, SMUGMUG_CREDENTIALS_FILE: config.SMUGMUG_CREDENTIALS_FILE };
+  }
+
+  get configured(): boolean {
+    return Boolean(this.config.SMUGMUG_API_KEY && this.config.SMUGMUG_API_SECRET);
+  }
+
+  /** Where the owner goes to allow access; SmugMug sends them back to `callbackUrl`. */
+  async start(callbackUrl: string, sessionId: string, access: SmugMugAccess): Promise<string> {
+    const login = this.login();
+    const token = await login.requestToken(callbackUrl);
+    this.dropExpired();
+    this.pending.set(token.key, {
+      secret: token.secret,
+      sessionId,
+      access,
+      expiresAt: Date.now() + AUTHORIZATION_MINUTES * 60_000,
+    });
+    return login.authorizeUrl(token, access);
+  }
+
+  /**
+   * The owner is back: the request token must be one this app handed to this session, unexpired and
+   * unused; then the access token is stored. Returns false for any other request token.
+   */
+  async finish(requestToken: string, verifier: string, sessionId: string): Promise<boolean> {
+    this.dropExpired();
+    const pending = this.pending.get(requestToken);
+    if (!pending || pending.sessionId !== sessionId) return false;
+    this.pending.delete(requestToken);
+    const login = this.login();
+    const token: OAuthToken = await login.accessToken({ key: requestToken, secret: pending.secret }, verifier);
+    await login.store(credentialsFilePath(this.env), token, pending.access);
+    return true;
+  }
+
+  /** The account the stored tokens belong to, as SmugMug says, and the access they were given. */
+  async current(): Promise<Connection | undefined> {
+    const stored = credentialsFromFile(this.env);
+    if (!stored.SMUGMUG_ACCESS_TOKEN || !this.configured) return undefined;
+    const client = new SmugMugClient({
+      SMUGMUG_API_BASE_URL: stored.SMUGMUG_API_BASE_URL ?? this.config.SMUGMUG_API_BASE_URL,
+      SMUGMUG_API_KEY: this.config.SMUGMUG_API_KEY!,
+      SMUGMUG_API_SECRET: this.config.SMUGMUG_API_SECRET!,
+      SMUGMUG_ACCESS_TOKEN: stored.SMUGMUG_ACCESS_TOKEN,
+      SMUGMUG_ACCESS_TOKEN_SECRET: stored.SMUGMUG_ACCESS_TOKEN_SECRET ?? '',
+    });
+    try {
+      const user = await client.authUser(AbortSignal.timeout(10_000));
+      return { account: user.NickName, access: stored.SMUGMUG_ACCESS, permissions: stored.SMUGMUG_PERMISSIONS };
+    } catch {
+      return { problem: 'SmugMug does not accept the stored connection any more: connect again.' };
+    }
+  }
+
+  private login(): SmugMugLogin {
+    return new SmugMugLogin(this.config.SMUGMUG_API_BASE_URL, {
+      key: this.config.SMUGMUG_API_KEY!,
+      secret: this.config.SMUGMUG_API_SECRET!,
+    });
+  }
+
+  private dropExpired(): void {
+    const now = Date.now();
+    for (const [key, p] of this.pending) if (p.expiresAt <= now) this.pending.delete(key);
+  }
+}
