@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { MigrationInput } from '../common/migration-input';
+import { albumFilter } from '../common/album-filter';
 import type { AlbumRef, DiscoveryResult } from '../common/migration-types';
 import { errorType } from '../common/error-types';
 import { wrongAccount } from './target-failures';
@@ -8,27 +9,6 @@ import { albumListKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
-
-function globToRegExp(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    'i',
-  );
-}
-
-/** Include/exclude filters on "Folder/Album" paths or AlbumKeys; no include means everything. */
-export function albumFilter(filter: MigrationInput['albums']): (album: AlbumRef) => boolean {
-  const include = filter.include.map(globToRegExp);
-  const exclude = filter.exclude.map(globToRegExp);
-  return (album) => {
-    const names = [album.path.map((s) => s.normalize('NFC')).join('/'), album.albumKey];
-    const matches = (re: RegExp) => names.some((n) => re.test(n));
-    return (include.length === 0 || include.some(matches)) && !exclude.some(matches);
-  };
-}
 
 /** Walks the folder tree (paged) and writes the albums to migrate to the bucket; returns a reference and totals. */
 export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
@@ -40,27 +20,12 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
     const keep = albumFilter(input.albums);
     const albums: AlbumRef[] = [];
     let excluded = 0;
-    const folders: Array<{ uri: string; path: string[] }> = [{ uri: user.Uris.Node.Uri, path: [] }];
     await withHeartbeats(
       () => ({ albums: albums.length }),
       async () => {
-        while (folders.length > 0) {
-          const folder = folders.shift()!;
-          for await (const page of smugmug.nodeChildren(folder.uri)) {
-            for (const node of page) {
-              if (node.Type === 'Folder') folders.push({ uri: node.Uri, path: [...folder.path, node.Name] });
-              else if (node.Type === 'Album' && node.Uris.Album) {
-                const album: AlbumRef = {
-                  albumKey: node.Uris.Album.Uri.split('/').pop()!,
-                  nodeId: node.NodeID,
-                  name: node.Name,
-                  path: [...folder.path, node.Name],
-                };
-                if (keep(album)) albums.push(album);
-                else excluded += 1;
-              }
-            }
-          }
+        for await (const album of smugmug.albums(user)) {
+          if (keep(album)) albums.push(album);
+          else excluded += 1;
         }
       },
     );

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import OAuth from 'oauth-1.0a';
 import type { z } from 'zod';
+import type { AlbumRef } from '../common/migration-types';
 import type { WorkerConfig } from './config';
 import { AlbumImage, Envelope, ImageMetadata, LargestVideo, Node, User } from './smugmug-schemas';
 
@@ -187,6 +188,26 @@ export class SmugMugClient {
 
   nodeChildren(nodeUri: string, signal?: AbortSignal) {
     return this.pages(`${nodeUri}!children`, Node, signal);
+  }
+
+  /** Every album of the user's folder tree, folder by folder (paged), with its path of folder names. */
+  async *albums(user: z.infer<typeof User>, signal?: AbortSignal): AsyncGenerator<AlbumRef> {
+    const folders: Array<{ uri: string; path: string[] }> = [{ uri: user.Uris.Node.Uri, path: [] }];
+    while (folders.length > 0) {
+      const folder = folders.shift()!;
+      for await (const page of this.nodeChildren(folder.uri, signal)) {
+        for (const node of page) {
+          if (node.Type === 'Folder') folders.push({ uri: node.Uri, path: [...folder.path, node.Name] });
+          else if (node.Type === 'Album' && node.Uris.Album)
+            yield {
+              albumKey: node.Uris.Album.Uri.split('/').pop()!,
+              nodeId: node.NodeID,
+              name: node.Name,
+              path: [...folder.path, node.Name],
+            };
+        }
+      }
+    }
   }
 
   /**

@@ -3,8 +3,15 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { parseWorkflowId } from '../common/ids';
-import { FailedAlbumRecord, PlanReport } from '../state/documents';
-import { albumKeyOfFailedMarker, failedAlbumKey, failedAlbumsPrefix, planReportKey } from '../state/layout';
+import { DeletionLog, FailedAlbumRecord, PlanReport } from '../state/documents';
+import {
+  albumKeyOfFailedMarker,
+  deletionLogKey,
+  failedAlbumKey,
+  failedAlbumsPrefix,
+  planPrefixOf,
+  planReportKey,
+} from '../state/layout';
 import { StateStore } from '../state/store';
 import { albumProgress, approveDeletion, retryAlbums } from '../workflows/messages';
 import { SmugMugAccount, StatusAttribute } from '../workflows/search-attributes';
@@ -156,6 +163,23 @@ export class MigrationService {
             cheapestMonthlyUsd: cheapest.monthlyUsd,
           };
     return { ...plan, smugmug };
+  }
+
+  /**
+   * The deletion records (`deletion.json`) of the report's albums that have one: who approved, when,
+   * what went, what was already gone, and the held items kept or included. The first `limit` albums.
+   */
+  async deletionRecords(id: string, limit: number) {
+    const { report } = await this.lookups.currentReport(id);
+    const store = new StateStore(this.s3, report.bucket);
+    const records = await Promise.all(
+      report.albums.slice(0, limit).map(async (album) => {
+        const key = deletionLogKey(planPrefixOf(report.prefix, report.migrationId, album.albumKey), false);
+        const log = await store.get(key, DeletionLog);
+        return log && { album, key, log };
+      }),
+    );
+    return records.filter((r) => r !== undefined);
   }
 
   /** Runs failed albums again (these, or every failed one); only what is missing is copied. */

@@ -60,6 +60,19 @@ async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page };
 }
 
+/** A phone's width in CSS pixels. */
+const PHONE_WIDTH = 390;
+
+/** Whether the page, at `width`, needs no sideways scrolling (wide tables scroll in their own box); the size is restored after. */
+async function fitsWidth(page: Page, width: number): Promise<boolean> {
+  const before = page.viewportSize()!;
+  await page.setViewportSize({ width, height: 844 });
+  // The function runs in the page, where document and window exist.
+  const fits = (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) as boolean;
+  await page.setViewportSize(before);
+  return fits;
+}
+
 /** axe-core's serious and critical findings on the page as it is now. */
 async function seriousViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -107,6 +120,11 @@ describe("the photographer's web app, in a real browser", () => {
         '(needed before originals may be deleted): yes',
       );
       await page.getByLabel('Only these albums (optional)').fill('*/Videos, */Album 1, */Album 2');
+      // A live count of the albums the patterns match, from the connected account's folder tree.
+      const albumCount = page.locator('#album-count', { hasText: 'albums match' });
+      await albumCount.waitFor();
+      expect(await albumCount.textContent()).toBe(`3 of ${sandbox.library.albums.size} albums match.`);
+      expect(await fitsWidth(page, PHONE_WIDTH)).toBe(true);
 
       // Plan first: counts and costs before anything moves, then start from the plan.
       await page.getByRole('button', { name: /Plan first/ }).click();
@@ -149,6 +167,7 @@ describe("the photographer's web app, in a real browser", () => {
       expect(await page.locator('#report tbody tr').count()).toBe(3);
       expect(await page.content()).toContain("only SmugMug's re-encoded video exists");
       a11y.review = await seriousViolations(page);
+      expect(await fitsWidth(page, PHONE_WIDTH)).toBe(true);
       await page.screenshot({ path: join(SCREENSHOTS, 'review.png'), fullPage: true });
 
       // A stale report digest is refused, with the reason on the page; nothing is deleted.
@@ -178,6 +197,10 @@ describe("the photographer's web app, in a real browser", () => {
 
       expect((await counters()).deletions.map((d) => d.imageKey).sort()).toEqual([...new Set(expected)].sort());
       expect(await page.locator('#deletion-counts').textContent()).toContain(`${expected.length} originals`);
+      await page.getByRole('link', { name: 'The deletion record of each album' }).click();
+      expect(await page.locator('#deletions tbody tr').count()).toBe(3);
+      expect(await page.locator('#deletions').textContent()).toContain('Jane Photographer');
+      a11y.deletions = await seriousViolations(page);
 
       // Schedules: create, pause, delete; a schedule never deletes on SmugMug.
       await page.getByRole('link', { name: 'Schedules' }).click();
@@ -207,6 +230,7 @@ describe("the photographer's web app, in a real browser", () => {
         plan: [],
         migration: [],
         review: [],
+        deletions: [],
         schedules: [],
         signIn: [],
       });

@@ -11,8 +11,9 @@ import { Layout, type PageContext, Problem } from './layout';
 import { checkBucket } from '../bucket/bucket-checks';
 import { BucketCheck } from './pages/bucket-check';
 import { ConnectPage } from './pages/connect';
+import { DeletionsPage } from './pages/deletions';
 import { MigrationPage, Progress } from './pages/migration';
-import { MigrationsPage, type StartForm } from './pages/migrations';
+import { AlbumCount, MigrationsPage, type StartForm } from './pages/migrations';
 import { PlanBody, PlanPage, PlanWaiting } from './pages/plan';
 import { CONFIRMATION_WORD, ReviewPage } from './pages/review';
 import { type ScheduleForm, SchedulesPage } from './pages/schedules';
@@ -24,6 +25,8 @@ import { SmugMugConnection } from './smugmug-connection';
 const MIGRATIONS_LISTED = 20;
 /** Failed albums shown on a migration's page (the API pages over all of them). */
 const FAILED_ALBUMS_SHOWN = 100;
+/** Albums whose deletion record the deletions page reads (one object each). */
+const DELETION_RECORDS_SHOWN = 200;
 
 const ASSETS = {
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(__dirname, 'assets', 'app.css')) },
@@ -45,6 +48,13 @@ async function problemOf(err: unknown): Promise<{ status: number; message: strin
 
 /** A form's bad fields, as the API's 400 names them. */
 const inWords = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+
+/** Album patterns as typed: separated by commas. */
+const patterns = (typed: string | undefined) =>
+  (typed ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 
 type FormValue = string | File | (string | File)[] | undefined;
 const text = (v: FormValue): string => (typeof v === 'string' ? v.trim() : '');
@@ -182,17 +192,19 @@ export function webRoutes({ config, lookups, service, schedules, s3 }: RouteCont
       prefix: text(body.prefix),
       storageClass: text(body.storageClass) || undefined,
       include: text(body.include),
+      sse: text(body.sse) || undefined,
+      kmsKeyId: text(body.kmsKeyId) || undefined,
       deletion: text(body.deletion) === 'yes',
     };
     const request = s.StartMigrationRequest.safeParse({
       account: form.account,
-      target: { bucket: form.bucket, prefix: form.prefix, storageClass: form.storageClass },
-      albums: {
-        include: (form.include ?? '')
-          .split(',')
-          .map((p) => p.trim())
-          .filter(Boolean),
+      target: {
+        bucket: form.bucket,
+        prefix: form.prefix,
+        storageClass: form.storageClass,
+        sse: form.sse && { type: form.sse, kmsKeyId: form.sse === 'aws:kms' ? form.kmsKeyId : undefined },
       },
+      albums: { include: patterns(form.include) },
       deletion: { enabled: form.deletion },
     });
     if (!request.success) return migrationsPage(c, form, inWords(request.error), 400);
@@ -215,6 +227,14 @@ export function webRoutes({ config, lookups, service, schedules, s3 }: RouteCont
       const { status, message } = await problemOf(err);
       return migrationsPage(c, form, message, status === 409 || status === 422 ? status : 400);
     }
+  });
+
+  app.get('/album-count', async (c) => {
+    const account = c.req.query('account') ?? '';
+    const include = patterns(c.req.query('include'));
+    if (!s.StartMigrationRequest.shape.account.safeParse(account).success)
+      return c.html(<AlbumCount count="Type the SmugMug nickname first." />);
+    return c.html(<AlbumCount count={await smugmug.matchingAlbums(account, include)} />);
   });
 
   app.get('/bucket-check', async (c) => {
@@ -343,6 +363,12 @@ export function webRoutes({ config, lookups, service, schedules, s3 }: RouteCont
     );
   };
   app.get('/migrations/:id/review', (c) => reviewPage(c, c.req.param('id')));
+  app.get('/migrations/:id/deletions', async (c) => {
+    const id = c.req.param('id');
+    return c.html(
+      <DeletionsPage page={pageOf(c)} id={id} records={await service.deletionRecords(id, DELETION_RECORDS_SHOWN)} />,
+    );
+  });
   app.post('/migrations/:id/approve', async (c) => {
     const id = c.req.param('id');
     const form = await c.req.parseBody({ all: true });

@@ -1,4 +1,6 @@
 import { SmugMugClient } from '../activities/smugmug-client';
+import { albumFilter } from '../common/album-filter';
+import type { AlbumRef } from '../common/migration-types';
 import type { ApiConfig } from '../api/config';
 import { type OAuthToken, type SmugMugAccess, SmugMugLogin } from '../config/smugmug-login';
 import { credentialsFilePath, credentialsFromFile } from '../config/smugmug';
@@ -14,6 +16,10 @@ interface PendingAuthorization {
 
 /** SmugMug gives the owner this long to allow access; a request token older than that is refused. */
 const AUTHORIZATION_MINUTES = 15;
+/** A page waits this long for SmugMug to say who the connected account is. */
+const SMUGMUG_ANSWER_MS = 10_000;
+/** An account's album list, read for the live count of matching albums, is kept this long. */
+const ALBUM_LIST_MINUTES = 5;
 
 /**
  * The Connect page's side of SmugMug OAuth 1.0a: the callback flow (a request token whose callback
@@ -24,6 +30,7 @@ const AUTHORIZATION_MINUTES = 15;
  */
 export class SmugMugConnection {
   private readonly pending = new Map<string, PendingAuthorization>();
+  private readonly albumLists = new Map<string, { albums: AlbumRef[]; until: number }>();
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly config: ApiConfig) {
@@ -66,20 +73,56 @@ export class SmugMugConnection {
   /** The account the stored tokens belong to, as SmugMug says, and the access they were given. */
   async current(): Promise<Connection | undefined> {
     const stored = credentialsFromFile(this.env);
+    const client = this.client(stored);
+    if (!client) return undefined;
+    try {
+      const user = await client.authUser(AbortSignal.timeout(SMUGMUG_ANSWER_MS));
+      return { account: user.NickName, access: stored.SMUGMUG_ACCESS, permissions: stored.SMUGMUG_PERMISSIONS };
+    } catch {
+      return { problem: 'SmugMug does not accept the stored connection any more: connect again.' };
+    }
+  }
+
+  /**
+   * How many of the connected account's albums the include patterns match (as a migration's
+   * discovery will). The album list is read once and kept ALBUM_LIST_MINUTES, so typing patterns
+   * costs SmugMug nothing.
+   */
+  async matchingAlbums(account: string, include: string[]): Promise<{ matching: number; total: number } | string> {
+    const albums = await this.albumsOf(account);
+    if (typeof albums === 'string') return albums;
+    const keep = albumFilter({ include, exclude: [] });
+    return { matching: albums.filter(keep).length, total: albums.length };
+  }
+
+  private async albumsOf(account: string): Promise<AlbumRef[] | string> {
+    const cached = this.albumLists.get(account.toLowerCase());
+    if (cached && cached.until > Date.now()) return cached.albums;
+    const client = this.client(credentialsFromFile(this.env));
+    if (!client) return 'Connect your SmugMug account to count its albums.';
+    try {
+      const signal = AbortSignal.timeout(SMUGMUG_ANSWER_MS * 3);
+      const user = await client.authUser(signal);
+      if (user.NickName.toLowerCase() !== account.toLowerCase())
+        return `The connected SmugMug account is ${user.NickName}, not ${account}.`;
+      const albums: AlbumRef[] = [];
+      for await (const album of client.albums(user, signal)) albums.push(album);
+      this.albumLists.set(account.toLowerCase(), { albums, until: Date.now() + ALBUM_LIST_MINUTES * 60_000 });
+      return albums;
+    } catch {
+      return 'SmugMug did not list the albums just now.';
+    }
+  }
+
+  private client(stored: Record<string, string>): SmugMugClient | undefined {
     if (!stored.SMUGMUG_ACCESS_TOKEN || !this.configured) return undefined;
-    const client = new SmugMugClient({
+    return new SmugMugClient({
       SMUGMUG_API_BASE_URL: stored.SMUGMUG_API_BASE_URL ?? this.config.SMUGMUG_API_BASE_URL,
       SMUGMUG_API_KEY: this.config.SMUGMUG_API_KEY!,
       SMUGMUG_API_SECRET: this.config.SMUGMUG_API_SECRET!,
       SMUGMUG_ACCESS_TOKEN: stored.SMUGMUG_ACCESS_TOKEN,
       SMUGMUG_ACCESS_TOKEN_SECRET: stored.SMUGMUG_ACCESS_TOKEN_SECRET ?? '',
     });
-    try {
-      const user = await client.authUser(AbortSignal.timeout(10_000));
-      return { account: user.NickName, access: stored.SMUGMUG_ACCESS, permissions: stored.SMUGMUG_PERMISSIONS };
-    } catch {
-      return { problem: 'SmugMug does not accept the stored connection any more: connect again.' };
-    }
   }
 
   private login(): SmugMugLogin {

@@ -1,4 +1,4 @@
-import { albumFilter } from '../../activities/discover-albums';
+import { albumFilter } from '../../common/album-filter';
 import { MediaProbe } from '../../activities/media-check';
 import { albumFolderKey, fileNamesFor, safeSegment } from '../../activities/s3-keys';
 

@@ -91,7 +91,8 @@ export function Progress({
       )}
       {migration.deletion && migration.deletion.albumsApproved > 0 && (
         <p id="deletion-counts">
-          {`Deleted on SmugMug: ${migration.deletion.imagesDeleted} originals (${migration.deletion.imagesAlreadyGone} were already gone) from ${migration.deletion.albumsDeleted} of ${migration.deletion.albumsApproved} approved albums.`}
+          {`Deleted on SmugMug: ${migration.deletion.imagesDeleted} originals (${migration.deletion.imagesAlreadyGone} were already gone) from ${migration.deletion.albumsDeleted} of ${migration.deletion.albumsApproved} approved albums. `}
+          <a href={`${base}/deletions`}>The deletion record of each album</a>
         </p>
       )}
       {running && (

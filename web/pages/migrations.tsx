@@ -15,6 +15,8 @@ export interface StartForm {
   prefix?: string;
   storageClass?: string;
   include?: string;
+  sse?: string;
+  kmsKeyId?: string;
   deletion?: boolean;
 }
 
@@ -73,10 +75,36 @@ export function MigrationsPage({
             ))}
           </select>
           <label for="include">Only these albums (optional)</label>
-          <input type="text" id="include" name="include" value={form.include ?? ''} aria-describedby="include-hint" />
+          <input
+            type="text"
+            id="include"
+            name="include"
+            value={form.include ?? ''}
+            aria-describedby="include-hint album-count"
+            hx-get="/app/album-count"
+            hx-trigger="input changed delay:400ms, change"
+            hx-include="#account"
+            hx-target="#album-count"
+            hx-swap="outerHTML"
+          />
           <p class="hint" id="include-hint">
             Folder and album names separated by commas; * matches anything, for example Travel/*.
           </p>
+          <p id="album-count" aria-live="polite"></p>
+          <label for="sse">Encryption</label>
+          <select id="sse" name="sse">
+            <option value="" selected={!form.sse}>
+              The bucket's own default
+            </option>
+            <option value="AES256" selected={form.sse === 'AES256'}>
+              S3-managed keys (SSE-S3)
+            </option>
+            <option value="aws:kms" selected={form.sse === 'aws:kms'}>
+              A KMS key (SSE-KMS)
+            </option>
+          </select>
+          <label for="kmsKeyId">KMS key (for SSE-KMS; empty: the account's default key)</label>
+          <input type="text" id="kmsKeyId" name="kmsKeyId" value={form.kmsKeyId ?? ''} />
           <label class="choice">
             <input type="checkbox" name="deletion" value="yes" checked={form.deletion ?? false} /> After the copy is
             verified, let me approve deleting the originals on SmugMug
@@ -136,6 +164,15 @@ const PHASE_WORDS: Record<MigrationPhase, string> = {
   failed: 'stopped by a problem',
   cancelled: 'cancelled',
 };
+
+/** How many albums the patterns match, as the migration's discovery will count them. */
+export const AlbumCount = ({ count }: { count: { matching: number; total: number } | string }) => (
+  <p id="album-count" aria-live="polite">
+    {typeof count === 'string'
+      ? count
+      : `${count.matching} of ${count.total} albums match${count.matching === 0 ? ': nothing would be copied' : '.'}`}
+  </p>
+);
 
 /** The migration's phase as a photographer would say it. */
 export function phaseInWords(phase: string | undefined): string {
