@@ -3,7 +3,7 @@ import { loadSettings } from '../config/load';
 import { PayloadKeySettings } from '../config/payload-keys';
 import { S3Settings } from '../config/s3';
 import { credentialsFromFile, SmugMugSettings } from '../config/smugmug';
-import { TemporalSettings } from '../config/temporal';
+import { TemporalSettings, withTemporalProfile } from '../config/temporal';
 
 /** The worker's configuration, from its environment only: credentials never pass through workflows. */
 export const WorkerConfig = z.object({
@@ -41,5 +41,5 @@ export const WorkerConfig = z.object({
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return loadSettings(WorkerConfig, { ...credentialsFromFile(env), ...env }, 'Worker');
+  return loadSettings(WorkerConfig, withTemporalProfile({ ...credentialsFromFile(env), ...env }), 'Worker');
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadSettings } from '../config/load';
 import { PayloadKeySettings } from '../config/payload-keys';
 import { S3Settings } from '../config/s3';
-import { TemporalSettings } from '../config/temporal';
+import { TemporalSettings, withTemporalProfile } from '../config/temporal';
 
 /** The API server's configuration, from its environment. */
 export const ApiConfig = z
@@ -46,5 +46,5 @@ export const ApiConfig = z
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  return loadSettings(ApiConfig, env, 'API');
+  return loadSettings(ApiConfig, withTemporalProfile(env), 'API');
 }

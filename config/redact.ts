@@ -38,6 +38,7 @@ const SECRET_SETTINGS = [
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
   'API_TOKEN',
+  'TEMPORAL_API_KEY',
 ] as const;
 
 /** The secret values among a process's settings (its environment, its parsed configuration), for `createRedactor`. */

@@ -5,6 +5,7 @@ import { ByteBudget } from '../activities/byte-budget';
 import type { WorkerConfig } from '../activities/config';
 import { failurePolicyInterceptor } from '../activities/failure-policy';
 import { createS3Client } from '../config/s3';
+import { temporalConnectionOptions } from '../config/temporal';
 import { SmugMugClient } from '../activities/smugmug-client';
 import { encryptedDataConverter } from '../encryption/data-converter';
 import { applyAccountRateLimit } from './account-rate-limit';
@@ -14,7 +15,7 @@ export async function createMigrationWorker(
   config: WorkerConfig,
   opts: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle'] } = {},
 ) {
-  const connection = opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const connection = opts.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   await applyAccountRateLimit(temporal, config);

@@ -7,6 +7,7 @@ import { accountPriority } from '../../common/account-priority';
 import { accountWorkflowId } from '../../common/ids';
 import { encryptedDataConverter, failureConverterPath } from '../../encryption/data-converter';
 import { MigrationInput, type MigrationInputRequest } from '../../common/migration-input';
+import { temporalConnectionOptions } from '../../config/temporal';
 import { minioClient } from '../../local-stack/minio-server';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
 import { accountMigration, type MigrationResult } from '../../workflows/account-migration';
@@ -87,11 +88,10 @@ export async function startMigrationHarness(
 ) {
   const { minio } = testStack();
   const config = workerConfigFor(sandbox, overrides);
-  // A test may bring a Temporal server of its own (to restart it) through TEMPORAL_ADDRESS.
-  const address = config.TEMPORAL_ADDRESS;
+  // A test may bring a Temporal server of its own (to restart it, or behind TLS) through the TEMPORAL_* overrides.
   let stopWorker = async () => undefined as void;
   if (opts.inProcessWorker ?? true) {
-    const nativeConnection = await NativeConnection.connect({ address });
+    const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
     const { worker } = await createMigrationWorker(config, {
       connection: nativeConnection,
       workflowBundle: await workflowBundle(),
@@ -103,7 +103,7 @@ export async function startMigrationHarness(
       await nativeConnection.close();
     };
   }
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
