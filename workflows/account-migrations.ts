@@ -5,6 +5,7 @@ import {
   type ChildWorkflowHandle,
   condition,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -56,7 +57,7 @@ class MigrationDesk {
         args: [input],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         // Explicit rather than inherited: an account's workflow started before fairness keys existed has none.
-        priority: accountPriority(input.account),
+        priority: patched('account-fairness-key') ? accountPriority(input.account) : undefined,
         typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
         staticSummary: `Migrate SmugMug ${input.account} to s3://${input.target.bucket}/${input.target.prefix}`,
       });
