@@ -43,7 +43,11 @@ export class MigrationLookups {
 
   /** The migration's current verification report, as stored, checked against the digest the run holds. */
   async currentReport(id: string) {
-    const { progress } = await this.progressOf(id);
+    return this.reportOf(await this.progressOf(id));
+  }
+
+  /** `currentReport` of a migration already looked up (a page that needs its progress too asks once). */
+  async reportOf({ progress }: MigrationLookup) {
     if (!progress?.report)
       throw conflict('The report is not ready: it is written once every album is verified or failed');
     const object = await this.s3.send(

@@ -1,10 +1,10 @@
-import type { z } from '@hono/zod-openapi';
 import { type Context, Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { issuesOf } from '../api/invalid-request';
 import type { RouteContext } from '../api/route-context';
 import * as s from '../api/schemas';
 import { Layout, type PageContext, Problem } from './layout';
@@ -45,9 +45,6 @@ async function problemOf(err: unknown): Promise<{ status: number; message: strin
     .catch(() => undefined)) as { error?: { message?: string } } | undefined;
   return { status: err.status, message: body?.error?.message ?? err.message };
 }
-
-/** A form's bad fields, as the API's 400 names them. */
-const inWords = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 
 /** Album patterns as typed: separated by commas. */
 const patterns = (typed: string | undefined) =>
@@ -207,7 +204,7 @@ export function webRoutes({ config, lookups, service, schedules, s3 }: RouteCont
       albums: { include: patterns(form.include) },
       deletion: { enabled: form.deletion },
     });
-    if (!request.success) return migrationsPage(c, form, inWords(request.error), 400);
+    if (!request.success) return migrationsPage(c, form, issuesOf(request.error).message, 400);
     try {
       if (text(body.action) === 'plan') {
         // A plan is a dry run: it never deletes, whatever the form said.
@@ -293,7 +290,7 @@ export function webRoutes({ config, lookups, service, schedules, s3 }: RouteCont
       target: { bucket: form.bucket, prefix: form.prefix },
       every: form.every,
     });
-    if (!request.success) return schedulesPage(c, form, inWords(request.error), 400);
+    if (!request.success) return schedulesPage(c, form, issuesOf(request.error).message, 400);
     try {
       await schedules.create(request.data);
       return c.redirect('/app/schedules', 303);
@@ -349,14 +346,15 @@ export function webRoutes({ config, lookups, service, schedules, s3 }: RouteCont
     extra: { problem?: string; dryRunResult?: string } = {},
     status: 200 | 400 | 409 = 200,
   ) => {
-    const [{ digest, report }, migration] = await Promise.all([lookups.currentReport(id), service.details(id)]);
+    const lookup = await lookups.progressOf(id);
+    const { digest, report } = await lookups.reportOf(lookup);
     return c.html(
       <ReviewPage
         page={pageOf(c)}
         migrationId={id}
         report={report}
         digest={digest}
-        deletionEnabled={migration.deletion?.enabled ?? false}
+        deletionEnabled={lookup.progress?.deletion?.enabled ?? false}
         {...extra}
       />,
       status,
