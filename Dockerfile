@@ -1,5 +1,6 @@
-# One image for the API and the workers; docker-compose.yml picks the command.
-FROM node:20-bookworm-slim AS build
+# One image for the API and the workers; docker-compose.yml picks the command. Node.js 24 (LTS):
+# the production suite runs on the same major (local-stack/node-lts.ts).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,7 +9,7 @@ COPY . .
 # so workers do not run webpack at every start.
 RUN npm run --silent build && npm run --silent build:workflows -- /app/workflow-bundle.js
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./

@@ -4,7 +4,9 @@
  * - unit: no server at all (seconds);
  * - workflow: the workflows on Temporal's time-skipping test server with mocked activities, and
  *   the recorded histories replayed (timers of days pass in moments);
- * - e2e: against the real servers the global setup starts (Temporal dev server, MinIO, the sandbox).
+ * - e2e: against the real servers the global setup starts (Temporal dev server, MinIO, the sandbox);
+ * - production: the production topology's suite, which starts its own cluster; only
+ *   `npm run test:production` runs it (on Node.js LTS), as `npm test` selects the three above.
  */
 const base = {
   testEnvironment: 'node',
@@ -37,5 +39,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },
+    { ...base, displayName: 'production', testMatch: ['<rootDir>/test/production/**/*.test.ts'], testTimeout: 600_000 },
   ],
 };

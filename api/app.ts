@@ -107,7 +107,9 @@ export function createApiApp({
         level: 'error',
         msg: 'request failed',
         path: c.req.path,
-        error: String((err as Error).message),
+        // The name and gRPC code say what failed when the message is empty (a connection torn down).
+        error: `${(err as Error).name}: ${(err as Error).message}`,
+        code: (err as { code?: number }).code,
       });
     return http.getResponse();
   });

@@ -17,6 +17,14 @@ import { alreadyMigrating, conflict, httpErrorOf, noWorker, notFound } from './t
  * a worker answers in milliseconds, so this long means none is polling (or all are stuck).
  */
 export const QUERY_DEADLINE_MS = 1_000;
+/**
+ * How long a start looks for a polling worker before it says there is none. A cluster lists the
+ * pollers of a task queue's root partition, which sees a worker's polls only after some of them
+ * were forwarded from the other partitions: a worker that just started (or reconnected) can take
+ * seconds to appear there.
+ */
+const WORKER_SEEN_PATIENCE_MS = 10_000;
+const WORKER_SEEN_POLL_MS = 500;
 
 export interface MigrationLookup {
   description: WorkflowExecutionDescription;
@@ -73,6 +81,16 @@ export class MigrationLookups {
     return (pollers ?? []).length > 0;
   }
 
+  /** Whether a worker is seen polling within WORKER_SEEN_PATIENCE_MS. */
+  async workerSeen(): Promise<boolean> {
+    const deadline = Date.now() + WORKER_SEEN_PATIENCE_MS;
+    while (!(await this.workersPolling())) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, WORKER_SEEN_POLL_MS));
+    }
+    return true;
+  }
+
   /** A query that gives up after QUERY_DEADLINE_MS instead of waiting for a worker that is not there. */
   async queryOrGiveUp<T>(query: () => Promise<T>): Promise<T | undefined> {
     return this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, query).catch(() => undefined);
@@ -93,7 +111,7 @@ export class MigrationLookups {
       throw alreadyMigrating(input.account, wf.workflowId);
     }
     // The account's workflow answers only with a worker: without one, say so rather than wait.
-    if (!(await this.workersPolling().catch((err) => Promise.reject(httpErrorOf(err, 'Temporal'))))) throw noWorker();
+    if (!(await this.workerSeen().catch((err) => Promise.reject(httpErrorOf(err, 'Temporal'))))) throw noWorker();
     return { ...(await this.startThroughAccount(input)), migrationId };
   }
 

@@ -1,4 +1,5 @@
 import { resolveTestServer, TEST_SERVER } from './java-tools';
+import { NODE_LTS, resolveNodeLts } from './node-lts';
 import { PYTHON_TOOLS, resolvePythonTools } from './python-tools';
 import { resolveTool, TOOLS, type ToolName } from './tools';
 
@@ -15,6 +16,7 @@ async function main() {
       .join(', ')}: ${python.motoServer}, ${python.schemathesis}`,
   );
   console.log(`${TEST_SERVER.artifactId} ${TEST_SERVER.version}: ${await resolveTestServer()}`);
+  console.log(`Node.js ${NODE_LTS.version} (the image's LTS, for npm run test:production): ${await resolveNodeLts()}`);
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,10 @@
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdir } from 'node:fs/promises';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
+import { Agent, get as httpsGet } from 'node:https';
+import { join } from 'node:path';
+import type { Certificates } from './certificates';
 import { type ServerProcess, spawnServer, waitUntilReady } from './processes';
 
 /** The KMS key id of the local MinIO, for testing `aws:kms` encryption. */
@@ -12,18 +17,32 @@ export interface MinioServer {
   secretAccessKey: string;
   region: string;
   bucket: string;
+  /** The CA (PEM) of a MinIO serving TLS, for clients that do not trust it by NODE_EXTRA_CA_CERTS. */
+  ca?: Buffer;
   process: ServerProcess;
 }
 
 /** An S3 client for the local MinIO (path-style addressing, as MinIO needs on 127.0.0.1). */
 export function minioClient(
-  minio: Pick<MinioServer, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region'>,
+  minio: Pick<MinioServer, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region' | 'ca'>,
 ): S3Client {
   return new S3Client({
     endpoint: minio.endpoint,
     region: minio.region,
     forcePathStyle: true,
     credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
+    ...(minio.ca ? { requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: minio.ca }) }) } : {}),
+  });
+}
+
+/** Whether MinIO answers its liveness check (over TLS with the given CA). */
+function isLive(endpoint: string, ca?: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = (ca ? httpsGet : httpGet)(`${endpoint}/minio/health/live`, ca ? { ca } : {}, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.once('error', () => resolve(false));
   });
 }
 
@@ -36,9 +55,19 @@ export async function startMinio(opts: {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Serve HTTPS with this certificate (for 127.0.0.1) of this CA. */
+  tls?: Pick<Certificates, 'caCert' | 'serverCert' | 'serverKey'>;
 }): Promise<MinioServer> {
   await mkdir(opts.dataDir, { recursive: true });
-  const endpoint = `http://127.0.0.1:${opts.port}`;
+  const endpoint = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${opts.port}`;
+  const certsDir = `${opts.dataDir}.certs`;
+  if (opts.tls) {
+    // MinIO reads its certificate and key from a folder, by these names.
+    await mkdir(certsDir, { recursive: true });
+    await copyFile(opts.tls.serverCert, join(certsDir, 'public.crt'));
+    await copyFile(opts.tls.serverKey, join(certsDir, 'private.key'));
+  }
+  const ca = opts.tls ? await readFile(opts.tls.caCert) : undefined;
   const proc = await spawnServer(
     'MinIO',
     opts.binary,
@@ -50,6 +79,7 @@ export async function startMinio(opts: {
       '--console-address',
       `127.0.0.1:${opts.consolePort}`,
       '--quiet',
+      ...(opts.tls ? ['--certs-dir', certsDir] : []),
     ],
     {
       logFile: opts.logFile,
@@ -63,7 +93,7 @@ export async function startMinio(opts: {
       },
     },
   );
-  await waitUntilReady(proc, async () => (await fetch(`${endpoint}/minio/health/live`)).ok, 60_000);
+  await waitUntilReady(proc, () => isLive(endpoint, ca), 60_000);
   const server: MinioServer = {
     endpoint,
     consoleUrl: `http://127.0.0.1:${opts.consolePort}`,
@@ -71,6 +101,7 @@ export async function startMinio(opts: {
     secretAccessKey: opts.secretAccessKey,
     region: 'us-east-1',
     bucket: opts.bucket,
+    ca,
     process: proc,
   };
   const s3 = minioClient(server);

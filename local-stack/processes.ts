@@ -16,6 +16,30 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Another user to run a program as (PostgreSQL's own, when the project runs as root). */
+/** The lowest port `freeLowPort` tries: above the well-known and registered ones most services take. */
+const LOW_PORT_MIN = 20_000;
+/** Temporal stores membership ports in a signed 16-bit column: anything above fails its start. */
+const LOW_PORT_MAX = 32_767;
+
+/** A free TCP port on 127.0.0.1 below the ephemeral range (which `freePort` draws from). */
+export async function freeLowPort(): Promise<number> {
+  for (;;) {
+    const port = LOW_PORT_MIN + Math.floor(Math.random() * (LOW_PORT_MAX - LOW_PORT_MIN));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+export interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
 export interface ServerProcess {
   name: string;
   child: ChildProcess;
@@ -33,11 +57,16 @@ export async function spawnServer(
   name: string,
   command: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; logFile: string },
+  opts: { env?: NodeJS.ProcessEnv; logFile: string } & RunAs,
 ): Promise<ServerProcess> {
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   await once(log, 'open');
-  const child = spawn(command, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', log, log] });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', log, log],
+    uid: opts.uid,
+    gid: opts.gid,
+  });
   const exited = once(child, 'exit');
   child.once('error', () => undefined);
   return {
@@ -81,11 +110,16 @@ export async function waitUntilReady(
 }
 
 /** Runs a command to completion; its output is kept and shown only if it fails. An `undefined` in `env` unsets that variable. */
-export function run(command: string, args: string[], env: Record<string, string | undefined> = {}): Promise<void> {
+export function run(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  runAs: RunAs = {},
+): Promise<void> {
   const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: merged, stdio: ['ignore', 'pipe', 'pipe'], ...runAs });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));

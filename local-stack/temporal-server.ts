@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
-import { grpc, temporal } from '@temporalio/proto';
+import { grpc } from '@temporalio/proto';
+import { ensureSearchAttributes } from '../worker/temporal-setup';
 import { searchAttributes } from '../workflows/search-attributes';
 import { type ServerProcess, spawnServer, waitUntilReady } from './processes';
 
@@ -24,31 +25,6 @@ export const SERVER_DYNAMIC_CONFIG = {
   // Fairness keys and their rate limits: one SmugMug account's share over all workers (common/account-priority.ts).
   'matching.enableFairness': true,
 } as const;
-
-const INDEXED_VALUE_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
-  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
-  DOUBLE: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
-  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-};
-
-/**
- * Registers the project's search attributes that the namespace lacks. The dev server's own
- * --search-attribute flags are ignored when its SQLite file already exists, so this runs every start.
- */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = { ...existing.customAttributes, ...existing.systemAttributes };
-  const missing = searchAttributes.filter((key) => !(key.name in known));
-  if (missing.length === 0) return;
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]])),
-  });
-}
 
 export async function startTemporalDevServer(opts: {
   binary: string;

@@ -1,14 +1,30 @@
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir, rename, rm } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { access, constants, cp, mkdir, rename, rm } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
 import { toolsCacheDir } from './paths';
+
+interface GoTool {
+  /** The Go module and its pinned version. */
+  module: string;
+  version: string;
+  /** Each binary the project runs, by its name in the cache, and the package `go install` builds it from. */
+  packages: Record<string, string>;
+  /** The binary that names the tool (PATH, env var, error messages). */
+  binary: string;
+  envVar: string;
+  /** Files of the module's source the binaries need at run time, kept beside them. */
+  moduleFiles?: readonly string[];
+  /** A Go newer than the machine's, fetched by the go command itself from the module proxy. */
+  goToolchain?: string;
+}
 
 /** Every external server the project runs, pinned here and nowhere else. */
 export const TOOLS = {
   temporal: {
-    module: 'github.com/temporalio/cli/cmd/temporal',
+    module: 'github.com/temporalio/cli',
     // Later tags carry a replace directive that makes `go install` fail.
     version: 'v1.5.1',
+    packages: { temporal: 'github.com/temporalio/cli/cmd/temporal' },
     binary: 'temporal',
     envVar: 'TEMPORAL_BIN',
   },
@@ -16,10 +32,37 @@ export const TOOLS = {
     module: 'github.com/minio/minio',
     // The last commit of the (now archived) MinIO repository; its RELEASE tags are not semver.
     version: 'v0.0.0-20260212201848-7aac2a2c5b7c',
+    packages: { minio: 'github.com/minio/minio' },
     binary: 'minio',
     envVar: 'MINIO_BIN',
   },
-} as const;
+  /** The Temporal server itself (not the dev server) and its SQL schema tool, for the production topology. */
+  temporalServer: {
+    module: 'go.temporal.io/server',
+    version: 'v1.32.2',
+    packages: {
+      'temporal-server': 'go.temporal.io/server/cmd/server',
+      'temporal-sql-tool': 'go.temporal.io/server/cmd/tools/sql',
+    },
+    binary: 'temporal-server',
+    envVar: 'TEMPORAL_SERVER_BIN',
+    // The versioned schema the SQL tool applies (setup to 0.0, then every version in order).
+    moduleFiles: ['schema/postgresql/v12'],
+    // v1.32 needs Go >= 1.26.10.
+    goToolchain: 'go1.27.3',
+  },
+  /** Temporal's web UI server, the same version as the image in docker-compose.yml (later ones need modules the proxy lacks). */
+  temporalUi: {
+    module: 'github.com/temporalio/ui-server/v2',
+    version: 'v2.42.1',
+    packages: { 'temporal-ui-server': 'github.com/temporalio/ui-server/v2/cmd/server' },
+    binary: 'temporal-ui-server',
+    envVar: 'TEMPORAL_UI_SERVER_BIN',
+    // The image's configuration template: the UI is configured by the same environment variables.
+    moduleFiles: ['config/docker.yaml'],
+    goToolchain: 'go1.27.3',
+  },
+} as const satisfies Record<string, GoTool>;
 export type ToolName = keyof typeof TOOLS;
 
 async function isExecutable(path: string): Promise<boolean> {
@@ -42,17 +85,32 @@ export function cachedToolPath(name: ToolName): string {
   return join(toolsCacheDir(), `${tool.binary}-${tool.version}`, tool.binary);
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Another binary or a module file of a tool, beside its resolved main binary. */
+export function toolFile(mainBinary: string, file: string): string {
+  return join(dirname(mainBinary), file);
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdout: 'inherit' | 'pipe' = 'inherit',
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', stdout, 'inherit'] });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => resolve(code ?? 1));
+    child.once('exit', (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
-/** Builds a pinned tool with `go install` into the cache (a temporary folder first, so a failed build leaves nothing). */
+/**
+ * Builds a pinned tool with `go install` into the cache: a staging folder first, renamed into place
+ * when every binary and file is there, so a failed build leaves nothing.
+ */
 async function buildTool(name: ToolName, log: (line: string) => void): Promise<string> {
-  const tool = TOOLS[name];
+  const tool: GoTool = TOOLS[name];
   const go = await onPath('go');
   if (!go) {
     throw new Error(
@@ -60,28 +118,42 @@ async function buildTool(name: ToolName, log: (line: string) => void): Promise<s
         `(https://go.dev/dl/) so the project can build ${tool.module}@${tool.version} itself.`,
     );
   }
-  const target = cachedToolPath(name);
+  const target = dirname(cachedToolPath(name));
   const staging = `${target}.building-${process.pid}`;
   await mkdir(staging, { recursive: true });
   log(
-    `Building ${tool.module}@${tool.version} with go install (several minutes the first time; cached in ${toolsCacheDir()})`,
+    `Building ${tool.module}@${tool.version} with go install${tool.goToolchain ? ` (GOTOOLCHAIN=${tool.goToolchain})` : ''} ` +
+      `(several minutes the first time; cached in ${toolsCacheDir()})`,
   );
   const started = Date.now();
+  const env = {
+    ...process.env,
+    GOBIN: staging,
+    CGO_ENABLED: '0',
+    GOFLAGS: '-buildvcs=false',
+    ...(tool.goToolchain ? { GOTOOLCHAIN: tool.goToolchain } : {}),
+  };
   try {
-    const code = await run(go, ['install', `${tool.module}@${tool.version}`], {
-      ...process.env,
-      GOBIN: staging,
-      CGO_ENABLED: '0',
-      GOFLAGS: '-buildvcs=false',
-    });
-    if (code !== 0)
-      throw new Error(`go install ${tool.module}@${tool.version} failed with exit code ${code} (output above)`);
-    await rename(join(staging, tool.binary), target);
+    for (const [binary, pkg] of Object.entries(tool.packages)) {
+      // One package per install: binaries of different tools may share a name (`server`).
+      const { code } = await run(go, ['install', `${pkg}@${tool.version}`], env);
+      if (code !== 0) throw new Error(`go install ${pkg}@${tool.version} failed with exit code ${code} (output above)`);
+      const built = pkg.split('/').pop()!;
+      if (built !== binary) await rename(join(staging, built), join(staging, binary));
+    }
+    if (tool.moduleFiles?.length) {
+      const download = await run(go, ['mod', 'download', '-json', `${tool.module}@${tool.version}`], env, 'pipe');
+      if (download.code !== 0) throw new Error(`go mod download ${tool.module}@${tool.version} failed`);
+      const { Dir } = JSON.parse(download.output) as { Dir: string };
+      for (const file of tool.moduleFiles) await cp(join(Dir, file), join(staging, file), { recursive: true });
+    }
+    await rm(target, { recursive: true, force: true });
+    await rename(staging, target);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
   log(`Built ${tool.binary} in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);
-  return target;
+  return cachedToolPath(name);
 }
 
 /**

@@ -7,12 +7,12 @@ import { temporalConnectionOptions, TemporalSettings, withTemporalProfile } from
 import { startApiTestbed, startTestApi } from './support/api-harness';
 import { createTestBucket } from './support/migration-harness';
 import { testStack } from './support/test-stack';
-import { makeCertificates, startMtlsProxy, type TestCertificates } from './support/tls-proxy';
+import { makeTestCertificates, startMtlsProxy, type TestCertificates } from './support/tls-proxy';
 
 let certs: TestCertificates;
 let proxy: Awaited<ReturnType<typeof startMtlsProxy>>;
 beforeAll(async () => {
-  certs = await makeCertificates();
+  certs = await makeTestCertificates();
   proxy = await startMtlsProxy(testStack().temporal.address, certs);
 });
 afterAll(() => proxy?.close());

@@ -1,0 +1,210 @@
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NODE_LTS } from '../../local-stack/node-lts';
+import { projectRoot } from '../../local-stack/paths';
+import { startSandbox, type RunningSandbox } from '../../smugmug-sandbox/server';
+import type { SandboxImage } from '../../smugmug-sandbox/library';
+import { listKeys, md5Of, readObject } from '../support/migration-harness';
+import { API_TOKEN, type ProductionTopology, startProductionTopology } from './topology';
+
+/** A link of 1.5 MB/s from SmugMug: the default library takes long enough to be disrupted mid-run. */
+const MEDIA_BYTES_PER_SECOND = 1_500_000;
+/** How long each killed server stays down before it is started again. */
+const DOWN_MS = 10_000;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+let dir: string;
+let sandbox: RunningSandbox;
+let topology: ProductionTopology;
+const figures: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'production-'));
+  sandbox = await startSandbox({
+    port: 0,
+    mediaDir: join(dir, 'sandbox-media'),
+    mediaBytesPerSecond: MEDIA_BYTES_PER_SECOND,
+  });
+  topology = await startProductionTopology(dir, sandbox);
+}, 300_000);
+
+afterAll(async () => {
+  console.log(`Production suite figures:\n${JSON.stringify(figures, null, 2)}`);
+  await topology?.stop();
+  await sandbox?.close();
+});
+
+/** An API call to the first API process that answers (a killed one is skipped, as a load balancer would). */
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  let lastError: unknown;
+  for (const api of topology.apis.filter((a) => a.alive)) {
+    try {
+      const res = await fetch(`${api.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError ?? new Error('no API process is alive');
+}
+
+/** Polls the migration until `done` holds; answers other than 200 (Temporal restarting) are waited out. */
+async function waitFor(id: string, done: (status: Json) => boolean, timeoutMs = 600_000): Promise<Json> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await call('GET', `/v1/migrations/${id}`).catch(() => undefined);
+    if (res?.status === 200 && done(res.body)) return res.body;
+    if (res?.status === 200 && res.body.status !== 'RUNNING')
+      throw new Error(`${id} ended: ${JSON.stringify(res.body)}`);
+    if (Date.now() > deadline) throw new Error(`Timed out waiting on ${id}: ${JSON.stringify(res?.body)}`);
+    await sleep(500);
+  }
+}
+
+/** The bytes a migration copies for an image: the original, or the transcode when there is none. */
+function expectedCopy(image: SandboxImage) {
+  if (image.processing || image.subStatus === 'CanNotProcess') return undefined;
+  return image.original ?? image.largestVideo;
+}
+
+const servedBytes = () => Object.values(sandbox.counters().bytesServedByImage).reduce((a, b) => a + b, 0);
+const copyBytes = () =>
+  [...sandbox.library.images.values()].reduce((sum, image) => sum + (expectedCopy(image)?.size ?? 0), 0);
+
+/** Every album's manifest lists its images; each object's MD5 equals its original's, and every image with bytes is there. */
+async function expectByteIdentical(bucket: string) {
+  const manifests = [...(await listKeys(topology.s3, bucket)).keys()].filter((k) => k.endsWith('/album.json'));
+  expect(manifests).toHaveLength(sandbox.library.albums.size);
+  let copied = 0;
+  for (const key of manifests) {
+    const manifest = JSON.parse((await readObject(topology.s3, bucket, key)).toString()) as Json;
+    expect(manifest.verified).toBe(true);
+    for (const entry of manifest.images as Array<{ imageKey: string; s3Key: string }>) {
+      const image = sandbox.library.images.get(entry.imageKey)!;
+      expect(md5Of(await readObject(topology.s3, bucket, entry.s3Key))).toBe(expectedCopy(image)!.md5);
+      copied += 1;
+    }
+  }
+  const withBytes = [...sandbox.library.albums.values()]
+    .flatMap((a) => a.placements)
+    .filter((p) => expectedCopy(sandbox.library.images.get(p.imageKey)!));
+  expect(copied).toBe(withBytes.length);
+  const uploads = await topology.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  expect(uploads.Uploads ?? []).toEqual([]);
+  return copied;
+}
+
+/**
+ * A migration of the default library started through the API; `disrupt` runs once a third of the
+ * bytes have been served. Returns how long the run took and how many bytes SmugMug served beyond one
+ * read of each file.
+ */
+async function migrate(label: string, disrupt?: () => Promise<void>, deletion = false) {
+  await fetch(`${sandbox.url}/__sandbox/counters/reset`, { method: 'POST' });
+  const bucket = await topology.createBucket(`production-${label}`);
+  const started = Date.now();
+  const start = await call('POST', '/v1/migrations', {
+    account: sandbox.library.nickname,
+    migrationId: label,
+    target: { bucket },
+    // Held items wait once more for an approval that names them; this one does not, so they are kept after a minute.
+    ...(deletion ? { deletion: { enabled: true, approvalTimeout: '1m' } } : {}),
+  });
+  expect(start).toMatchObject({ status: 202 });
+  const id = start.body.id as string;
+  if (disrupt) {
+    while (servedBytes() < copyBytes() / 3) await sleep(100);
+    await disrupt();
+  }
+  const status = await waitFor(id, (s) => s.phase === (deletion ? 'awaiting-approval' : 'completed'));
+  const seconds = (Date.now() - started) / 1000;
+  expect(status.counts).toMatchObject({ albumsFailed: 0, albumsTotal: sandbox.library.albums.size });
+  expect(status.counts.verified).toBe(await expectByteIdentical(bucket));
+  return { id, bucket, seconds, bytesReRead: servedBytes() - copyBytes() };
+}
+
+describe('the production topology: Temporal server on PostgreSQL with mTLS, MinIO over TLS, two workers, two APIs', () => {
+  let baselineSeconds: number;
+
+  test(`runs on the image's Node.js LTS (${NODE_LTS.version}), and no process warns that its runtime is deprecated`, async () => {
+    expect(process.versions.node).toBe(NODE_LTS.version);
+    const base = await migrate('baseline');
+    baselineSeconds = base.seconds;
+    figures.baseline = { seconds: base.seconds, bytesReRead: base.bytesReRead, bytes: copyBytes() };
+    for (const p of [...topology.workers, ...topology.apis]) {
+      expect(await readFile(p.process.logFile, 'utf8')).not.toMatch(/DeprecationWarning|no longer support/i);
+    }
+  }, 600_000);
+
+  test('the Temporal server killed and started again mid-run: the run completes verified', async () => {
+    const run = await migrate('temporal-restart', async () => {
+      topology.cluster.server.child.kill('SIGKILL');
+      await once(topology.cluster.server.child, 'exit');
+      await sleep(DOWN_MS);
+      await topology.cluster.restartServer();
+    });
+    figures.temporalRestart = { ...run, secondsLost: run.seconds - baselineSeconds, downSeconds: DOWN_MS / 1000 };
+  }, 900_000);
+
+  test('PostgreSQL crashed and started again mid-run: the run completes verified', async () => {
+    const run = await migrate('postgres-restart', () => topology.restartPostgres(DOWN_MS));
+    figures.postgresRestart = { ...run, secondsLost: run.seconds - baselineSeconds, downSeconds: DOWN_MS / 1000 };
+  }, 900_000);
+
+  test('one worker killed mid-run: the other finishes the run', async () => {
+    const run = await migrate('worker-killed', () => topology.workers[0].kill());
+    figures.workerKilled = { ...run, secondsLost: run.seconds - baselineSeconds };
+    await topology.workers[0].start();
+  }, 900_000);
+
+  test('without a client certificate, a worker and the API are refused by the cluster', async () => {
+    const withoutCertificate = (env: Record<string, string>) =>
+      Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('TEMPORAL_TLS_CLIENT_')));
+    for (const [script, env] of [
+      ['worker/main.ts', withoutCertificate(topology.workerEnv())],
+      ['api/main.ts', withoutCertificate(topology.apiEnv(0))],
+    ] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, script)], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).not.toBe(0);
+      expect(output).toMatch(/certificate|handshake|tls|connect/i);
+    }
+  }, 120_000);
+
+  test('one API process killed mid-run while the other answers; deletion approved through it deletes each original once', async () => {
+    const run = await migrate('api-killed', () => topology.apis[0].kill(), true);
+    expect(topology.apis[1].alive).toBe(true);
+    const report = await call('GET', `/v1/migrations/${run.id}/report`);
+    expect(report.status).toBe(200);
+    const approved = await call('POST', `/v1/migrations/${run.id}/deletion/approve`, {
+      approvedBy: 'Production suite',
+      albums: 'all',
+      reportDigest: report.body.digest,
+    });
+    expect(approved.status).toBe(200);
+    const done = await waitFor(run.id, (s) => s.phase === 'completed');
+    const deleted = sandbox.counters().deletions.map((d) => d.imageKey);
+    expect(deleted.length).toBeGreaterThan(0);
+    expect(new Set(deleted).size).toBe(deleted.length);
+    expect(done.deletion.albumsDeleted).toBe(sandbox.library.albums.size);
+    figures.apiKilled = { ...run, deleted: deleted.length };
+  }, 900_000);
+});
