@@ -67,42 +67,81 @@ export function temporalUiTlsEnv(certs: Pick<Certificates, 'caCert' | 'clientCer
   };
 }
 
-/** A Temporal client's settings for this cluster, as the worker and the API read them (mTLS). */
-export function clusterClientEnv(address: string, certs: Certificates, namespace: string) {
-  return {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: namespace,
-    TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
-    TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCert,
-    TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey,
-    TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
-  };
-}
-
 export interface TemporalCluster {
   address: string;
   namespace: string;
-  uiUrl: string;
-  /** The client settings of the cluster (TEMPORAL_* with the client certificate). */
+  uiUrl?: string;
+  /** The client settings of the cluster (TEMPORAL_* with the client certificate, or the setup's API key). */
   clientEnv: Record<string, string>;
   server: ServerProcess;
-  ui: ServerProcess;
+  ui?: ServerProcess;
   /** Starts the server again on the same ports and database (after a kill) and waits until it serves. */
   restartServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/**
+ * How clients prove who they are:
+ * - mTLS: a client certificate of the cluster's CA, required on the frontend and between services;
+ * - an API key, as Temporal Cloud's clients send one (`Authorization: Bearer`): here a JWT that the
+ *   server's default authorizer checks against `jwksUrl`, with a permission per namespace. Clients
+ *   need no certificate; the server's own system worker goes through the internal frontend, which
+ *   trusts the nodes' certificates instead. `setupKey` is a key with system rights, for the setup.
+ */
+export type ClusterAuth = { kind: 'mtls' } | { kind: 'api-key'; jwksUrl: string; setupKey: string };
+
+/** The server's services: with API keys, the internal frontend for its own system worker. */
+function servicesOf(auth: ClusterAuth): string[] {
+  const services = ['frontend', 'history', 'matching', 'worker'];
+  return auth.kind === 'api-key' ? [...services, 'internal-frontend'] : services;
+}
+
+/** The server's settings of that way, by the template's names. */
+function authEnv(auth: ClusterAuth): Record<string, string> {
+  if (auth.kind === 'mtls') return {};
+  return {
+    TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: 'false',
+    TEMPORAL_ALLOW_NO_AUTH: 'false',
+    TEMPORAL_AUTH_AUTHORIZER: 'default',
+    TEMPORAL_AUTH_CLAIM_MAPPER: 'default',
+    TEMPORAL_JWT_KEY_SOURCE1: auth.jwksUrl,
+    USE_INTERNAL_FRONTEND: 'true',
+  };
+}
+
 /** Each service of the server listens on its own ports (gRPC and membership), on 127.0.0.1 and below 32768 (see freeLowPort). */
-async function serverPorts() {
-  const names = ['FRONTEND_GRPC', 'FRONTEND_HTTP', 'FRONTEND_MEMBERSHIP', 'HISTORY_GRPC', 'HISTORY_MEMBERSHIP'];
-  names.push('MATCHING_GRPC', 'MATCHING_MEMBERSHIP', 'WORKER_GRPC', 'WORKER_MEMBERSHIP');
+async function serverPorts(services: string[]) {
   const ports: Record<string, string> = {};
-  for (const name of names) ports[`${name}_PORT`] = String(await freeLowPort());
+  for (const service of services) {
+    const prefix = service.toUpperCase().replace('-', '_');
+    for (const kind of ['GRPC', 'MEMBERSHIP']) ports[`${prefix}_${kind}_PORT`] = String(await freeLowPort());
+    if (service.endsWith('frontend')) ports[`${prefix}_HTTP_PORT`] = String(await freeLowPort());
+  }
   return ports;
 }
 
+/** A Temporal client's settings for a cluster of this way, as the worker and the API read them. */
+export function clusterClientEnv(address: string, certs: Certificates, namespace: string, apiKey?: string) {
+  return {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
+    TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+    ...(apiKey
+      ? { TEMPORAL_API_KEY: apiKey }
+      : { TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCert, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey }),
+  };
+}
+
+/** Temporal's two databases, by the template's names. */
+type Databases = { DBNAME: string; VISIBILITY_DBNAME: string };
+
 /** Temporal's databases and their schema, with the shared script and Temporal's SQL tool. */
-export async function setUpTemporalSchema(serverBinary: string, db: PostgresServer): Promise<void> {
+export async function setUpTemporalSchema(
+  serverBinary: string,
+  db: PostgresServer,
+  databases: Databases,
+): Promise<void> {
   await run('sh', [SCHEMA_SCRIPT], {
     TEMPORAL_SQL_TOOL: toolFile(serverBinary, 'temporal-sql-tool'),
     TEMPORAL_SCHEMA_DIR: toolFile(serverBinary, 'schema/postgresql/v12'),
@@ -110,8 +149,7 @@ export async function setUpTemporalSchema(serverBinary: string, db: PostgresServ
     SQL_PORT: String(db.port),
     SQL_USER: db.user,
     SQL_PASSWORD: db.password,
-    DBNAME: TEMPORAL_SERVER_SETTINGS.DBNAME,
-    VISIBILITY_DBNAME: TEMPORAL_SERVER_SETTINGS.VISIBILITY_DBNAME,
+    ...databases,
   });
 }
 
@@ -134,38 +172,48 @@ async function waitUntilServing(server: ServerProcess, clientEnv: Record<string,
 }
 
 /**
- * The Temporal server itself (all four services in one process) on PostgreSQL, with advanced
- * visibility in PostgreSQL, mTLS on the frontend and between services, the namespace and the
- * project's search attributes; and Temporal's UI server in front of it.
+ * The Temporal server itself (all its services in one process) on PostgreSQL, with advanced
+ * visibility in PostgreSQL, TLS on the frontend and between services (mTLS, or API keys), the
+ * namespace and the project's search attributes; and Temporal's UI server in front of it.
  */
 export async function startTemporalCluster(opts: {
   serverBinary: string;
-  uiBinary: string;
+  /** Temporal's UI server, unless none is wanted. */
+  uiBinary?: string;
   dir: string;
   db: PostgresServer;
   certs: Certificates;
   namespace: string;
+  auth?: ClusterAuth;
+  /** Another pair of databases, for a second cluster on the same PostgreSQL. */
+  databases?: Databases;
   codecEndpoint?: string;
 }): Promise<TemporalCluster> {
+  const auth = opts.auth ?? { kind: 'mtls' };
+  const databases = opts.databases ?? TEMPORAL_SERVER_SETTINGS;
   await mkdir(opts.dir, { recursive: true });
-  await setUpTemporalSchema(opts.serverBinary, opts.db);
-  const ports = await serverPorts();
+  await setUpTemporalSchema(opts.serverBinary, opts.db, databases);
+  const services = servicesOf(auth);
+  const ports = await serverPorts(services);
   const address = `127.0.0.1:${ports.FRONTEND_GRPC_PORT}`;
   const env = {
     ...TEMPORAL_SERVER_SETTINGS,
+    DBNAME: databases.DBNAME,
+    VISIBILITY_DBNAME: databases.VISIBILITY_DBNAME,
     ...temporalDatabaseEnv(opts.db),
     ...temporalTlsEnv(opts.certs, SERVER_NAME),
+    ...authEnv(auth),
     ...ports,
     BIND_ON_IP: '127.0.0.1',
     LOG_LEVEL: 'warn',
     DYNAMIC_CONFIG_FILE_PATH: DYNAMIC_CONFIG_FILE,
   };
-  const clientEnv = clusterClientEnv(address, opts.certs, opts.namespace);
+  const setupKey = auth.kind === 'api-key' ? auth.setupKey : undefined;
+  const clientEnv = clusterClientEnv(address, opts.certs, opts.namespace, setupKey);
+  const logFile = join(opts.dir, `temporal-server-${databases.DBNAME}.log`);
   const startServer = async () => {
-    const server = await spawnServer('Temporal server', opts.serverBinary, ['start'], {
-      env,
-      logFile: join(opts.dir, 'temporal-server.log'),
-    });
+    const args = ['start', ...services.flatMap((service) => ['--service', service])];
+    const server = await spawnServer('Temporal server', opts.serverBinary, args, { env, logFile });
     await waitUntilServing(server, clientEnv, 120_000);
     return server;
   };
@@ -177,22 +225,24 @@ export async function startTemporalCluster(opts: {
     await connection.close();
   }
   const uiPort = await freePort();
-  const ui = await startTemporalUi(
-    opts.uiBinary,
-    {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_UI_PORT: String(uiPort),
-      TEMPORAL_DEFAULT_NAMESPACE: opts.namespace,
-      ...temporalUiTlsEnv(opts.certs, SERVER_NAME),
-      TEMPORAL_CODEC_ENDPOINT: opts.codecEndpoint ?? '',
-      TEMPORAL_NOTIFY_ON_NEW_VERSION: 'false',
-    },
-    join(opts.dir, 'temporal-ui.log'),
-  );
+  const ui = !opts.uiBinary
+    ? undefined
+    : await startTemporalUi(
+        opts.uiBinary,
+        {
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_UI_PORT: String(uiPort),
+          TEMPORAL_DEFAULT_NAMESPACE: opts.namespace,
+          ...temporalUiTlsEnv(opts.certs, SERVER_NAME),
+          TEMPORAL_CODEC_ENDPOINT: opts.codecEndpoint ?? '',
+          TEMPORAL_NOTIFY_ON_NEW_VERSION: 'false',
+        },
+        join(opts.dir, 'temporal-ui.log'),
+      );
   return {
     address,
     namespace: opts.namespace,
-    uiUrl: `http://127.0.0.1:${uiPort}`,
+    uiUrl: ui ? `http://127.0.0.1:${uiPort}` : undefined,
     clientEnv,
     get server() {
       return server;
@@ -203,7 +253,7 @@ export async function startTemporalCluster(opts: {
       server = await startServer();
     },
     async stop() {
-      await ui.stop();
+      await ui?.stop();
       await server.stop();
     },
   };

@@ -5,8 +5,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startApiKeyIssuer } from '../../local-stack/api-key-issuer';
 import { NODE_LTS } from '../../local-stack/node-lts';
 import { projectRoot } from '../../local-stack/paths';
+import { clusterClientEnv, startTemporalCluster } from '../../local-stack/temporal-cluster';
+import { resolveTool } from '../../local-stack/tools';
 import { startSandbox, type RunningSandbox } from '../../smugmug-sandbox/server';
 import type { SandboxImage } from '../../smugmug-sandbox/library';
 import { listKeys, md5Of, readObject } from '../support/migration-harness';
@@ -16,6 +19,8 @@ import { API_TOKEN, type ProductionTopology, startProductionTopology } from './t
 const MEDIA_BYTES_PER_SECOND = 1_500_000;
 /** How long each killed server stays down before it is started again. */
 const DOWN_MS = 10_000;
+/** Longest a run may take here, disruptions included (a lost activity waits out a one-minute heartbeat timeout). */
+const WAIT_MS = 600_000;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -42,9 +47,14 @@ afterAll(async () => {
 });
 
 /** An API call to the first API process that answers (a killed one is skipped, as a load balancer would). */
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  apis = topology.apis,
+): Promise<{ status: number; body: Json }> {
   let lastError: unknown;
-  for (const api of topology.apis.filter((a) => a.alive)) {
+  for (const api of apis.filter((a) => a.alive)) {
     try {
       const res = await fetch(`${api.url}${path}`, {
         method,
@@ -61,16 +71,31 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 }
 
 /** Polls the migration until `done` holds; answers other than 200 (Temporal restarting) are waited out. */
-async function waitFor(id: string, done: (status: Json) => boolean, timeoutMs = 600_000): Promise<Json> {
-  const deadline = Date.now() + timeoutMs;
+async function waitFor(id: string, done: (status: Json) => boolean, apis = topology.apis): Promise<Json> {
+  const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    const res = await call('GET', `/v1/migrations/${id}`).catch(() => undefined);
+    const res = await call('GET', `/v1/migrations/${id}`, undefined, apis).catch(() => undefined);
     if (res?.status === 200 && done(res.body)) return res.body;
     if (res?.status === 200 && res.body.status !== 'RUNNING')
       throw new Error(`${id} ended: ${JSON.stringify(res.body)}`);
     if (Date.now() > deadline) throw new Error(`Timed out waiting on ${id}: ${JSON.stringify(res?.body)}`);
     await sleep(500);
   }
+}
+
+/** Starts a worker or the API with this environment: it must exit with an error that says it could not connect. */
+async function expectRefused(script: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, script)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number];
+  expect(code).not.toBe(0);
+  expect(output).toMatch(/certificate|handshake|tls|connect|unauthori[sz]ed|permission/i);
+  return output;
 }
 
 /** The bytes a migration copies for an image: the original, or the transcode when there is none. */
@@ -111,24 +136,29 @@ async function expectByteIdentical(bucket: string) {
  * bytes have been served. Returns how long the run took and how many bytes SmugMug served beyond one
  * read of each file.
  */
-async function migrate(label: string, disrupt?: () => Promise<void>, deletion = false) {
+async function migrate(label: string, disrupt?: () => Promise<void>, deletion = false, apis = topology.apis) {
   await fetch(`${sandbox.url}/__sandbox/counters/reset`, { method: 'POST' });
   const bucket = await topology.createBucket(`production-${label}`);
   const started = Date.now();
-  const start = await call('POST', '/v1/migrations', {
-    account: sandbox.library.nickname,
-    migrationId: label,
-    target: { bucket },
-    // Held items wait once more for an approval that names them; this one does not, so they are kept after a minute.
-    ...(deletion ? { deletion: { enabled: true, approvalTimeout: '1m' } } : {}),
-  });
+  const start = await call(
+    'POST',
+    '/v1/migrations',
+    {
+      account: sandbox.library.nickname,
+      migrationId: label,
+      target: { bucket },
+      // Held items wait once more for an approval that names them; this one does not, so they are kept after a minute.
+      ...(deletion ? { deletion: { enabled: true, approvalTimeout: '1m' } } : {}),
+    },
+    apis,
+  );
   expect(start).toMatchObject({ status: 202 });
   const id = start.body.id as string;
   if (disrupt) {
     while (servedBytes() < copyBytes() / 3) await sleep(100);
     await disrupt();
   }
-  const status = await waitFor(id, (s) => s.phase === (deletion ? 'awaiting-approval' : 'completed'));
+  const status = await waitFor(id, (s) => s.phase === (deletion ? 'awaiting-approval' : 'completed'), apis);
   const seconds = (Date.now() - started) / 1000;
   expect(status.counts).toMatchObject({ albumsFailed: 0, albumsTotal: sandbox.library.albums.size });
   expect(status.counts.verified).toBe(await expectByteIdentical(bucket));
@@ -172,22 +202,44 @@ describe('the production topology: Temporal server on PostgreSQL with mTLS, MinI
   test('without a client certificate, a worker and the API are refused by the cluster', async () => {
     const withoutCertificate = (env: Record<string, string>) =>
       Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('TEMPORAL_TLS_CLIENT_')));
-    for (const [script, env] of [
-      ['worker/main.ts', withoutCertificate(topology.workerEnv())],
-      ['api/main.ts', withoutCertificate(topology.apiEnv(0))],
-    ] as const) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, script)], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      const [code] = (await once(child, 'exit')) as [number];
-      expect(code).not.toBe(0);
-      expect(output).toMatch(/certificate|handshake|tls|connect/i);
-    }
+    await expectRefused('worker/main.ts', withoutCertificate(topology.workerEnv()));
+    await expectRefused('api/main.ts', withoutCertificate(topology.apiEnv(0)));
   }, 120_000);
+
+  test('with an API key instead of a certificate (as for Temporal Cloud), a worker and an API reach a cluster that requires one and a migration completes; a wrong key is refused', async () => {
+    const issuer = await startApiKeyIssuer();
+    const cluster = await startTemporalCluster({
+      serverBinary: await resolveTool('temporalServer', { install: false }),
+      dir: join(dir, 'api-key-cluster'),
+      db: topology.postgres,
+      certs: topology.certs,
+      namespace: 'default',
+      auth: { kind: 'api-key', jwksUrl: issuer.jwksUrl, setupKey: issuer.issue('setup', ['temporal-system:admin']) },
+      databases: { DBNAME: 'temporal_api_key', VISIBILITY_DBNAME: 'temporal_api_key_visibility' },
+    });
+    const withKey = (apiKey: string) => clusterClientEnv(cluster.address, topology.certs, 'default', apiKey);
+    // Rights on the one namespace only, not on the cluster.
+    const serviceKey = issuer.issue('smugmug-s3', ['default:write']);
+    const worker = topology.newWorker('api-key worker', () => topology.workerEnv(withKey(serviceKey)));
+    const api = await topology.newApi('api-key API', (port) => topology.apiEnv(port, withKey(serviceKey)));
+    try {
+      await worker.start();
+      await api.start();
+      expect(topology.workerEnv(withKey(serviceKey))).not.toHaveProperty('TEMPORAL_TLS_CLIENT_CERT_PATH');
+      const run = await migrate('api-key', undefined, false, [api]);
+      figures.apiKey = { seconds: run.seconds };
+      await expectRefused('worker/main.ts', topology.workerEnv(withKey('not-a-key')));
+      await expectRefused('api/main.ts', topology.apiEnv(0, withKey('not-a-key')));
+      for (const log of [worker.process.logFile, api.process.logFile]) {
+        expect(await readFile(log, 'utf8')).not.toContain(serviceKey);
+      }
+    } finally {
+      await api.process?.stop();
+      await worker.process?.stop();
+      await cluster.stop();
+      await issuer.close();
+    }
+  }, 600_000);
 
   test('one API process killed mid-run while the other answers; deletion approved through it deletes each original once', async () => {
     const run = await migrate('api-killed', () => topology.apis[0].kill(), true);

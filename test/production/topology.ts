@@ -65,9 +65,12 @@ export interface ProductionTopology {
   s3: S3Client;
   workers: ServiceProcess[];
   apis: Array<ServiceProcess & { url: string }>;
-  /** Environment of a worker of this topology (the tests start extra ones with parts removed). */
-  workerEnv(): Record<string, string>;
-  apiEnv(port: number): Record<string, string>;
+  /** Environment of a worker of this topology, for this cluster or another (the tests start extra ones). */
+  workerEnv(clientEnv?: Record<string, string>): Record<string, string>;
+  apiEnv(port: number, clientEnv?: Record<string, string>): Record<string, string>;
+  /** A worker or API process more, not started yet, logging into the topology's folder. */
+  newWorker(name: string, env: () => Record<string, string>): ServiceProcess;
+  newApi(name: string, env: (port: number) => Record<string, string>): Promise<ServiceProcess & { url: string }>;
   /** PostgreSQL stopped as by a crash (immediate shutdown: recovery at the next start), then started again. */
   restartPostgres(downMs: number): Promise<void>;
   createBucket(name: string): Promise<string>;
@@ -118,8 +121,8 @@ export async function startProductionTopology(dir: string, sandbox: RunningSandb
     const bundle = join(dir, 'workflow-bundle.js');
     await writeWorkflowBundle(bundle);
     const payloadKeys = `production=${randomBytes(32).toString('base64')}`;
-    const common = () => ({
-      ...cluster.clientEnv,
+    const common = (clientEnv: Record<string, string>) => ({
+      ...clientEnv,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       AWS_REGION: minio.region,
       AWS_ENDPOINT_URL_S3: minio.endpoint,
@@ -129,8 +132,8 @@ export async function startProductionTopology(dir: string, sandbox: RunningSandb
       NODE_EXTRA_CA_CERTS: certs.caCert,
       PAYLOAD_ENCRYPTION_KEYS: payloadKeys,
     });
-    const workerEnv = () => ({
-      ...common(),
+    const workerEnv = (clientEnv = cluster.clientEnv) => ({
+      ...common(clientEnv),
       SMUGMUG_API_BASE_URL: sandbox.url,
       SMUGMUG_API_KEY: sandbox.credentials.consumerKey,
       SMUGMUG_API_SECRET: sandbox.credentials.consumerSecret,
@@ -138,32 +141,36 @@ export async function startProductionTopology(dir: string, sandbox: RunningSandb
       SMUGMUG_ACCESS_TOKEN_SECRET: sandbox.credentials.fullModify.secret,
       WORKFLOW_BUNDLE_PATH: bundle,
     });
-    const apiEnv = (port: number) => ({
-      ...common(),
+    const apiEnv = (port: number, clientEnv = cluster.clientEnv) => ({
+      ...common(clientEnv),
       API_PORT: String(port),
       API_TOKEN,
-      TEMPORAL_UI_URL: cluster.uiUrl,
+      ...(cluster.uiUrl ? { TEMPORAL_UI_URL: cluster.uiUrl } : {}),
     });
-    const workers = [1, 2].map(
-      (n) =>
-        new ServiceProcess(
-          `worker ${n}`,
-          'worker/main.ts',
-          workerEnv,
-          join(dir, `worker-${n}.log`),
-          async (log) => log.includes('"state":"RUNNING"'),
-          WORKER_NODE_OPTIONS,
-        ),
-    );
-    const apis = await Promise.all(
-      [1, 2].map(async (n) => {
-        const port = await freePort();
-        const url = `http://127.0.0.1:${port}`;
-        const ready = async () => (await fetch(`${url}/readyz`)).ok;
-        const api = new ServiceProcess(`API ${n}`, 'api/main.ts', () => apiEnv(port), join(dir, `api-${n}.log`), ready);
-        return Object.assign(api, { url });
-      }),
-    );
+    const newWorker = (name: string, env: () => Record<string, string>) =>
+      new ServiceProcess(
+        name,
+        'worker/main.ts',
+        env,
+        join(dir, `${name.replace(' ', '-')}.log`),
+        async (log) => log.includes('"state":"RUNNING"'),
+        WORKER_NODE_OPTIONS,
+      );
+    const newApi = async (name: string, env: (port: number) => Record<string, string>) => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const ready = async () => (await fetch(`${url}/readyz`)).ok;
+      const api = new ServiceProcess(
+        name,
+        'api/main.ts',
+        () => env(port),
+        join(dir, `${name.replace(' ', '-')}.log`),
+        ready,
+      );
+      return Object.assign(api, { url });
+    };
+    const workers = [1, 2].map((n) => newWorker(`worker ${n}`, () => workerEnv()));
+    const apis = await Promise.all([1, 2].map((n) => newApi(`API ${n}`, (port) => apiEnv(port))));
     for (const p of [...workers, ...apis]) {
       stopping.unshift(() => p.process?.stop() ?? Promise.resolve());
       await p.start();
@@ -181,6 +188,8 @@ export async function startProductionTopology(dir: string, sandbox: RunningSandb
       apis,
       workerEnv,
       apiEnv,
+      newWorker,
+      newApi,
       async restartPostgres(downMs) {
         postgres.process.child.kill('SIGQUIT');
         await once(postgres.process.child, 'exit');
