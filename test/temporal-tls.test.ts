@@ -21,6 +21,8 @@ afterAll(() => proxy?.close());
 const mtls = (withClientCertificate: boolean) => ({
   TEMPORAL_ADDRESS: proxy.address,
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
+  // The name in the certificate: a TLS client may not send an IP address as the name (Node warns, DEP0123).
+  TEMPORAL_TLS_SERVER_NAME: 'localhost',
   ...(withClientCertificate
     ? { TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCert, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey }
     : {}),
@@ -82,6 +84,7 @@ describe('a Temporal frontend that requires mTLS', () => {
         `client_cert_path = "${certs.clientCert}"`,
         `client_key_path = "${certs.clientKey}"`,
         `server_ca_cert_path = "${certs.caCert}"`,
+        'server_name = "localhost"',
       ].join('\n'),
     );
     const settings = TemporalSettings.parse(
