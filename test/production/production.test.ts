@@ -258,5 +258,19 @@ describe('the production topology: Temporal server on PostgreSQL with mTLS, MinI
     expect(new Set(deleted).size).toBe(deleted.length);
     expect(done.deletion.albumsDeleted).toBe(sandbox.library.albums.size);
     figures.apiKilled = { ...run, deleted: deleted.length };
+
+    // The CLI reaches the cluster through the API that survived.
+    const cli = spawn(
+      process.execPath,
+      [join(projectRoot, 'cli/smugmug-s3.cjs'), 'list', '--account', sandbox.library.nickname],
+      {
+        env: { ...process.env, SMUGMUG_S3_API_URL: topology.apis[1].url, SMUGMUG_S3_API_TOKEN: API_TOKEN },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let listed = '';
+    cli.stdout.on('data', (d: Buffer) => (listed += d.toString()));
+    expect((await once(cli, 'exit'))[0]).toBe(0);
+    expect(listed).toContain(run.id);
   }, 900_000);
 });
