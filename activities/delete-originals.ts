@@ -108,13 +108,13 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
   async function deleteOne(albumKey: string, image: Doomed): Promise<boolean> {
     const uri = `/api/v2/album/${albumKey}/image/${image.imageKey}-${image.serial}`;
     const res = await smugmug.request(uri, { method: 'DELETE' });
-    await res.arrayBuffer();
-    if (res.ok) return true;
-    if (res.status !== 404)
-      throw ApplicationFailure.retryable(`Deleting ${uri} failed: HTTP ${res.status}`, errorType('DeletionFailed'));
+    await res.body.dump();
+    if (res.statusCode < 300) return true;
+    if (res.statusCode !== 404)
+      throw ApplicationFailure.retryable(`Deleting ${uri} failed: HTTP ${res.statusCode}`, errorType('DeletionFailed'));
     const check = await smugmug.request(uri);
-    await check.arrayBuffer();
-    if (check.status !== 404)
+    await check.body.dump();
+    if (check.statusCode !== 404)
       throw ApplicationFailure.retryable(
         `SmugMug answered 404 to deleting ${uri} but still has it`,
         errorType('DeletionFailed'),

@@ -3,6 +3,7 @@ import { errorType } from '../common/error-types';
 import { createHmac } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import OAuth from 'oauth-1.0a';
+import { Agent, type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import type { AlbumRef } from '../common/migration-types';
 import type { WorkerConfig } from './config';
@@ -12,6 +13,16 @@ const PAGE_SIZE = 100;
 const MAX_ATTEMPTS = 5;
 /** Longer Retry-After waits go back to Temporal as the activity's next retry delay instead. */
 const MAX_INLINE_WAIT_MS = 60_000;
+
+/** A SmugMug answer: status, headers and a Node stream of the body (`.text()`, `.dump()`, async iteration). */
+export type SmugMugResponse = Dispatcher.ResponseData;
+
+/**
+ * Requests go through undici's own client rather than `fetch`: its bodies are Node streams of
+ * Buffers, without the web-stream layer `fetch` adds to every chunk (measured: a tenth of the
+ * worker's CPU when copying). Connections are kept alive between requests to the same host.
+ */
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
 
 /** A SmugMug API v2 client: OAuth 1.0a signed, paged, schema-checked, retrying 429/5xx politely. */
 export class SmugMugClient {
@@ -48,8 +59,8 @@ export class SmugMugClient {
    */
   async request(
     pathOrUrl: string,
-    init: { method?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
-  ): Promise<Response> {
+    init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<SmugMugResponse> {
     const url = this.url(pathOrUrl);
     const method = init.method ?? 'GET';
     const shown = new URL(url).pathname;
@@ -57,21 +68,22 @@ export class SmugMugClient {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       // The library only puts oauth_* values in the header; query parameters are signed from the URL.
       const auth = this.oauth.toHeader(this.oauth.authorize({ url, method }, this.token));
-      let res: Response;
+      let res: SmugMugResponse;
       try {
-        res = await fetch(url, {
+        res = await request(url, {
           method,
+          dispatcher,
           signal: init.signal,
           headers: { Accept: 'application/json', ...init.headers, Authorization: auth.Authorization },
         });
       } catch (err) {
         if (init.signal?.aborted) throw err;
-        lastProblem = `network error (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message) : (err as Error).message})`;
+        lastProblem = `network error (${(err as Error).message})`;
         await delay(backoffMs(attempt), undefined, { signal: init.signal });
         continue;
       }
-      if (res.status === 401) {
-        const body = await res.text();
+      if (res.statusCode === 401) {
+        const body = await res.body.text();
         throw ApplicationFailure.nonRetryable(
           `SmugMug refused the credentials for ${method} ${shown} (401: ${messageOf(body)}). Check SMUGMUG_API_KEY/SECRET and ` +
             "SMUGMUG_ACCESS_TOKEN/SECRET in the worker's environment; a revoked token needs a new OAuth authorization " +
@@ -79,11 +91,11 @@ export class SmugMugClient {
           errorType('SmugMugAuthError'),
         );
       }
-      if (res.status === 429 || res.status >= 500) {
-        await res.arrayBuffer().catch(() => undefined);
-        const retryAfterMs = Number(res.headers.get('retry-after') ?? NaN) * 1000;
-        lastProblem = `HTTP ${res.status}`;
-        if (res.status === 429 && retryAfterMs > MAX_INLINE_WAIT_MS) {
+      if (res.statusCode === 429 || res.statusCode >= 500) {
+        await res.body.dump().catch(() => undefined);
+        const retryAfterMs = Number(res.headers['retry-after'] ?? NaN) * 1000;
+        lastProblem = `HTTP ${res.statusCode}`;
+        if (res.statusCode === 429 && retryAfterMs > MAX_INLINE_WAIT_MS) {
           throw ApplicationFailure.create({
             message: `SmugMug rate limit on ${shown}: retry after ${retryAfterMs / 1000} s`,
             type: errorType('SmugMugRateLimited'),
@@ -107,8 +119,8 @@ export class SmugMugClient {
   async getEnvelope(path: string, signal?: AbortSignal): Promise<Envelope | undefined> {
     for (let attempt = 1; ; attempt++) {
       const res = await this.request(path, { signal });
-      const text = await res.text();
-      if (res.status === 404) return undefined;
+      const text = await res.body.text();
+      if (res.statusCode === 404) return undefined;
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -116,15 +128,15 @@ export class SmugMugClient {
         // SmugMug's front end sometimes answers with an HTML page; that is an outage, not data.
         if (attempt >= MAX_ATTEMPTS)
           throw ApplicationFailure.retryable(
-            `SmugMug answered ${new URL(this.url(path)).pathname} with a non-JSON body (HTTP ${res.status})`,
+            `SmugMug answered ${new URL(this.url(path)).pathname} with a non-JSON body (HTTP ${res.statusCode})`,
             errorType('SmugMugUnavailable'),
           );
         await delay(backoffMs(attempt), undefined, { signal });
         continue;
       }
-      if (!res.ok)
+      if (res.statusCode >= 400)
         throw ApplicationFailure.retryable(
-          `SmugMug ${new URL(this.url(path)).pathname}: HTTP ${res.status} ${messageOf(text)}`,
+          `SmugMug ${new URL(this.url(path)).pathname}: HTTP ${res.statusCode} ${messageOf(text)}`,
           errorType('SmugMugError'),
         );
       return Envelope.parse(json);
@@ -229,24 +241,33 @@ export class SmugMugClient {
     return this.getObject(uri, LargestVideo, signal);
   }
 
-  /** A signed GET of media bytes (ArchivedUri or a video URL), optionally from a byte offset. */
-  async download(url: string, opts: { from?: number; signal?: AbortSignal } = {}): Promise<Response> {
+  /**
+   * A signed GET of media bytes (ArchivedUri or a video URL): the whole file, or the bytes from
+   * `from` to `to` (inclusive, as HTTP ranges count), each range on a connection of its own.
+   */
+  async download(
+    url: string,
+    opts: { from?: number; to?: number; signal?: AbortSignal } = {},
+  ): Promise<SmugMugResponse> {
     const headers: Record<string, string> = { Accept: '*/*' };
-    if (opts.from) headers.Range = `bytes=${opts.from}-`;
+    const ranged = Boolean(opts.from) || opts.to !== undefined;
+    if (ranged) headers.Range = `bytes=${opts.from ?? 0}-${opts.to ?? ''}`;
     const res = await this.request(url, { headers, signal: opts.signal });
-    const expected = opts.from ? 206 : 200;
-    if (res.status === 404 || res.status === 410) {
-      await res.arrayBuffer().catch(() => undefined);
+    const expected = ranged ? 206 : 200;
+    // A server without ranges answers a range from the start with the whole file: the caller cuts it.
+    const whole = ranged && !opts.from && res.statusCode === 200;
+    if (res.statusCode === 404 || res.statusCode === 410) {
+      await res.body.dump().catch(() => undefined);
       // The original is gone or its URL is stale: retrying the same URL cannot help; planning the album again can.
       throw ApplicationFailure.nonRetryable(
-        `The original at ${new URL(url).pathname} is gone (HTTP ${res.status}); retry the album to plan it again`,
+        `The original at ${new URL(url).pathname} is gone (HTTP ${res.statusCode}); retry the album to plan it again`,
         errorType('OriginalNotFound'),
       );
     }
-    if (res.status !== expected) {
-      await res.arrayBuffer().catch(() => undefined);
+    if (res.statusCode !== expected && !whole) {
+      await res.body.dump().catch(() => undefined);
       throw ApplicationFailure.retryable(
-        `Download of ${new URL(url).pathname} answered HTTP ${res.status} (expected ${expected})`,
+        `Download of ${new URL(url).pathname} answered HTTP ${res.statusCode} (expected ${expected})`,
         errorType('SmugMugDownloadFailed'),
       );
     }

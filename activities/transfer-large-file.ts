@@ -18,6 +18,7 @@ import { checkpointKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
+import { partReader } from './part-reader';
 import { migrationMetrics } from './migration-metrics';
 import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
 
@@ -34,32 +35,59 @@ async function listAllParts(s3: S3Client, bucket: string, key: string, uploadId:
   }
 }
 
-/** Reads a web stream in pieces of exactly `size` bytes (the last may be shorter), each filled in place. */
-async function* piecesOf(body: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Buffer> {
-  let piece: Buffer | undefined;
-  let held = 0;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      piece ??= Buffer.allocUnsafe(size);
-      const take = Math.min(size - held, chunk.length - offset);
-      piece.set(chunk.subarray(offset, offset + take), held);
-      held += take;
-      offset += take;
-      if (held === size) {
-        yield piece;
-        piece = undefined;
-        held = 0;
-      }
-    }
+/**
+ * Where a large file's copy stands: parts finish out of order, and the checkpoint moves only over
+ * a gap-free run of finished parts, with the MD5 state at that point, so a crash resumes at the
+ * first part not yet safely stored. Checkpoint writes go one after another, never blocking a part.
+ */
+class PartProgress {
+  private readonly finished = new Map<number, { part: Part; end: number; md5State: string }>();
+  private saving = Promise.resolve();
+  failure: unknown;
+
+  constructor(
+    private readonly cp: Checkpoint,
+    private readonly parts: Part[],
+    private readonly save: (snapshot: Checkpoint) => Promise<void>,
+  ) {}
+
+  fail(err: unknown): void {
+    this.failure ??= err;
   }
-  if (piece && held > 0) yield piece.subarray(0, held);
+
+  finish(number: number, part: Part, end: number, md5State: string): void {
+    this.finished.set(number, { part, end, md5State });
+    const { cp } = this;
+    let moved = false;
+    for (let next = this.finished.get(cp.nextPart); next; next = this.finished.get(cp.nextPart)) {
+      this.finished.delete(cp.nextPart);
+      this.parts.push(next.part);
+      cp.nextPart += 1;
+      cp.bytesDone = next.end;
+      cp.md5State = next.md5State;
+      moved = true;
+    }
+    if (!moved) return;
+    const snapshot = { ...cp };
+    this.saving = this.saving.then(() => this.save(snapshot)).catch((err: unknown) => this.fail(err));
+    heartbeat({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 });
+  }
+
+  /** Waits for the last checkpoint write; throws the first failure of any part or write. */
+  async settle(): Promise<void> {
+    await this.saving;
+    if (this.failure) throw this.failure;
+  }
 }
 
 /**
  * Copies one large file with a multipart upload that survives worker crashes: every part is
  * checksummed, progress is checkpointed after each part, and the object is completed only if the
  * whole file's size and MD5 equal SmugMug's; otherwise the upload is aborted and started afresh.
+ * The whole file's MD5 (a resumable state, kept in the checkpoint) is the only comparison with
+ * SmugMug's MD5 a multipart object allows (its ETag is not an MD5); each part's CRC32 makes S3
+ * refuse a part whose bytes differ from those read, and S3 composes the object's stored checksum
+ * from them.
  */
 export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps) {
   return async function transferLargeFile(input: BatchInput): Promise<TransferResult> {
@@ -112,54 +140,42 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
     const cp: Checkpoint = checkpoint;
     heartbeat({ bytesDone: cp.bytesDone, resumedAtPart: cp.nextPart });
 
-    // Parts are read in order (the MD5 needs them so) and sent several at once, so reading and
-    // writing overlap. The checkpoint only moves over a gap-free run of finished parts, with the
-    // MD5 state at that point; parts beyond it are sent again after a crash. All parts in flight
-    // plus the one being gathered are held within the worker's memory budget, and heartbeats go
-    // on while waiting for it, so a long wait is not taken for a dead worker.
-    const inFlight = config.PART_CONCURRENCY;
-    if (cp.bytesDone < entry.size)
+    // PART_CONCURRENCY parts are in flight, each read (its own range where SmugMug allows) and
+    // sent by a slot that reuses one buffer of the worker's, so no part is allocated afresh. The MD5 takes the
+    // parts strictly in order, each after the one before. All slots' buffers are held within the
+    // worker's memory budget; heartbeats go on while waiting for it, so a long wait is not taken
+    // for a dead worker.
+    if (cp.bytesDone < entry.size) {
+      const slots = Math.min(config.PART_CONCURRENCY, Math.ceil((entry.size - cp.bytesDone) / cp.partSize));
+      const progress = new PartProgress(cp, parts, (snapshot) => store.put(cpKey, Checkpoint, snapshot));
       await withHeartbeats(
         () => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }),
         () =>
-          memory.with((inFlight + 1) * cp.partSize, async () => {
-            const finished = new Map<number, { part: Part; end: number; md5State: string }>();
-            const sending = new Set<Promise<void>>();
-            let saving = Promise.resolve();
-            let failure: unknown;
-            const advanceCheckpoint = () => {
-              let moved = false;
-              for (let next = finished.get(cp.nextPart); next; next = finished.get(cp.nextPart)) {
-                finished.delete(cp.nextPart);
-                parts.push(next.part);
-                cp.nextPart += 1;
-                cp.bytesDone = next.end;
-                cp.md5State = next.md5State;
-                moved = true;
-              }
-              if (moved) {
-                const snapshot = { ...cp };
-                saving = saving
-                  .then(() => store.put(cpKey, Checkpoint, snapshot))
-                  .catch((err: unknown) => {
-                    failure ??= err;
-                  });
-                heartbeat({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 });
-              }
-            };
-            let partNumber = cp.nextPart;
-            let bytesRead = cp.bytesDone;
-            const res = await smugmug.download(entry.url, { from: cp.bytesDone, signal });
-            try {
-              for await (const piece of piecesOf(res.body!, cp.partSize)) {
-                if (bytesRead + piece.length > entry.size) break;
-                md5.update(piece);
-                bytesRead += piece.length;
-                const number = partNumber++;
-                const end = bytesRead;
-                const md5State = Buffer.from(md5.save()).toString('base64');
-                const send = s3
-                  .send(
+          memory.withBuffers(slots, cp.partSize, async (buffers) => {
+            const read = await partReader(smugmug, entry, { start: cp.bytesDone, size: cp.partSize }, signal);
+            let nextStart = cp.bytesDone;
+            let nextNumber = cp.nextPart;
+            let hashed = Promise.resolve();
+            const slot = async (buffer: Buffer) => {
+              while (!progress.failure && nextStart < entry.size) {
+                const number = nextNumber++;
+                const start = nextStart;
+                const piece = buffer.subarray(0, Math.min(cp.partSize, entry.size - start));
+                nextStart += piece.length;
+                // This part's MD5 turn comes after the previous part's; a failure ends the turns after it.
+                const previousHashed = hashed;
+                let turnDone!: (err?: unknown) => void;
+                hashed = new Promise<void>((resolve, reject) => (turnDone = (err) => (err ? reject(err) : resolve())));
+                hashed.catch(() => undefined);
+                let uploading: Promise<unknown> | undefined;
+                try {
+                  const received = await read(start, piece);
+                  if (received < piece.length)
+                    throw ApplicationFailure.retryable(
+                      `${entry.fileName}: the download ended after ${start + received} of ${entry.size} bytes`,
+                      errorType('ShortDownload'),
+                    );
+                  const upload = s3.send(
                     new UploadPartCommand({
                       Bucket: bucket,
                       Key: entry.key,
@@ -170,33 +186,32 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
                       ChecksumCRC32: crc32Base64(piece),
                     }),
                     { abortSignal: signal },
-                  )
-                  .then(
-                    (uploaded) => {
-                      finished.set(number, {
-                        part: { PartNumber: number, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 },
-                        end,
-                        md5State,
-                      });
-                      advanceCheckpoint();
-                    },
-                    (err: unknown) => {
-                      failure ??= err;
-                    },
-                  )
-                  .finally(() => sending.delete(send));
-                sending.add(send);
-                if (sending.size >= inFlight) await Promise.race(sending);
-                if (failure) throw failure;
+                  );
+                  uploading = upload;
+                  await previousHashed;
+                  md5.update(piece);
+                  const md5State = Buffer.from(md5.save()).toString('base64');
+                  turnDone();
+                  const uploaded = await upload;
+                  progress.finish(
+                    number,
+                    { PartNumber: number, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 },
+                    start + piece.length,
+                    md5State,
+                  );
+                } catch (err) {
+                  turnDone(err);
+                  progress.fail(err);
+                  // The buffer is not reused while an upload may still read it.
+                  await uploading?.catch(() => undefined);
+                }
               }
-            } finally {
-              // A failed part must not leave others running behind the activity's back.
-              await Promise.all(sending);
-              await saving;
-            }
-            if (failure) throw failure;
+            };
+            await Promise.all(buffers.map(slot));
+            await progress.settle();
           }),
       );
+    }
 
     const digest = md5.digest('hex');
     if (cp.bytesDone !== entry.size || digest !== entry.md5) {

@@ -1,7 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { MigrationTarget } from '../common/migration-input';
@@ -20,36 +19,42 @@ const FILE_ATTEMPTS = 3;
 
 /**
  * Copies a batch of small files, several at once. Each is read whole (it is small), checked against
- * SmugMug's size and MD5, and written with Content-MD5 so S3 itself refuses bytes that differ.
- * A retried attempt skips files an earlier attempt already finished.
+ * SmugMug's size, and written with SmugMug's MD5 as Content-MD5: S3 computes the MD5 of what it
+ * receives and refuses the write when they differ (BadDigest), so the bytes are hashed once, by S3,
+ * not also here. The CRC32 is the object's stored checksum that verification reads back; computed
+ * natively here, it spares the SDK computing it in JavaScript. A retried attempt skips files an
+ * earlier attempt already finished.
  */
 export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps) {
-  async function copyOnce(entry: PlanEntry, target: MigrationTarget, signal: AbortSignal) {
+  async function copyOnce(entry: PlanEntry, target: MigrationTarget, body: Buffer, signal: AbortSignal) {
     const res = await smugmug.download(entry.url, { signal });
     // Straight into a buffer of the expected size: the file is held once, not once per copy.
-    const body = Buffer.allocUnsafe(entry.size);
     let received = 0;
-    for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
       if (received + chunk.length > entry.size) {
-        await res.body!.cancel().catch(() => undefined);
+        res.body.destroy();
         throw new Error(`received more than the ${entry.size} bytes SmugMug lists`);
       }
-      body.set(chunk, received);
+      chunk.copy(body, received);
       received += chunk.length;
     }
     if (received !== entry.size) throw new Error(`received ${received} of ${entry.size} bytes`);
-    const md5 = createHash('md5').update(body).digest('hex');
-    if (md5 !== entry.md5) throw new Error(`received bytes have MD5 ${md5}, SmugMug says ${entry.md5}`);
-    await s3.send(
-      new PutObjectCommand({
-        ...objectSettings(entry, target),
-        Body: body,
-        ContentLength: body.length,
-        ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'),
-        ChecksumCRC32: crc32Base64(body),
-      }),
-      { abortSignal: signal },
-    );
+    try {
+      await s3.send(
+        new PutObjectCommand({
+          ...objectSettings(entry, target),
+          Body: body,
+          ContentLength: body.length,
+          ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'),
+          ChecksumCRC32: crc32Base64(body),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (err) {
+      if ((err as Error).name === 'BadDigest')
+        throw new Error(`received bytes differ from SmugMug's MD5 ${entry.md5}: S3 refused them (BadDigest)`);
+      throw err;
+    }
   }
 
   return async function transferSmallFiles(input: BatchInput): Promise<TransferResult> {
@@ -72,7 +77,7 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
               for (let attempt = 1; ; attempt++) {
                 try {
                   // The whole file is held in memory while it is checked and written: within the worker's budget.
-                  await memory.with(entry.size, () => copyOnce(entry, input.target, signal));
+                  await memory.withBuffers(1, entry.size, ([body]) => copyOnce(entry, input.target, body, signal));
                   break;
                 } catch (err) {
                   if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;

@@ -1,28 +1,31 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { Client, Connection } from '@temporalio/client';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { accountWorkflowId } from '../common/ids';
-import { encryptedDataConverter } from '../encryption/data-converter';
-import { MigrationInput } from '../common/migration-input';
 import { minioClient } from '../local-stack/minio-server';
 import { projectRoot } from '../local-stack/paths';
-import { run } from '../local-stack/processes';
-import type { LocalStack } from '../local-stack/stack';
+import { resolveTool } from '../local-stack/tools';
 import type { LibraryOptions } from '../smugmug-sandbox/library';
-import { type RunningSandbox, startSandbox } from '../smugmug-sandbox/server';
-import { accountMigration } from '../workflows/account-migration';
+import { startSandbox } from '../smugmug-sandbox/server';
 import { startBenchStack } from './bench-stack';
 import { throughputChart } from './chart';
+import {
+  awsSync,
+  type BenchRound,
+  download,
+  rcloneCopy,
+  result,
+  runService,
+  s5cmdCopy,
+  type ToolResult,
+} from './contenders';
 import { cpuMeter } from './cpu-time';
+import { CONCURRENCY, MB, type NetworkName, NETWORKS, S3_SHAPE_NOTE } from './networks';
 import { benchTool, ensureBenchTools } from './tools';
-import { migrationHistoryStats } from './history-stats';
-import { benchWorkerEnv, startWorkerProcess } from './worker-process';
 
-const MB = 1e6;
 const MiB = 2 ** 20;
+const GB = 1e9;
 
 interface Workload {
   name: 'photos' | 'videos';
@@ -58,30 +61,6 @@ const WORKLOADS: Record<'quick' | 'full', Workload[]> = {
   ],
 };
 
-interface ToolResult {
-  seconds: number;
-  mbPerSecond: number;
-  filesPerSecond: number;
-  /** CPU seconds during the run: the tool's processes, the bench process (the sandbox), MinIO, Temporal. */
-  cpuSeconds?: Record<string, number>;
-  [extra: string]: number | Record<string, number> | undefined;
-}
-
-function result(seconds: number, files: number, bytes: number, extra: Record<string, number> = {}): ToolResult {
-  return {
-    seconds: Number(seconds.toFixed(2)),
-    mbPerSecond: Number((bytes / MB / seconds).toFixed(2)),
-    filesPerSecond: Number((files / seconds).toFixed(2)),
-    ...extra,
-  };
-}
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
 async function countObjects(s3: S3Client, bucket: string, prefix: string): Promise<number> {
   let n = 0;
   for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
@@ -90,223 +69,180 @@ async function countObjects(s3: S3Client, bucket: string, prefix: string): Promi
   return n;
 }
 
-/** The service end to end with one worker process: start → every file verified. */
-async function benchService(
-  stack: LocalStack,
-  sandbox: RunningSandbox,
-  workload: Workload,
-  files: number,
-  bytes: number,
-  workflowBundle: string,
-): Promise<ToolResult> {
-  const taskQueue = `bench-${workload.name}-${Date.now()}`;
-  const worker = await startWorkerProcess(benchWorkerEnv(stack, sandbox, taskQueue, workflowBundle));
-  const idleRss = await worker.rssMiB();
-  const connection = await Connection.connect({ address: stack.temporal.address });
-  const client = new Client({ connection, dataConverter: encryptedDataConverter(stack.payloadKeys) });
-  try {
-    const input = MigrationInput.parse({
-      migrationId: `bench-${workload.name}-${Date.now()}`,
-      account: sandbox.library.nickname,
-      target: { bucket: stack.minio.bucket, prefix: `service-${workload.name}` },
+/** Every contender on one workload and network, one after the other on the same data and MinIO. */
+async function runRound(
+  round: BenchRound,
+  network: NetworkName,
+  servers: Record<string, number>,
+  log: (line: string) => void,
+): Promise<Record<string, ToolResult>> {
+  const measured = async (label: string, fn: () => Promise<ToolResult>) => {
+    log(`${network} ${round.name}: ${label}`);
+    const cpu = cpuMeter(servers);
+    return { ...(await fn()), cpuSeconds: cpu() };
+  };
+  const prefix = (tool: string) => `${network}-${tool}-${round.name}`;
+  const { curlDownloads, rcloneTransfers } = CONCURRENCY[network];
+  const twoStep = async (tool: string, parallel: number) => {
+    const dir = join(round.dataDir, `download-${tool}`);
+    const downloadSeconds = await download(round, dir, parallel);
+    const uploadSeconds = await awsSync(round, dir, prefix(tool));
+    return {
+      dir,
+      result: result(round, downloadSeconds + uploadSeconds, {
+        downloadSeconds: Number(downloadSeconds.toFixed(2)),
+        uploadSeconds: Number(uploadSeconds.toFixed(2)),
+        parallelDownloads: parallel,
+      }),
+    };
+  };
+
+  const results: Record<string, ToolResult> = {};
+  results.service = await measured('the service (one worker)', () => runService(round, prefix('service')));
+  let downloads = '';
+  results.twoStep = await measured(`the two-step way (curl, ${curlDownloads.default} at once, then aws s3 sync)`, () =>
+    twoStep('twoStep', curlDownloads.default).then((r) => ((downloads = r.dir), r.result)),
+  );
+  results.uploadOnly = await measured('the upload-only ceiling (aws s3 sync from disk)', async () =>
+    result(round, await awsSync(round, downloads, prefix('uploadOnly'))),
+  );
+  results.uploadOnlyS5cmd = await measured('the upload-only ceiling (s5cmd from disk)', async () =>
+    result(round, await s5cmdCopy(round, downloads, prefix('uploadOnlyS5cmd'))),
+  );
+  await rm(downloads, { recursive: true, force: true });
+  if (curlDownloads.tuned) {
+    const tuned = curlDownloads.tuned;
+    results.twoStepTuned = await measured(`the two-step way, ${tuned} downloads at once`, async () => {
+      const r = await twoStep('twoStepTuned', tuned);
+      await rm(r.dir, { recursive: true, force: true });
+      return r.result;
     });
-    const workflowId = accountWorkflowId(input.account, input.migrationId);
-    let outcome: Awaited<ReturnType<typeof accountMigration>> | undefined;
-    const seconds = await timed(async () => {
-      outcome = await client.workflow.execute(accountMigration, { taskQueue, workflowId, args: [input] });
-    });
-    if (outcome!.counts.verified !== files)
-      throw new Error(`The service verified ${outcome!.counts.verified} of ${files} files`);
-    const history = await migrationHistoryStats(client, workflowId);
-    const events = history.accountEvents + history.albumEvents;
-    return result(seconds, files, bytes, {
-      workerPeakRssMB: await worker.peakRssMiB(),
-      workerIdleRssMB: idleRss,
-      temporalEventsPer1000Files: Math.round((events / files) * 1000),
-    });
-  } finally {
-    await connection.close();
-    await worker.stop();
   }
+  results.rclone = await measured(`rclone copy, streaming, --transfers ${rcloneTransfers.default}`, async () =>
+    result(round, await rcloneCopy(round, prefix('rclone'), rcloneTransfers.default), {
+      transfers: rcloneTransfers.default,
+    }),
+  );
+  if (rcloneTransfers.tuned) {
+    const tuned = rcloneTransfers.tuned;
+    results.rcloneTuned = await measured(`rclone copy, --transfers ${tuned}`, async () =>
+      result(round, await rcloneCopy(round, prefix('rcloneTuned'), tuned), { transfers: tuned }),
+    );
+  }
+  return results;
+}
+
+/** The service's figures against each contender's: throughput ratios, and CPU seconds per GB moved. */
+function ratiosOf(results: Record<string, ToolResult>, bytes: number) {
+  const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+  const cpuPerGB = (r: ToolResult) => Number(((r.cpuSeconds?.tool ?? NaN) / (bytes / GB)).toFixed(2));
+  const service = results.service;
+  return {
+    filesPerSecondVsTwoStep: ratio(service.filesPerSecond, results.twoStep.filesPerSecond),
+    filesPerSecondVsRclone: ratio(service.filesPerSecond, results.rclone.filesPerSecond),
+    mbPerSecondVsTwoStep: ratio(service.mbPerSecond, results.twoStep.mbPerSecond),
+    mbPerSecondVsRclone: ratio(service.mbPerSecond, results.rclone.mbPerSecond),
+    mbPerSecondVsUploadOnly: ratio(service.mbPerSecond, results.uploadOnly.mbPerSecond),
+    mbPerSecondVsS5cmd: ratio(service.mbPerSecond, results.uploadOnlyS5cmd.mbPerSecond),
+    ...(results.twoStepTuned && {
+      mbPerSecondVsTwoStepTuned: ratio(service.mbPerSecond, results.twoStepTuned.mbPerSecond),
+    }),
+    ...(results.rcloneTuned && {
+      mbPerSecondVsRcloneTuned: ratio(service.mbPerSecond, results.rcloneTuned.mbPerSecond),
+    }),
+    workerCpuSecondsPerGB: cpuPerGB(service),
+    rcloneCpuSecondsPerGB: cpuPerGB(results.rclone),
+    workerCpuVsRclone: ratio(cpuPerGB(service), cpuPerGB(results.rclone)),
+  };
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean' },
+      wan: { type: 'boolean' },
+      out: { type: 'string' },
+      only: { type: 'string' },
+    },
   });
   if (values.only && !['photos', 'videos'].includes(values.only)) throw new Error('--only takes photos or videos');
   const mode = values.quick ? 'quick' : 'full';
+  // The full run measures both networks; --wan only the shaped one; --quick (CI) only loopback.
+  const networks: NetworkName[] = values.wan ? ['wan'] : mode === 'full' ? ['loopback', 'wan'] : ['loopback'];
   const out = values.out ?? join(projectRoot, 'bench-results');
   const log = (line: string) => console.log(`[bench] ${line}`);
   ensureBenchTools(log);
-  const aws = benchTool('aws');
-  const rclone = benchTool('rclone');
-  const curl = benchTool('curl');
+  const tools = {
+    aws: benchTool('aws'),
+    rclone: benchTool('rclone'),
+    curl: benchTool('curl'),
+    s5cmd: await resolveTool('s5cmd', { install: true, log }),
+  };
 
   const bench = await startBenchStack(log);
   const { dataDir, stack, workflowBundle } = bench;
   const s3 = minioClient(stack.minio);
-  const s3Env = {
-    AWS_ACCESS_KEY_ID: stack.minio.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: stack.minio.secretAccessKey,
-    AWS_DEFAULT_REGION: stack.minio.region,
-    AWS_REGION: stack.minio.region,
-  };
+  const servers = { minio: stack.minio.process.child.pid!, temporal: stack.temporal.process.child.pid! };
   const workloads = [];
   try {
-    for (const workload of WORKLOADS[mode].filter((w) => !values.only || w.name === values.only)) {
-      log(`${workload.name}: generating the library`);
-      const sandbox = await startSandbox({
-        port: 0,
-        mediaDir: join(dataDir, 'media'),
-        requireSignedMedia: false,
-        maxPageSize: 100,
-        library: {
-          seed: `bench-${workload.name}`,
-          nickname: `bench-${workload.name}`,
-          trickyCases: false,
-          ...workload.library,
-        },
-      });
-      const originals = [...sandbox.library.albums.values()].flatMap((a) =>
-        a.placements
-          .map((p) => sandbox.library.images.get(p.imageKey)!)
-          .filter((i) => i.original)
-          .map((i) => ({ album: a.albumKey, image: i })),
-      );
-      const files = originals.length;
-      const bytes = originals.reduce((s, o) => s + o.image.original!.size, 0);
-      const results: Record<string, ToolResult> = {};
-      try {
-        log(`${workload.name}: ${files} files, ${(bytes / MB).toFixed(0)} MB: the service (one worker)`);
-        const servers = { minio: stack.minio.process.child.pid!, temporal: stack.temporal.process.child.pid! };
-        let cpu = cpuMeter(servers);
-        results.service = {
-          ...(await benchService(stack, sandbox, workload, files, bytes, workflowBundle)),
-          cpuSeconds: cpu(),
+    for (const network of networks)
+      for (const workload of WORKLOADS[mode].filter((w) => !values.only || w.name === values.only)) {
+        log(`${network} ${workload.name}: generating the library`);
+        const sandbox = await startSandbox({
+          port: 0,
+          mediaDir: join(dataDir, 'media'),
+          requireSignedMedia: false,
+          maxPageSize: 100,
+          ...NETWORKS[network],
+          library: {
+            seed: `bench-${workload.name}`,
+            nickname: `bench-${workload.name}`,
+            trickyCases: false,
+            ...workload.library,
+          },
+        });
+        const images = [...sandbox.library.albums.values()].flatMap((a) =>
+          a.placements
+            .map((p) => sandbox.library.images.get(p.imageKey)!)
+            .filter((i) => i.original)
+            .map((image) => ({ album: a.albumKey, image })),
+        );
+        const round: BenchRound = {
+          name: workload.name,
+          stack,
+          sandbox,
+          originals: images.map(({ album, image }) => ({
+            album,
+            fileName: `${image.imageKey}.${image.isVideo ? 'mp4' : 'jpg'}`,
+          })),
+          files: images.length,
+          bytes: images.reduce((sum, { image }) => sum + image.original!.size, 0),
+          dataDir,
+          workflowBundle,
+          tools,
         };
-
-        log(`${workload.name}: the two-step way (curl download, then aws s3 sync)`);
-        const downloads = join(dataDir, `download-${workload.name}`);
-        await mkdir(downloads, { recursive: true });
-        const curlConfig = join(dataDir, `curl-${workload.name}.txt`);
-        await writeFile(
-          curlConfig,
-          originals
-            .map(({ album, image }) => {
-              const name = `${image.imageKey}.${image.isVideo ? 'mp4' : 'jpg'}`;
-              return `url = "${sandbox.url}/files/${album}/${name}"\noutput = "${join(downloads, album, name)}"\n`;
-            })
-            .join(''),
-        );
-        cpu = cpuMeter(servers);
-        const download = await timed(() =>
-          run(curl, ['-sS', '--fail', '--create-dirs', '--parallel', '--parallel-max', '8', '-K', curlConfig]),
-        );
-        const upload = await timed(() =>
-          run(
-            aws,
-            [
-              's3',
-              'sync',
-              downloads,
-              `s3://${stack.minio.bucket}/twostep-${workload.name}/`,
-              '--endpoint-url',
-              stack.minio.endpoint,
-              '--only-show-errors',
-            ],
-            s3Env,
-          ),
-        );
-        results.twoStep = {
-          ...result(download + upload, files, bytes, {
-            downloadSeconds: Number(download.toFixed(2)),
-            uploadSeconds: Number(upload.toFixed(2)),
-          }),
-          cpuSeconds: cpu(),
-        };
-
-        log(`${workload.name}: the upload-only ceiling (aws s3 sync from local disk)`);
-        cpu = cpuMeter(servers);
-        const uploadOnly = await timed(() =>
-          run(
-            aws,
-            [
-              's3',
-              'sync',
-              downloads,
-              `s3://${stack.minio.bucket}/uploadonly-${workload.name}/`,
-              '--endpoint-url',
-              stack.minio.endpoint,
-              '--only-show-errors',
-            ],
-            s3Env,
-          ),
-        );
-        results.uploadOnly = { ...result(uploadOnly, files, bytes), cpuSeconds: cpu() };
-        await rm(downloads, { recursive: true, force: true });
-
-        log(`${workload.name}: rclone copy, streaming from the sandbox`);
-        const rcloneConfig = join(dataDir, 'rclone.conf');
-        await writeFile(rcloneConfig, '');
-        cpu = cpuMeter(servers);
-        const rcloneSeconds = await timed(() =>
-          run(
-            rclone,
-            [
-              'copy',
-              ':http:',
-              `:s3:${stack.minio.bucket}/rclone-${workload.name}`,
-              '--config',
-              rcloneConfig,
-              '--http-url',
-              `${sandbox.url}/files/`,
-              '--http-no-head',
-              '--s3-provider',
-              'Minio',
-              '--s3-endpoint',
-              stack.minio.endpoint,
-              '--s3-access-key-id',
-              stack.minio.accessKeyId,
-              '--s3-secret-access-key',
-              stack.minio.secretAccessKey,
-              '--s3-region',
-              stack.minio.region,
-              '--transfers',
-              '8',
-              // rclone 1.60 cannot use a custom CA bundle with a plain-HTTP endpoint; MinIO here needs none.
-            ],
-            { AWS_CA_BUNDLE: undefined },
-          ),
-        );
-        results.rclone = { ...result(rcloneSeconds, files, bytes), cpuSeconds: cpu() };
-
-        for (const prefix of [
-          `service-${workload.name}/`,
-          `twostep-${workload.name}/`,
-          `uploadonly-${workload.name}/`,
-          `rclone-${workload.name}/`,
-        ]) {
-          const n = await countObjects(s3, stack.minio.bucket, prefix);
-          if (n !== files) throw new Error(`${prefix} holds ${n} of ${files} files: that run did not copy everything`);
+        log(`${network} ${workload.name}: ${round.files} files, ${(round.bytes / MB).toFixed(0)} MB`);
+        let results: Record<string, ToolResult>;
+        try {
+          results = await runRound(round, network, servers, log);
+          for (const tool of Object.keys(results)) {
+            const prefix = `${network}-${tool}-${workload.name}/`;
+            const n = await countObjects(s3, stack.minio.bucket, prefix);
+            if (n !== round.files)
+              throw new Error(`${prefix} holds ${n} of ${round.files} files: that run did not copy everything`);
+          }
+        } finally {
+          await sandbox.close();
         }
-      } finally {
-        await sandbox.close();
+        workloads.push({
+          network,
+          name: workload.name,
+          files: round.files,
+          bytes: round.bytes,
+          results,
+          ratios: ratiosOf(results, round.bytes),
+        });
       }
-      const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
-      workloads.push({
-        name: workload.name,
-        files,
-        bytes,
-        results,
-        ratios: {
-          filesPerSecondVsTwoStep: ratio(results.service.filesPerSecond, results.twoStep.filesPerSecond),
-          filesPerSecondVsRclone: ratio(results.service.filesPerSecond, results.rclone.filesPerSecond),
-          mbPerSecondVsRclone: ratio(results.service.mbPerSecond, results.rclone.mbPerSecond),
-          mbPerSecondVsUploadOnly: ratio(results.service.mbPerSecond, results.uploadOnly.mbPerSecond),
-        },
-      });
-    }
   } finally {
     s3.destroy();
     await bench.stop();
@@ -315,14 +251,23 @@ async function main() {
   const report = {
     mode,
     finishedAt: new Date().toISOString(),
-    command: `npm run bench${mode === 'quick' ? ' -- --quick' : ''}`,
+    command: `npm run bench${[values.quick && '--quick', values.wan && '--wan', values.only && `--only ${values.only}`]
+      .filter(Boolean)
+      .join(' ')
+      .replace(/^(?=.)/, ' -- ')}`,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
       memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
       node: process.version,
     },
-    units: { mbPerSecond: '10^6 bytes per second' },
+    units: { mbPerSecond: '10^6 bytes per second', cpuSecondsPerGB: 'CPU seconds per 10^9 bytes' },
+    networks: Object.fromEntries(
+      networks.map((n) => [
+        n,
+        { ...NETWORKS[n], concurrency: CONCURRENCY[n], ...(n === 'wan' && { s3: S3_SHAPE_NOTE }) },
+      ]),
+    ),
     workloads,
   };
   await mkdir(out, { recursive: true });
@@ -333,18 +278,22 @@ async function main() {
     join(out, `bench-${mode}-latest.svg`),
     throughputChart(
       workloads.flatMap((w) =>
-        Object.entries(w.results).map(([tool, r]) => ({ workload: w.name, tool, mbPerSecond: r.mbPerSecond })),
+        Object.entries(w.results).map(([tool, r]) => ({
+          workload: `${w.network} ${w.name}`,
+          tool,
+          mbPerSecond: r.mbPerSecond,
+        })),
       ),
     ),
   );
   for (const w of workloads) {
     log(
-      `${w.name}: ${Object.entries(w.results)
+      `${w.network} ${w.name}: ${Object.entries(w.results)
         .map(([tool, r]) => `${tool} ${r.mbPerSecond} MB/s ${r.filesPerSecond} files/s`)
         .join(' | ')}`,
     );
     log(
-      `${w.name}: ratios ${JSON.stringify(w.ratios)}; worker peak RSS ${w.results.service.workerPeakRssMB} MB; ${w.results.service.temporalEventsPer1000Files} Temporal events per 1,000 files`,
+      `${w.network} ${w.name}: ratios ${JSON.stringify(w.ratios)}; worker peak RSS ${w.results.service.workerPeakRssMB} MB; ${w.results.service.temporalEventsPer1000Files} Temporal events per 1,000 files`,
     );
   }
   log(`written to ${out}/bench-${mode}-latest.json and .svg`);

@@ -16,9 +16,14 @@ interface GoTool {
   moduleFiles?: readonly string[];
   /** A Go newer than the machine's, fetched by the go command itself from the module proxy. */
   goToolchain?: string;
+  /**
+   * Build in a copy of the module's source instead of `go install pkg@version`, which also reads the
+   * module's version list (for deprecations): the proxy here refuses some of those lists.
+   */
+  buildInSource?: boolean;
 }
 
-/** Every external server the project runs, pinned here and nowhere else. */
+/** Every program the project builds from Go (servers, and the bench's S3 uploader), pinned here and nowhere else. */
 export const TOOLS = {
   temporal: {
     module: 'github.com/temporalio/cli',
@@ -62,6 +67,15 @@ export const TOOLS = {
     moduleFiles: ['config/docker.yaml'],
     goToolchain: 'go1.27.3',
   },
+  /** The fastest common S3 uploader: the bench's second upload-only ceiling (later versions are not served). */
+  s5cmd: {
+    module: 'github.com/peak/s5cmd/v2',
+    version: 'v2.3.0',
+    packages: { s5cmd: 'github.com/peak/s5cmd/v2' },
+    binary: 's5cmd',
+    envVar: 'S5CMD_BIN',
+    buildInSource: true,
+  },
 } as const satisfies Record<string, GoTool>;
 export type ToolName = keyof typeof TOOLS;
 
@@ -95,14 +109,38 @@ function run(
   args: string[],
   env: NodeJS.ProcessEnv,
   stdout: 'inherit' | 'pipe' = 'inherit',
+  cwd?: string,
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', stdout, 'inherit'] });
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', stdout, 'inherit'] });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code: code ?? 1, output }));
   });
+}
+
+/** The module's source folder in Go's module cache (read-only), downloaded if missing. */
+async function moduleSource(go: string, tool: GoTool, env: NodeJS.ProcessEnv): Promise<string> {
+  const download = await run(go, ['mod', 'download', '-json', `${tool.module}@${tool.version}`], env, 'pipe');
+  if (download.code !== 0) throw new Error(`go mod download ${tool.module}@${tool.version} failed`);
+  return (JSON.parse(download.output) as { Dir: string }).Dir;
+}
+
+/** `go build` of each package in a writable copy of the module (its vendor folder is incomplete in the module zip). */
+async function buildInSource(go: string, tool: GoTool, staging: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const source = join(staging, 'source');
+  await cp(await moduleSource(go, tool, env), source, { recursive: true });
+  // The module cache is read-only, and so is its copy until made writable (go.sum is written, the copy removed).
+  await run('chmod', ['-R', 'u+w', source], env);
+  await rm(join(source, 'vendor'), { recursive: true, force: true });
+  const buildEnv = { ...env, GOFLAGS: `${env.GOFLAGS ?? ''} -mod=mod`.trim() };
+  for (const [binary, pkg] of Object.entries(tool.packages)) {
+    const relative = `.${pkg.slice(tool.module.length)}`;
+    const { code } = await run(go, ['build', '-o', join(staging, binary), relative], buildEnv, 'inherit', source);
+    if (code !== 0) throw new Error(`go build ${pkg}@${tool.version} failed with exit code ${code} (output above)`);
+  }
+  await rm(source, { recursive: true, force: true });
 }
 
 /**
@@ -122,7 +160,7 @@ async function buildTool(name: ToolName, log: (line: string) => void): Promise<s
   const staging = `${target}.building-${process.pid}`;
   await mkdir(staging, { recursive: true });
   log(
-    `Building ${tool.module}@${tool.version} with go install${tool.goToolchain ? ` (GOTOOLCHAIN=${tool.goToolchain})` : ''} ` +
+    `Building ${tool.module}@${tool.version} with go ${tool.buildInSource ? 'build' : 'install'}${tool.goToolchain ? ` (GOTOOLCHAIN=${tool.goToolchain})` : ''} ` +
       `(several minutes the first time; cached in ${toolsCacheDir()})`,
   );
   const started = Date.now();
@@ -134,18 +172,23 @@ async function buildTool(name: ToolName, log: (line: string) => void): Promise<s
     ...(tool.goToolchain ? { GOTOOLCHAIN: tool.goToolchain } : {}),
   };
   try {
-    for (const [binary, pkg] of Object.entries(tool.packages)) {
-      // One package per install: binaries of different tools may share a name (`server`).
-      const { code } = await run(go, ['install', `${pkg}@${tool.version}`], env);
-      if (code !== 0) throw new Error(`go install ${pkg}@${tool.version} failed with exit code ${code} (output above)`);
-      const built = pkg.split('/').pop()!;
-      if (built !== binary) await rename(join(staging, built), join(staging, binary));
-    }
+    if (tool.buildInSource) await buildInSource(go, tool, staging, env);
+    else
+      for (const [binary, pkg] of Object.entries(tool.packages)) {
+        // One package per install: binaries of different tools may share a name (`server`).
+        const { code } = await run(go, ['install', `${pkg}@${tool.version}`], env);
+        if (code !== 0)
+          throw new Error(`go install ${pkg}@${tool.version} failed with exit code ${code} (output above)`);
+        // Go names a binary after its package's last path element, a major-version suffix (/v2) left out.
+        const built = pkg
+          .replace(/\/v\d+$/, '')
+          .split('/')
+          .pop()!;
+        if (built !== binary) await rename(join(staging, built), join(staging, binary));
+      }
     if (tool.moduleFiles?.length) {
-      const download = await run(go, ['mod', 'download', '-json', `${tool.module}@${tool.version}`], env, 'pipe');
-      if (download.code !== 0) throw new Error(`go mod download ${tool.module}@${tool.version} failed`);
-      const { Dir } = JSON.parse(download.output) as { Dir: string };
-      for (const file of tool.moduleFiles) await cp(join(Dir, file), join(staging, file), { recursive: true });
+      const source = await moduleSource(go, tool, env);
+      for (const file of tool.moduleFiles) await cp(join(source, file), join(staging, file), { recursive: true });
     }
     await rm(target, { recursive: true, force: true });
     await rename(staging, target);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import {
   applyResponseOptions,
@@ -71,6 +72,10 @@ export const SandboxOptions = z.object({
   faults: z.array(FaultRule).default([]),
   /** Caps how fast originals are served, to behave like a real link (unset: as fast as the disk). */
   mediaBytesPerSecond: z.number().int().positive().optional(),
+  /** A wait before each original's response (a distant server's first byte), in ms. */
+  mediaFirstByteMs: z.number().int().min(0).default(0),
+  /** A wait before each API or OAuth response (a distant server's round trips), in ms. */
+  apiLatencyMs: z.number().int().min(0).default(0),
 });
 export type SandboxOptions = z.input<typeof SandboxOptions>;
 
@@ -709,6 +714,9 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
     const target = url.pathname.startsWith('/photos/') ? 'media' : 'api';
     try {
       if (url.pathname.startsWith('/__sandbox/')) return await handleAdmin(req, res, url);
+      const isMedia = target === 'media' || url.pathname === '/files' || url.pathname.startsWith('/files/');
+      const latencyMs = isMedia ? options.mediaFirstByteMs : options.apiLatencyMs;
+      if (latencyMs > 0) await delay(latencyMs);
       if (url.pathname.startsWith('/services/oauth/1.0a/')) return await handleOAuth(req, res, url);
       if (url.pathname === '/files' || url.pathname.startsWith('/files/')) return await handleFileIndex(res, url);
       counters.requests[target] += 1;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../local-stack/paths';
 
 describe('npm run bench -- --quick', () => {
-  test('times the service, the two-step way, the upload-only ceiling and rclone on both workloads and writes the figures as JSON and a chart', async () => {
+  test('times the service, the two-step way, the upload-only ceilings (aws, s5cmd) and rclone on both workloads and writes the figures as JSON and a chart', async () => {
     const out = await mkdtemp(join(tmpdir(), 'smugmug-s3-bench-out-'));
     try {
       const child = spawn(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--quick', '--out', out], {
@@ -21,10 +21,13 @@ describe('npm run bench -- --quick', () => {
 
       const report = JSON.parse(await readFile(join(out, 'bench-quick-latest.json'), 'utf8'));
       expect(report).toMatchObject({ mode: 'quick', machine: { cpus: expect.any(Number) } });
-      expect(report.workloads.map((w: { name: string }) => w.name)).toEqual(['photos', 'videos']);
+      expect(report.workloads.map((w: { network: string; name: string }) => `${w.network} ${w.name}`)).toEqual([
+        'loopback photos',
+        'loopback videos',
+      ]);
       for (const w of report.workloads) {
         expect(w.files).toBeGreaterThan(0);
-        for (const tool of ['service', 'twoStep', 'uploadOnly', 'rclone']) {
+        for (const tool of ['service', 'twoStep', 'uploadOnly', 'uploadOnlyS5cmd', 'rclone']) {
           expect(w.results[tool]).toMatchObject({
             seconds: expect.any(Number),
             mbPerSecond: expect.any(Number),
@@ -39,6 +42,9 @@ describe('npm run bench -- --quick', () => {
           'filesPerSecondVsRclone',
           'mbPerSecondVsRclone',
           'mbPerSecondVsUploadOnly',
+          'mbPerSecondVsS5cmd',
+          'workerCpuSecondsPerGB',
+          'rcloneCpuSecondsPerGB',
         ])
           expect(w.ratios[key]).toBeGreaterThan(0);
       }

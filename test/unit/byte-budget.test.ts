@@ -20,7 +20,29 @@ describe('the worker-wide byte budget', () => {
     releaseC();
     (await big)();
     expect(order).toEqual(['b', 'c', 'big']);
-    releaseC();
-    await expect(budget.with(10, async () => 'done')).resolves.toBe('done');
+  });
+
+  test('hands out buffers of the exact size asked, reuses a freed one of a similar size, and keeps no more than the limit', async () => {
+    const MiB = 2 ** 20;
+    const budget = new ByteBudget(8 * MiB);
+    const backing = (size: number) =>
+      budget.withBuffers(1, size, async ([b]) => (expect(b.length).toBe(size), b.buffer));
+    const first = await backing(3 * MiB - 5);
+    // A file of a similar size takes the same memory; one much larger cannot, and a new buffer
+    // for it does not fit beside the kept one, which is dropped.
+    expect(await backing(3 * MiB)).toBe(first);
+    const large = await backing(6 * MiB);
+    expect(large).not.toBe(first);
+    expect(await backing(3 * MiB)).not.toBe(first);
+    // Parts of a large file: several buffers at once, all within the budget, given back on failure too.
+    await expect(
+      budget.withBuffers(2, 4 * MiB, async (parts) => {
+        expect(parts.map((p) => p.length)).toEqual([4 * MiB, 4 * MiB]);
+        expect(parts[0].buffer).not.toBe(parts[1].buffer);
+        throw new Error('part failed');
+      }),
+    ).rejects.toThrow('part failed');
+    const release = await budget.acquire(8 * MiB);
+    release();
   });
 });
