@@ -65,7 +65,8 @@ export class ByteBudget {
       return buffer;
     }
     this.trim();
-    return Buffer.allocUnsafeSlow(capacity);
+    // Shared memory: the MD5 thread reads a large file's parts where they are, without a copy.
+    return Buffer.from(new SharedArrayBuffer(capacity));
   }
 
   private keep(buffer: Buffer): void {

@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { createMD5 } from 'hash-wasm';
 import { errorType } from '../common/error-types';
 import type { BatchInput, TransferResult } from '../common/migration-types';
 import { Checkpoint } from '../state/documents';
@@ -89,7 +88,7 @@ class PartProgress {
  * refuse a part whose bytes differ from those read, and S3 composes the object's stored checksum
  * from them.
  */
-export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps) {
+export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: ActivityDeps) {
   return async function transferLargeFile(input: BatchInput): Promise<TransferResult> {
     const signal = cancellationSignal();
     const { bucket } = input.target;
@@ -119,101 +118,104 @@ export function transferLargeFile({ smugmug, s3, config, memory }: ActivityDeps)
         parts = [];
       }
     }
-    const md5 = await createMD5();
-    if (checkpoint) md5.load(Buffer.from(checkpoint.md5State, 'base64'));
-    else {
-      md5.init();
+    if (!checkpoint) {
       const partSize = Math.max(config.PART_SIZE_MB * 2 ** 20, Math.ceil(entry.size / 9_000));
       const created = await s3.send(
         new CreateMultipartUploadCommand({ ...objectSettings(entry, input.target), ChecksumAlgorithm: 'CRC32' }),
       );
-      checkpoint = {
-        uploadId: created.UploadId!,
-        key: entry.key,
-        partSize,
-        nextPart: 1,
-        bytesDone: 0,
-        md5State: Buffer.from(md5.save()).toString('base64'),
-      };
+      checkpoint = { uploadId: created.UploadId!, key: entry.key, partSize, nextPart: 1, bytesDone: 0, md5State: '' };
       await store.put(cpKey, Checkpoint, checkpoint);
     }
+    const md5 = md5Thread.open(checkpoint.md5State || undefined);
     const cp: Checkpoint = checkpoint;
     heartbeat({ bytesDone: cp.bytesDone, resumedAtPart: cp.nextPart });
 
     // PART_CONCURRENCY parts are in flight, each read (its own range where SmugMug allows) and
-    // sent by a slot that reuses one buffer of the worker's, so no part is allocated afresh. The MD5 takes the
-    // parts strictly in order, each after the one before. All slots' buffers are held within the
+    // sent by a slot that reuses one buffer of the worker's, so no part is allocated afresh. The MD5
+    // (on its own thread) takes the parts strictly in order. All slots' buffers are held within the
     // worker's memory budget; heartbeats go on while waiting for it, so a long wait is not taken
     // for a dead worker.
-    if (cp.bytesDone < entry.size) {
-      const slots = Math.min(config.PART_CONCURRENCY, Math.ceil((entry.size - cp.bytesDone) / cp.partSize));
-      const progress = new PartProgress(cp, parts, (snapshot) => store.put(cpKey, Checkpoint, snapshot));
-      await withHeartbeats(
-        () => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }),
-        () =>
-          memory.withBuffers(slots, cp.partSize, async (buffers) => {
-            const read = await partReader(smugmug, entry, { start: cp.bytesDone, size: cp.partSize }, signal);
-            let nextStart = cp.bytesDone;
-            let nextNumber = cp.nextPart;
-            let hashed = Promise.resolve();
-            const slot = async (buffer: Buffer) => {
-              while (!progress.failure && nextStart < entry.size) {
-                const number = nextNumber++;
-                const start = nextStart;
-                const piece = buffer.subarray(0, Math.min(cp.partSize, entry.size - start));
-                nextStart += piece.length;
-                // This part's MD5 turn comes after the previous part's; a failure ends the turns after it.
-                const previousHashed = hashed;
-                let turnDone!: (err?: unknown) => void;
-                hashed = new Promise<void>((resolve, reject) => (turnDone = (err) => (err ? reject(err) : resolve())));
-                hashed.catch(() => undefined);
-                let uploading: Promise<unknown> | undefined;
-                try {
-                  const received = await read(start, piece);
-                  if (received < piece.length)
-                    throw ApplicationFailure.retryable(
-                      `${entry.fileName}: the download ended after ${start + received} of ${entry.size} bytes`,
-                      errorType('ShortDownload'),
+    let digest: string;
+    try {
+      if (cp.bytesDone < entry.size) {
+        const slots = Math.min(config.PART_CONCURRENCY, Math.ceil((entry.size - cp.bytesDone) / cp.partSize));
+        const progress = new PartProgress(cp, parts, (snapshot) => store.put(cpKey, Checkpoint, snapshot));
+        await withHeartbeats(
+          () => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }),
+          () =>
+            memory.withBuffers(slots, cp.partSize, async (buffers) => {
+              const read = await partReader(smugmug, entry, { start: cp.bytesDone, size: cp.partSize }, signal);
+              let nextStart = cp.bytesDone;
+              let nextNumber = cp.nextPart;
+              let hashed = Promise.resolve();
+              const slot = async (buffer: Buffer) => {
+                while (!progress.failure && nextStart < entry.size) {
+                  const number = nextNumber++;
+                  const start = nextStart;
+                  const piece = buffer.subarray(0, Math.min(cp.partSize, entry.size - start));
+                  nextStart += piece.length;
+                  // Parts go to the MD5 thread in order: this one after the previous one was given; a
+                  // failure ends the turns after it.
+                  const previousHashed = hashed;
+                  let turnDone!: (err?: unknown) => void;
+                  hashed = new Promise<void>(
+                    (resolve, reject) => (turnDone = (err) => (err ? reject(err) : resolve())),
+                  );
+                  hashed.catch(() => undefined);
+                  let uploading: Promise<unknown> | undefined;
+                  let hashing: Promise<unknown> | undefined;
+                  try {
+                    const received = await read(start, piece);
+                    if (received < piece.length)
+                      throw ApplicationFailure.retryable(
+                        `${entry.fileName}: the download ended after ${start + received} of ${entry.size} bytes`,
+                        errorType('ShortDownload'),
+                      );
+                    const upload = s3.send(
+                      new UploadPartCommand({
+                        Bucket: bucket,
+                        Key: entry.key,
+                        UploadId: cp.uploadId,
+                        PartNumber: number,
+                        Body: piece,
+                        ContentLength: piece.length,
+                        ChecksumCRC32: crc32Base64(piece),
+                      }),
+                      { abortSignal: signal },
                     );
-                  const upload = s3.send(
-                    new UploadPartCommand({
-                      Bucket: bucket,
-                      Key: entry.key,
-                      UploadId: cp.uploadId,
-                      PartNumber: number,
-                      Body: piece,
-                      ContentLength: piece.length,
-                      ChecksumCRC32: crc32Base64(piece),
-                    }),
-                    { abortSignal: signal },
-                  );
-                  uploading = upload;
-                  await previousHashed;
-                  md5.update(piece);
-                  const md5State = Buffer.from(md5.save()).toString('base64');
-                  turnDone();
-                  const uploaded = await upload;
-                  progress.finish(
-                    number,
-                    { PartNumber: number, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 },
-                    start + piece.length,
-                    md5State,
-                  );
-                } catch (err) {
-                  turnDone(err);
-                  progress.fail(err);
-                  // The buffer is not reused while an upload may still read it.
-                  await uploading?.catch(() => undefined);
+                    uploading = upload;
+                    await previousHashed;
+                    const md5StateAfter = md5.update(piece);
+                    hashing = md5StateAfter;
+                    turnDone();
+                    const [md5State, uploaded] = await Promise.all([md5StateAfter, upload]);
+                    progress.finish(
+                      number,
+                      { PartNumber: number, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 },
+                      start + piece.length,
+                      md5State,
+                    );
+                  } catch (err) {
+                    turnDone(err);
+                    progress.fail(err);
+                    // The buffer is not reused while an upload or the MD5 thread may still read it.
+                    await Promise.allSettled([uploading, hashing]);
+                  }
                 }
-              }
-            };
-            await Promise.all(buffers.map(slot));
-            await progress.settle();
-          }),
-      );
+              };
+              await Promise.all(buffers.map(slot));
+              await progress.settle();
+            }),
+        );
+      }
+
+      digest = await md5.digest();
+    } catch (err) {
+      // The thread forgets this file's MD5; a retry starts from the checkpoint's state.
+      md5.close();
+      throw err;
     }
 
-    const digest = md5.digest('hex');
     if (cp.bytesDone !== entry.size || digest !== entry.md5) {
       await abort(cp.uploadId);
       migrationMetrics().transferFailures.add(1);

@@ -161,14 +161,21 @@ async function main() {
     options: {
       quick: { type: 'boolean' },
       wan: { type: 'boolean' },
+      loopback: { type: 'boolean' },
       out: { type: 'string' },
       only: { type: 'string' },
     },
   });
   if (values.only && !['photos', 'videos'].includes(values.only)) throw new Error('--only takes photos or videos');
   const mode = values.quick ? 'quick' : 'full';
-  // The full run measures both networks; --wan only the shaped one; --quick (CI) only loopback.
-  const networks: NetworkName[] = values.wan ? ['wan'] : mode === 'full' ? ['loopback', 'wan'] : ['loopback'];
+  // The full run measures both networks; --wan or --loopback only one; --quick (CI) only loopback.
+  if (values.wan && values.loopback)
+    throw new Error('--wan and --loopback each run one network; leave both out for both');
+  const networks: NetworkName[] = values.wan
+    ? ['wan']
+    : values.loopback || mode === 'quick'
+      ? ['loopback']
+      : ['loopback', 'wan'];
   const out = values.out ?? join(projectRoot, 'bench-results');
   const log = (line: string) => console.log(`[bench] ${line}`);
   ensureBenchTools(log);
@@ -251,7 +258,12 @@ async function main() {
   const report = {
     mode,
     finishedAt: new Date().toISOString(),
-    command: `npm run bench${[values.quick && '--quick', values.wan && '--wan', values.only && `--only ${values.only}`]
+    command: `npm run bench${[
+      values.quick && '--quick',
+      values.wan && '--wan',
+      values.loopback && '--loopback',
+      values.only && `--only ${values.only}`,
+    ]
       .filter(Boolean)
       .join(' ')
       .replace(/^(?=.)/, ' -- ')}`,

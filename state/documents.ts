@@ -162,6 +162,7 @@ export const Checkpoint = z.object({
   partSize: z.number().int().positive(),
   nextPart: z.number().int().min(1),
   bytesDone: z.number().int().min(0),
+  /** hash-wasm's saved MD5 state after `bytesDone` bytes, base64; empty before the first part. */
   md5State: z.string(),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;

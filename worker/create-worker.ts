@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { ByteBudget } from '../activities/byte-budget';
 import type { WorkerConfig } from '../activities/config';
+import { Md5Thread } from '../activities/md5-thread';
 import { failurePolicyInterceptor } from '../activities/failure-policy';
 import { createS3Client } from '../config/s3';
 import { temporalConnectionOptions } from '../config/temporal';
@@ -24,6 +25,7 @@ export async function createMigrationWorker(
     smugmug: new SmugMugClient(config),
     s3: createS3Client(config),
     memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
+    md5Thread: new Md5Thread(),
     temporal,
   });
   const worker = await Worker.create({
