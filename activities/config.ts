@@ -1,9 +1,18 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { loadSettings } from '../config/load';
 import { PayloadKeySettings } from '../config/payload-keys';
 import { S3Settings } from '../config/s3';
 import { credentialsFromFile, SmugMugSettings } from '../config/smugmug';
 import { TemporalSettings, withTemporalProfile } from '../config/temporal';
+
+/**
+ * One worker process per two cores: a busy process keeps about two busy, its JavaScript thread
+ * (sockets, the SDKs, Temporal) and its MD5 thread, so more processes than that only compete.
+ */
+export function defaultWorkerProcesses(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 2));
+}
 
 /** The worker's configuration, from its environment only: credentials never pass through workflows. */
 export const WorkerConfig = z.object({
@@ -41,6 +50,8 @@ export const WorkerConfig = z.object({
   ),
   /** Bytes of file data this worker holds in memory at once, over all its transfers. */
   MEMORY_BUDGET_MB: z.coerce.number().min(16).default(96),
+  /** Worker processes `npm run worker` starts on this machine, each with its own memory budget. */
+  WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).default(defaultWorkerProcesses()),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 

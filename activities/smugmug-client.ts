@@ -3,7 +3,7 @@ import { errorType } from '../common/error-types';
 import { createHmac } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import OAuth from 'oauth-1.0a';
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import type { z } from 'zod';
 import type { AlbumRef } from '../common/migration-types';
 import type { WorkerConfig } from './config';
@@ -21,8 +21,11 @@ export type SmugMugResponse = Dispatcher.ResponseData;
  * Requests go through undici's own client rather than `fetch`: its bodies are Node streams of
  * Buffers, without the web-stream layer `fetch` adds to every chunk (measured: a tenth of the
  * worker's CPU when copying). Connections are kept alive between requests to the same host.
+ * Redirects are followed as `fetch` follows them (the signature is not sent to another origin).
  */
-const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 64 }).compose(
+  interceptors.redirect({ maxRedirections: 5 }),
+);
 
 /** A SmugMug API v2 client: OAuth 1.0a signed, paged, schema-checked, retrying 429/5xx politely. */
 export class SmugMugClient {

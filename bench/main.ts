@@ -1,4 +1,4 @@
-import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -61,10 +61,16 @@ const WORKLOADS: Record<'quick' | 'full', Workload[]> = {
   ],
 };
 
-async function countObjects(s3: S3Client, bucket: string, prefix: string): Promise<number> {
+/** Counts a contender's media objects, then deletes everything under its prefix: a full run would fill the disk. */
+async function countAndClear(s3: S3Client, bucket: string, prefix: string): Promise<number> {
   let n = 0;
   for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    n += (page.Contents ?? []).filter((o) => /\.(jpg|JPG|mp4|MP4)$/.test(o.Key!)).length;
+    const objects = page.Contents ?? [];
+    n += objects.filter((o) => /\.(jpg|JPG|mp4|MP4)$/.test(o.Key!)).length;
+    if (objects.length > 0)
+      await s3.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects.map((o) => ({ Key: o.Key! })) } }),
+      );
   }
   return n;
 }
@@ -74,14 +80,20 @@ async function runRound(
   round: BenchRound,
   network: NetworkName,
   servers: Record<string, number>,
+  s3: S3Client,
   log: (line: string) => void,
 ): Promise<Record<string, ToolResult>> {
-  const measured = async (label: string, fn: () => Promise<ToolResult>) => {
+  const prefix = (tool: string) => `${network}-${tool}-${round.name}`;
+  // Each contender's copy is counted (it must hold every file) and deleted before the next one runs.
+  const measured = async (tool: string, label: string, fn: () => Promise<ToolResult>) => {
     log(`${network} ${round.name}: ${label}`);
     const cpu = cpuMeter(servers);
-    return { ...(await fn()), cpuSeconds: cpu() };
+    const measurement = { ...(await fn()), cpuSeconds: cpu() };
+    const copied = await countAndClear(s3, round.stack.minio.bucket, `${prefix(tool)}/`);
+    if (copied !== round.files)
+      throw new Error(`${prefix(tool)}/ held ${copied} of ${round.files} files: that run did not copy everything`);
+    return measurement;
   };
-  const prefix = (tool: string) => `${network}-${tool}-${round.name}`;
   const { curlDownloads, rcloneTransfers } = CONCURRENCY[network];
   const twoStep = async (tool: string, parallel: number) => {
     const dir = join(round.dataDir, `download-${tool}`);
@@ -98,34 +110,39 @@ async function runRound(
   };
 
   const results: Record<string, ToolResult> = {};
-  results.service = await measured('the service (one worker)', () => runService(round, prefix('service')));
+  results.service = await measured('service', 'the service (one worker)', () => runService(round, prefix('service')));
   let downloads = '';
-  results.twoStep = await measured(`the two-step way (curl, ${curlDownloads.default} at once, then aws s3 sync)`, () =>
-    twoStep('twoStep', curlDownloads.default).then((r) => ((downloads = r.dir), r.result)),
+  results.twoStep = await measured(
+    'twoStep',
+    `the two-step way (curl, ${curlDownloads.default} at once, then aws s3 sync)`,
+    () => twoStep('twoStep', curlDownloads.default).then((r) => ((downloads = r.dir), r.result)),
   );
-  results.uploadOnly = await measured('the upload-only ceiling (aws s3 sync from disk)', async () =>
+  results.uploadOnly = await measured('uploadOnly', 'the upload-only ceiling (aws s3 sync from disk)', async () =>
     result(round, await awsSync(round, downloads, prefix('uploadOnly'))),
   );
-  results.uploadOnlyS5cmd = await measured('the upload-only ceiling (s5cmd from disk)', async () =>
+  results.uploadOnlyS5cmd = await measured('uploadOnlyS5cmd', 'the upload-only ceiling (s5cmd from disk)', async () =>
     result(round, await s5cmdCopy(round, downloads, prefix('uploadOnlyS5cmd'))),
   );
   await rm(downloads, { recursive: true, force: true });
   if (curlDownloads.tuned) {
     const tuned = curlDownloads.tuned;
-    results.twoStepTuned = await measured(`the two-step way, ${tuned} downloads at once`, async () => {
+    results.twoStepTuned = await measured('twoStepTuned', `the two-step way, ${tuned} downloads at once`, async () => {
       const r = await twoStep('twoStepTuned', tuned);
       await rm(r.dir, { recursive: true, force: true });
       return r.result;
     });
   }
-  results.rclone = await measured(`rclone copy, streaming, --transfers ${rcloneTransfers.default}`, async () =>
-    result(round, await rcloneCopy(round, prefix('rclone'), rcloneTransfers.default), {
-      transfers: rcloneTransfers.default,
-    }),
+  results.rclone = await measured(
+    'rclone',
+    `rclone copy, streaming, --transfers ${rcloneTransfers.default}`,
+    async () =>
+      result(round, await rcloneCopy(round, prefix('rclone'), rcloneTransfers.default), {
+        transfers: rcloneTransfers.default,
+      }),
   );
   if (rcloneTransfers.tuned) {
     const tuned = rcloneTransfers.tuned;
-    results.rcloneTuned = await measured(`rclone copy, --transfers ${tuned}`, async () =>
+    results.rcloneTuned = await measured('rcloneTuned', `rclone copy, --transfers ${tuned}`, async () =>
       result(round, await rcloneCopy(round, prefix('rcloneTuned'), tuned), { transfers: tuned }),
     );
   }
@@ -231,13 +248,7 @@ async function main() {
         log(`${network} ${workload.name}: ${round.files} files, ${(round.bytes / MB).toFixed(0)} MB`);
         let results: Record<string, ToolResult>;
         try {
-          results = await runRound(round, network, servers, log);
-          for (const tool of Object.keys(results)) {
-            const prefix = `${network}-${tool}-${workload.name}/`;
-            const n = await countObjects(s3, stack.minio.bucket, prefix);
-            if (n !== round.files)
-              throw new Error(`${prefix} holds ${n} of ${round.files} files: that run did not copy everything`);
-          }
+          results = await runRound(round, network, servers, s3, log);
         } finally {
           await sandbox.close();
         }
