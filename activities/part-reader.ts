@@ -50,16 +50,23 @@ export async function partReader(
         ? opened
         : await smugmug.download(entry.url, { from: start, to: start + expected - 1, signal });
     if (res === opened) opened = undefined;
-    const chunks = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    const held: { rest?: Buffer } = {};
-    const filled = await fill(chunks, into, held);
-    // A range answered with more bytes than asked for is not the file as planned.
-    if (filled === expected && (held.rest || !(await chunks.next()).done)) {
-      res.body.destroy();
-      throw new Error(`SmugMug sent more than the ${expected} bytes asked for at offset ${start}`);
-    }
-    return filled;
+    return readInto(res, into, `asked for at offset ${start}`);
   };
+}
+
+/**
+ * Reads a whole answer into `into` and says how many bytes came (fewer: it ended early). An answer
+ * longer than `into` is not the file as planned: it is cut off and refused.
+ */
+export async function readInto(res: SmugMugResponse, into: Buffer, expected: string): Promise<number> {
+  const chunks = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const held: { rest?: Buffer } = {};
+  const filled = await fill(chunks, into, held);
+  if (filled === into.length && (held.rest || !(await chunks.next()).done)) {
+    res.body.destroy();
+    throw new Error(`SmugMug sent more than the ${into.length} bytes ${expected}`);
+  }
+  return filled;
 }
 
 /** Parts cut in order from one response of the whole file; concurrent reads are served one after another. */

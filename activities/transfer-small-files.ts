@@ -9,6 +9,7 @@ import type { PlanEntry } from '../state/documents';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
+import { readInto } from './part-reader';
 import { errorType } from '../common/error-types';
 import { transientTypeOf } from './failure-policy';
 import { migrationMetrics } from './migration-metrics';
@@ -29,15 +30,7 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
   async function copyOnce(entry: PlanEntry, target: MigrationTarget, body: Buffer, signal: AbortSignal) {
     const res = await smugmug.download(entry.url, { signal });
     // Straight into a buffer of the expected size: the file is held once, not once per copy.
-    let received = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (received + chunk.length > entry.size) {
-        res.body.destroy();
-        throw new Error(`received more than the ${entry.size} bytes SmugMug lists`);
-      }
-      chunk.copy(body, received);
-      received += chunk.length;
-    }
+    const received = await readInto(res, body, 'it lists');
     if (received !== entry.size) throw new Error(`received ${received} of ${entry.size} bytes`);
     try {
       await s3.send(
