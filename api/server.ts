@@ -2,14 +2,15 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
 import { createS3Client } from '../config/s3';
-import { temporalConnectionOptions } from '../config/temporal';
+import { explainConnectionFailure, temporalConnectionOptions } from '../config/temporal';
 import { encryptedDataConverter } from '../encryption/data-converter';
 import { createApiApp } from './app';
 import type { ApiConfig } from './config';
 
 /** Runs the API on its host and port; `close()` stops it and its connections. */
 export async function startApiServer(config: ApiConfig, log?: (entry: Record<string, unknown>) => void) {
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const options = temporalConnectionOptions(config);
+  const connection = await Connection.connect(options).catch(explainConnectionFailure(options));
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const s3 = createS3Client(config);

@@ -65,3 +65,26 @@ export function withTemporalProfile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE ?? profile.namespace,
   };
 }
+
+/** How these options authenticate, in an operator's words, for messages (never the secrets). */
+function describeAuthentication(options: NativeConnectionOptions): string {
+  if (options.apiKey) return 'TLS with an API key';
+  if (!options.tls) return 'without TLS';
+  if (typeof options.tls === 'object' && options.tls.clientCertPair) return 'TLS with a client certificate';
+  return 'TLS without a client certificate';
+}
+
+/**
+ * A `.catch` handler for a connection attempt: the SDK's error says "transport error" or "broken
+ * pipe" when a cluster refuses the handshake; this names the address and the authentication tried.
+ */
+export function explainConnectionFailure(options: NativeConnectionOptions) {
+  return (err: unknown): never => {
+    const cause = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `Could not connect to Temporal at ${options.address} (${describeAuthentication(options)}): ${cause}. ` +
+        'Check TEMPORAL_ADDRESS and the TLS settings: a cluster that requires mTLS refuses a client without its certificate.',
+      { cause: err },
+    );
+  };
+}

@@ -37,7 +37,9 @@ describe('a Temporal frontend that requires mTLS', () => {
     ).rejects.toThrow();
     // The API connects at start: it does not come up.
     const apiTarget = { ...settings, TEMPORAL_TASK_QUEUE: 'tls-refused' } as unknown as WorkerConfig;
-    await expect(startTestApi(apiTarget, mtls(false))).rejects.toThrow();
+    await expect(startTestApi(apiTarget, mtls(false))).rejects.toThrow(
+      `Could not connect to Temporal at ${proxy.address} (TLS without a client certificate)`,
+    );
   }, 60_000);
 
   test('with the certificate, worker and API connect, and a migration started through the API completes verified', async () => {

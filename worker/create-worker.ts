@@ -6,7 +6,7 @@ import type { WorkerConfig } from '../activities/config';
 import { Md5Thread } from '../activities/md5-thread';
 import { failurePolicyInterceptor } from '../activities/failure-policy';
 import { createS3Client } from '../config/s3';
-import { temporalConnectionOptions } from '../config/temporal';
+import { explainConnectionFailure, temporalConnectionOptions } from '../config/temporal';
 import { SmugMugClient } from '../activities/smugmug-client';
 import { encryptedDataConverter } from '../encryption/data-converter';
 import { applyAccountRateLimit } from './account-rate-limit';
@@ -16,7 +16,9 @@ export async function createMigrationWorker(
   config: WorkerConfig,
   opts: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle'] } = {},
 ) {
-  const connection = opts.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
+  const options = temporalConnectionOptions(config);
+  const connection =
+    opts.connection ?? (await NativeConnection.connect(options).catch(explainConnectionFailure(options)));
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   await applyAccountRateLimit(temporal, config);
