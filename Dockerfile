@@ -18,5 +18,5 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/workflow-bundle.js ./
 ENV WORKFLOW_BUNDLE_PATH=/app/workflow-bundle.js
 USER node
-# A small JavaScript heap: file bytes live outside it, and a small heap frees them sooner.
-CMD ["node", "--max-old-space-size=96", "dist/worker/main.js"]
+# The heap flag of worker/node-flags.ts (why: there).
+CMD ["node", "--max-old-space-size=512", "dist/worker/main.js"]

@@ -5,6 +5,7 @@ import { WorkerConfig } from '../activities/config';
 import type { LocalStack } from '../local-stack/stack';
 import { projectRoot } from '../local-stack/paths';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
+import { WORKER_HEAP_FLAG } from '../worker/node-flags';
 
 /** A worker's environment for the bench: the sandbox's read token, the stack's MinIO and Temporal. */
 export function benchWorkerEnv(
@@ -45,12 +46,9 @@ async function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number>
   return Number((kB / 1024).toFixed(1));
 }
 
-/**
- * A small JavaScript heap for a worker: file bytes live outside it (Buffers, bounded by
- * MEMORY_BUDGET_MB), and a small heap is collected often, so those Buffers are freed sooner.
- * The Dockerfile starts workers with the same flag.
- */
-export const WORKER_HEAP_FLAG = '--max-old-space-size=96';
+/** The bench worker's Node.js flags: production's, or BENCH_WORKER_NODE_FLAGS (space-separated) to try others. */
+const benchWorkerNodeFlags = () =>
+  process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [WORKER_HEAP_FLAG];
 
 /** One worker process as it runs in production (compiled `dist/worker/main.js`), polling once this resolves. */
 export async function startWorkerProcess(env: Record<string, string>) {
@@ -58,7 +56,7 @@ export async function startWorkerProcess(env: Record<string, string>) {
   const profile = process.env.BENCH_CPU_PROFILE_DIR
     ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE_DIR]
     : [];
-  const child: ChildProcess = spawn(process.execPath, [WORKER_HEAP_FLAG, ...profile, 'dist/worker/main.js'], {
+  const child: ChildProcess = spawn(process.execPath, [...benchWorkerNodeFlags(), ...profile, 'dist/worker/main.js'], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

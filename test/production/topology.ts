@@ -12,12 +12,11 @@ import { startTemporalCluster, type TemporalCluster } from '../../local-stack/te
 import { resolveTool } from '../../local-stack/tools';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
 import { writeWorkflowBundle } from '../../worker/bundle-workflows';
+import { WORKER_HEAP_FLAG } from '../../worker/node-flags';
 
 export const API_TOKEN = 'production-suite-token-0123456789';
 const TASK_QUEUE = 'smugmug-s3';
 const NAMESPACE = 'default';
-/** Enough for the default library's largest file in flight, as the image sets it (Dockerfile). */
-const WORKER_NODE_OPTIONS = ['--max-old-space-size=96'];
 
 /** A worker or API process of the topology, which a test may kill and start again. */
 export class ServiceProcess {
@@ -154,7 +153,7 @@ export async function startProductionTopology(dir: string, sandbox: RunningSandb
         env,
         join(dir, `${name.replace(' ', '-')}.log`),
         async (log) => log.includes('"state":"RUNNING"'),
-        WORKER_NODE_OPTIONS,
+        [WORKER_HEAP_FLAG],
       );
     const newApi = async (name: string, env: (port: number) => Record<string, string>) => {
       const port = await freePort();

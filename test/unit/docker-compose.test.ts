@@ -11,6 +11,7 @@ import {
   temporalUiTlsEnv,
 } from '../../local-stack/temporal-cluster';
 import { SERVER_DYNAMIC_CONFIG } from '../../local-stack/temporal-server';
+import { WORKER_HEAP_FLAG } from '../../worker/node-flags';
 
 type Service = { environment: Record<string, string>; command?: string[]; entrypoint?: string[]; volumes?: string[] };
 let services: Record<string, Service>;
@@ -90,5 +91,13 @@ describe('docker-compose.yml and the production topology share their configurati
     const majors = [...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map(([, major]) => major);
     expect(majors.length).toBeGreaterThan(0);
     expect(new Set(majors)).toEqual(new Set([NODE_LTS.version.split('.')[0]]));
+  });
+
+  test('every way of starting a worker gives it the same heap flag (worker/node-flags.ts)', async () => {
+    const dockerfile = await readFile(join(projectRoot, 'Dockerfile'), 'utf8');
+    const scripts = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')).scripts;
+    expect(dockerfile).toContain(`CMD ["node", "${WORKER_HEAP_FLAG}", "dist/worker/main.js"]`);
+    expect(services.worker.command).toEqual(['node', WORKER_HEAP_FLAG, 'dist/worker/main.js']);
+    expect(scripts.worker).toBe(`node ${WORKER_HEAP_FLAG} --import tsx worker/main.ts`);
   });
 });
