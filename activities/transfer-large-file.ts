@@ -80,6 +80,24 @@ class PartProgress {
 }
 
 /**
+ * The MD5 takes a file's parts strictly in order while slots read and send them out of order:
+ * each part takes a turn when it is given its number, and posts its bytes to the MD5 only once the
+ * turn before it has; a failed turn fails every turn after it.
+ */
+class Md5Turns {
+  private last: Promise<void> = Promise.resolve();
+
+  /** The next turn: `ready` resolves when the previous part was posted; `end` (once) lets the next go. */
+  next(): { ready: Promise<void>; end: (err?: unknown) => void } {
+    const ready = this.last;
+    let end!: (err?: unknown) => void;
+    this.last = new Promise<void>((resolve, reject) => (end = (err) => (err ? reject(err) : resolve())));
+    this.last.catch(() => undefined);
+    return { ready, end };
+  }
+}
+
+/**
  * Copies one large file with a multipart upload that survives worker crashes: every part is
  * checksummed, progress is checkpointed after each part, and the object is completed only if the
  * whole file's size and MD5 equal SmugMug's; otherwise the upload is aborted and started afresh.
@@ -132,7 +150,7 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
 
     // PART_CONCURRENCY parts are in flight, each read (its own range where SmugMug allows) and
     // sent by a slot that reuses one buffer of the worker's, so no part is allocated afresh. The MD5
-    // (on its own thread) takes the parts strictly in order. All slots' buffers are held within the
+    // (on its own thread) takes the parts strictly in order (Md5Turns). All slots' buffers are held within the
     // worker's memory budget; heartbeats go on while waiting for it, so a long wait is not taken
     // for a dead worker.
     let digest: string;
@@ -147,21 +165,14 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
               const read = await partReader(smugmug, entry, { start: cp.bytesDone, size: cp.partSize }, signal);
               let nextStart = cp.bytesDone;
               let nextNumber = cp.nextPart;
-              let hashed = Promise.resolve();
+              const md5Turns = new Md5Turns();
               const slot = async (buffer: Buffer) => {
                 while (!progress.failure && nextStart < entry.size) {
                   const number = nextNumber++;
                   const start = nextStart;
                   const piece = buffer.subarray(0, Math.min(cp.partSize, entry.size - start));
                   nextStart += piece.length;
-                  // Parts go to the MD5 thread in order: this one after the previous one was given; a
-                  // failure ends the turns after it.
-                  const previousHashed = hashed;
-                  let turnDone!: (err?: unknown) => void;
-                  hashed = new Promise<void>(
-                    (resolve, reject) => (turnDone = (err) => (err ? reject(err) : resolve())),
-                  );
-                  hashed.catch(() => undefined);
+                  const turn = md5Turns.next();
                   let uploading: Promise<unknown> | undefined;
                   let hashing: Promise<unknown> | undefined;
                   try {
@@ -184,10 +195,10 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
                       { abortSignal: signal },
                     );
                     uploading = upload;
-                    await previousHashed;
+                    await turn.ready;
                     const md5StateAfter = md5.update(piece);
                     hashing = md5StateAfter;
-                    turnDone();
+                    turn.end();
                     const [md5State, uploaded] = await Promise.all([md5StateAfter, upload]);
                     progress.finish(
                       number,
@@ -196,7 +207,7 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
                       md5State,
                     );
                   } catch (err) {
-                    turnDone(err);
+                    turn.end(err);
                     progress.fail(err);
                     // The buffer is not reused while an upload or the MD5 thread may still read it.
                     await Promise.allSettled([uploading, hashing]);
