@@ -1,5 +1,109 @@
+import { builtinModules } from 'node:module';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers, lowest first: each folder may import the folders below it, never one above it or
+ * beside it that it does not name. `typesFrom` are folders it may import types from only (erased at
+ * build): workflows name their activities' signatures, clients their workflows' results.
+ *   common, state, config, encryption          records, ids, the bucket's documents, settings
+ *   smugmug, s3, transfer, metadata, plans       helpers named for what they do
+ *   client                                       the one way to start a migration (a Temporal client)
+ *   activities, workflows                        the work, and its orchestration
+ *   worker                                       the process that runs them
+ *   service                                      what a person does, for both faces
+ *   http                                         what the two faces share (auth, problems)
+ *   api, web                                     the JSON API and the pages: never each other
+ *   server                                       the HTTP server that mounts api/ and web/
+ * Tools (cli, bench, local-stack, smugmug-sandbox, test) stand above all of them.
+ */
+const PROJECT_FOLDERS = [
+  'common',
+  'state',
+  'config',
+  'encryption',
+  'smugmug',
+  's3',
+  'transfer',
+  'metadata',
+  'plans',
+  'client',
+  'activities',
+  'workflows',
+  'worker',
+  'service',
+  'http',
+  'api',
+  'web',
+  'server',
+  'cli',
+  'bench',
+  'local-stack',
+  'smugmug-sandbox',
+  'test',
+];
+const LAYERS = {
+  common: { imports: [] },
+  state: { imports: ['common'] },
+  encryption: { imports: [] },
+  config: { imports: ['common', 'encryption'] },
+  smugmug: { imports: ['common', 'config'] },
+  s3: { imports: ['common', 'state', 'config'] },
+  transfer: { imports: ['common', 'state', 'config', 'smugmug'] },
+  metadata: { imports: ['common', 'state'] },
+  plans: { imports: ['common', 'state'] },
+  client: { imports: ['common', 'config', 'encryption'], typesFrom: ['workflows'] },
+  activities: {
+    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'transfer', 'metadata', 'plans', 'client'],
+  },
+  workflows: { imports: ['common'], typesFrom: ['activities'] },
+  worker: {
+    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'transfer', 'activities', 'workflows'],
+  },
+  service: {
+    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'plans', 'client'],
+    typesFrom: ['workflows'],
+  },
+  http: { imports: ['common', 'config', 'service'] },
+  api: { imports: ['common', 'state', 'config', 'service', 'http'] },
+  web: { imports: ['common', 'state', 'config', 'service', 'http'] },
+  server: { imports: ['common', 'config', 'encryption', 's3', 'client', 'service', 'http', 'api', 'web'] },
+};
+
+/** An import of `folder` from anywhere in the tree: `../folder/…`, `../../folder/…`. */
+const importOf = (folder) => `^(\\.\\./)+${folder}(/|$)`;
+
+/** The import rule of one layer: every project folder it does not name is off limits (types allowed where it says). */
+function layerRule(layer, { imports, typesFrom = [] }) {
+  const forbidden = PROJECT_FOLDERS.filter((f) => f !== layer && !imports.includes(f));
+  return {
+    files: [`${layer}/**/*.ts`, `${layer}/**/*.tsx`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: forbidden.map((folder) => ({
+            regex: importOf(folder),
+            allowTypeImports: typesFrom.includes(folder),
+            message: `${layer}/ may not import ${folder}/ (layers point one way: eslint.config.mjs)`,
+          })),
+        },
+      ],
+    },
+  };
+}
+
+/** Workflow code runs in Temporal's deterministic sandbox: no Node built-in, no I/O library, no zod. */
+const workflowSandboxImports = {
+  paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'zod'].map((name) => ({
+    name,
+    message: "workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no zod",
+  })),
+  patterns: [
+    { regex: '^node:', message: 'no Node built-ins in workflow code' },
+    { regex: '^@aws-sdk/', message: 'no I/O in workflow code: activities do it' },
+  ],
+};
 
 export default tseslint.config(
   {
@@ -29,13 +133,20 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...Object.entries(LAYERS).map(([layer, rule]) => layerRule(layer, rule)),
   {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries.
+    // After the layer rule of workflows/, which this one extends with the sandbox's own bans.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'crypto', 'zod', '@aws-sdk/*'] },
+        {
+          paths: workflowSandboxImports.paths,
+          patterns: [
+            ...layerRule('workflows', LAYERS.workflows).rules['@typescript-eslint/no-restricted-imports'][1].patterns,
+            ...workflowSandboxImports.patterns,
+          ],
+        },
       ],
     },
   },

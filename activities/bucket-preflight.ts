@@ -1,7 +1,7 @@
-import { GetBucketLocationCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
-import { checkBucket } from '../bucket/bucket-checks';
-import type { BucketReport } from '../common/migration-types';
-import { bucketFailure } from './target-failures';
+import { GetBucketLocationCommand } from '@aws-sdk/client-s3';
+import type { BucketReport } from '../common/records';
+import { assertBucketUsable } from '../s3/bucket-access';
+import { checkBucket } from '../s3/bucket-checks';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -11,11 +11,7 @@ import type { ActivityDeps } from './deps';
 export function preflightBucket({ s3 }: ActivityDeps) {
   return async function preflightBucket(input: { bucket: string }): Promise<BucketReport> {
     const { bucket } = input;
-    try {
-      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    } catch (err) {
-      throw bucketFailure(err, bucket) ?? err;
-    }
+    await assertBucketUsable(s3, bucket);
     const location = await s3.send(new GetBucketLocationCommand({ Bucket: bucket })).catch(() => undefined);
     const checks = await checkBucket(s3, bucket);
     const versioning =

@@ -1,6 +1,5 @@
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { assertBucketUsable } from '../s3/bucket-access';
 import type { ActivityDeps } from './deps';
-import { bucketFailure, wrongAccount } from './target-failures';
 
 export interface TargetCheckInput {
   account: string;
@@ -13,19 +12,6 @@ export interface TargetCheckInput {
  */
 export function checkMigrationTarget({ s3, smugmug }: ActivityDeps) {
   return async function checkMigrationTarget(input: TargetCheckInput): Promise<void> {
-    await Promise.all([checkBucketReachable(input.bucket), checkTokenOwner(input.account)]);
+    await Promise.all([assertBucketUsable(s3, input.bucket), smugmug.accountUser(input.account)]);
   };
-
-  async function checkBucketReachable(bucket: string) {
-    try {
-      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    } catch (err) {
-      throw bucketFailure(err, bucket) ?? err;
-    }
-  }
-
-  async function checkTokenOwner(account: string) {
-    const user = await smugmug.authUser();
-    if (user.NickName.toLowerCase() !== account.toLowerCase()) throw wrongAccount(user.NickName, account);
-  }
 }

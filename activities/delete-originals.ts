@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { errorType } from '../common/error-types';
 import type { MigrationTarget } from '../common/migration-input';
-import type { AlbumApproval, DeletionSummary, IncludeHeld } from '../common/migration-types';
+import type { DeletionSummary } from '../common/migration-types';
+import type { AlbumApproval, IncludeHeld } from '../common/records';
 import { AlbumVerificationReport, DeletionLog, type HeldItem, heldItemsOf } from '../state/documents';
 import { deletionLogKey } from '../state/layout';
 import { StateStore } from '../state/store';

@@ -1,13 +1,20 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
-import type { ByteBudget } from './byte-budget';
-import type { WorkerConfig } from './config';
-import type { Md5Thread } from './md5-thread';
-import type { SmugMugClient } from './smugmug-client';
+import type { TemporalSettings } from '../config/temporal';
+import type { S3Settings } from '../s3/client';
+import type { SmugMugClient } from '../smugmug/client';
+import type { ByteBudget } from '../transfer/byte-budget';
+import type { Md5Thread } from '../transfer/md5-thread';
+import type { TransferSettings } from '../transfer/settings';
+
+/** The settings activities read: how to copy, the bucket's region (prices), the task queue (scheduled starts). */
+export type ActivitySettings = TransferSettings &
+  Pick<S3Settings, 'AWS_REGION'> &
+  Pick<TemporalSettings, 'TEMPORAL_TASK_QUEUE'>;
 
 /** What activities need from the worker: clients built from its environment, never from workflow input. */
 export interface ActivityDeps {
-  config: WorkerConfig;
+  config: ActivitySettings;
   smugmug: SmugMugClient;
   s3: S3Client;
   /** Bytes all transfers of this worker may hold in memory at once. */

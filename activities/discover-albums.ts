@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { MigrationInput } from '../common/migration-input';
 import { albumFilter } from '../common/album-filter';
-import type { AlbumRef, DiscoveryResult } from '../common/migration-types';
 import { errorType } from '../common/error-types';
-import { wrongAccount } from './target-failures';
+import type { MigrationInput } from '../common/migration-input';
+import type { DiscoveryResult } from '../common/migration-types';
+import type { AlbumRef } from '../common/records';
 import { AlbumRefList } from '../state/documents';
 import { albumListKey } from '../state/layout';
 import { StateStore } from '../state/store';
@@ -15,8 +15,7 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
   return async function discoverAlbums(
     input: Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'albums'>,
   ): Promise<DiscoveryResult> {
-    const user = await smugmug.authUser();
-    if (user.NickName.toLowerCase() !== input.account.toLowerCase()) throw wrongAccount(user.NickName, input.account);
+    const user = await smugmug.accountUser(input.account);
     const keep = albumFilter(input.albums);
     const albums: AlbumRef[] = [];
     let excluded = 0;
@@ -42,7 +41,7 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
   };
 }
 
-/** A page of the discovered albums, so the account workflow holds only what it is about to start. */
+/** A page of the discovered albums, so the migration holds only what it is about to start. */
 export function readAlbums({ s3 }: ActivityDeps) {
   return async function readAlbums(input: {
     bucket: string;

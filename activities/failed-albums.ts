@@ -23,7 +23,7 @@ export function recordAlbumOutcome({ s3 }: ActivityDeps) {
   };
 }
 
-/** Every failed album of a migration, for the account workflow's retry of all of them. */
+/** Every failed album of a migration, for the migration's retry of all of them. */
 export function listFailedAlbums({ s3 }: ActivityDeps) {
   return async function listFailedAlbums(input: { migrationId: string; target: MigrationTarget }): Promise<string[]> {
     const { prefix } = input.target;

@@ -1,17 +1,22 @@
 import { preflightBucket } from './bucket-preflight';
 import { checkMigrationTarget } from './check-target';
+import { cleanUpUploads } from './clean-up-uploads';
 import type { ActivityDeps } from './deps';
 import { deleteOriginals } from './delete-originals';
 import { discoverAlbums, findAlbums, readAlbums } from './discover-albums';
 import { listFailedAlbums, recordAlbumOutcome } from './failed-albums';
-import { writeMigrationReport } from './migration-report';
 import { planAlbum } from './plan-album';
+import { writeReports } from './reports';
 import { awaitMigrationEnd, startScheduledMigration } from './scheduled-runs';
 import { transferLargeFile } from './transfer-large-file';
 import { transferSmallFiles } from './transfer-small-files';
-import { cleanUpUploads, verifyAlbum } from './verify-album';
+import { verifyAlbum } from './verify-album';
 
-/** Every activity, bound to the worker's clients (the activities-dependency-injection pattern). */
+/**
+ * Every activity, bound to the worker's clients (the activities-dependency-injection pattern). The
+ * keys are the registered activity types, which histories and running workflows know: they never
+ * change, whatever the functions are called.
+ */
 export function createActivities(deps: ActivityDeps) {
   return {
     checkMigrationTarget: checkMigrationTarget(deps),
@@ -27,7 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     findAlbums: findAlbums(deps),
     recordAlbumOutcome: recordAlbumOutcome(deps),
     listFailedAlbums: listFailedAlbums(deps),
-    writeMigrationReport: writeMigrationReport(deps),
+    writeMigrationReport: writeReports(deps),
     startScheduledMigration: startScheduledMigration(deps),
     awaitMigrationEnd: awaitMigrationEnd(deps),
   };

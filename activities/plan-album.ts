@@ -1,15 +1,16 @@
 import { HeadObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { captureDateOf } from '../common/capture-date';
 import type { MigrationTarget } from '../common/migration-input';
-import type { AlbumPlan, AlbumRef, BatchRef } from '../common/migration-types';
+import type { AlbumPlan, BatchRef } from '../common/migration-types';
+import type { AlbumRef } from '../common/records';
+import { albumFolderKey, fileNamesFor, joinKey } from '../s3/keys';
+import type { AlbumImageWithExif } from '../smugmug/client';
+import { Album, type AlbumImage } from '../smugmug/schemas';
 import { AlbumPlanRecord, PlanBatch, type PlanEntry, type UnavailableEntry } from '../state/documents';
-import { batchKey, planPrefixOf, planRecordKey } from '../state/layout';
+import { albumStateFolder, batchKey, planRecordKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
-import { albumFolderKey, fileNamesFor, joinKey } from './s3-keys';
-import type { AlbumImageWithExif } from './smugmug-client';
-import { Album, type AlbumImage } from './smugmug-schemas';
 
 export interface PlanAlbumInput {
   migrationId: string;
@@ -70,7 +71,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
 
   async function plan(input: PlanAlbumInput, onListed: (n: number) => void): Promise<AlbumPlan> {
     const { target, album } = input;
-    const planPrefix = planPrefixOf(target.prefix, input.migrationId, album.albumKey);
+    const planPrefix = albumStateFolder(target.prefix, input.migrationId, album.albumKey);
     const folder = albumFolderKey(target.prefix, album.path, album.albumKey);
     const albumInfo = await smugmug.getObject(`/api/v2/album/${album.albumKey}`, Album);
 

@@ -1,27 +1,27 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { runningMigrationOf, startMigration } from '../client/start-migration';
 import { errorType } from '../common/error-types';
-import { accountWorkflowId } from '../common/ids';
+import { failureMessage } from '../common/failure-message';
+import { migrationWorkflowId } from '../common/ids';
 import type { MigrationInput } from '../common/migration-input';
 import type { MigrationEnd, ScheduledSyncStart } from '../common/migration-types';
-import { runningMigrationOf, startThroughAccount } from '../common/start-migration';
-import { failureMessage } from '../workflows/failure-message';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 
 /**
- * A scheduled run's start, through the account's workflow like every other start. A migration of
- * the account already running skips this run; the account's checks (bucket, token) refusing it
- * fail it with their message.
+ * A scheduled run's start, through the account's desk like every other start. A migration of the
+ * account already running skips this run; the desk's checks (bucket, token) refusing it fail it
+ * with their message.
  */
 export function startScheduledMigration({ temporal, config }: ActivityDeps) {
   return async function startScheduledMigration(input: MigrationInput): Promise<ScheduledSyncStart> {
     try {
-      return await startThroughAccount(temporal, config.TEMPORAL_TASK_QUEUE, input);
+      return await startMigration(temporal, config.TEMPORAL_TASK_QUEUE, input);
     } catch (err) {
       const running = runningMigrationOf(err);
       // An attempt retried after its start went through finds its own migration running.
-      if (running === accountWorkflowId(input.account, input.migrationId)) return { id: running };
+      if (running === migrationWorkflowId(input.account, input.migrationId)) return { id: running };
       if (running) return { skippedFor: running };
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
         throw ApplicationFailure.create({

@@ -15,12 +15,18 @@ import type { BatchInput, TransferResult } from '../common/migration-types';
 import { Checkpoint } from '../state/documents';
 import { checkpointKey } from '../state/layout';
 import { StateStore } from '../state/store';
+import { crc32Base64, isAlreadyCopied, objectSettings } from '../s3/object-settings';
+import { Md5Turns, PartProgress } from '../transfer/part-progress';
+import { partReader } from '../transfer/part-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
-import { partReader } from './part-reader';
 import { migrationMetrics } from './migration-metrics';
-import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
 
+/**
+ * Every part an upload holds, page after page. Not the SDK's paginator: it follows
+ * NextPartNumberMarker alone, which MinIO sets on the last page too, and would ask forever;
+ * IsTruncated says when the list ends.
+ */
 async function listAllParts(s3: S3Client, bucket: string, key: string, uploadId: string): Promise<Part[]> {
   const parts: Part[] = [];
   let marker: string | undefined;
@@ -31,69 +37,6 @@ async function listAllParts(s3: S3Client, bucket: string, key: string, uploadId:
     parts.push(...(page.Parts ?? []));
     if (!page.IsTruncated) return parts;
     marker = page.NextPartNumberMarker;
-  }
-}
-
-/**
- * Where a large file's copy stands: parts finish out of order, and the checkpoint moves only over
- * a gap-free run of finished parts, with the MD5 state at that point, so a crash resumes at the
- * first part not yet safely stored. Checkpoint writes go one after another, never blocking a part.
- */
-class PartProgress {
-  private readonly finished = new Map<number, { part: Part; end: number; md5State: string }>();
-  private saving = Promise.resolve();
-  failure: unknown;
-
-  constructor(
-    private readonly cp: Checkpoint,
-    private readonly parts: Part[],
-    private readonly save: (snapshot: Checkpoint) => Promise<void>,
-  ) {}
-
-  fail(err: unknown): void {
-    this.failure ??= err;
-  }
-
-  finish(number: number, part: Part, end: number, md5State: string): void {
-    this.finished.set(number, { part, end, md5State });
-    const { cp } = this;
-    let moved = false;
-    for (let next = this.finished.get(cp.nextPart); next; next = this.finished.get(cp.nextPart)) {
-      this.finished.delete(cp.nextPart);
-      this.parts.push(next.part);
-      cp.nextPart += 1;
-      cp.bytesDone = next.end;
-      cp.md5State = next.md5State;
-      moved = true;
-    }
-    if (!moved) return;
-    const snapshot = { ...cp };
-    this.saving = this.saving.then(() => this.save(snapshot)).catch((err: unknown) => this.fail(err));
-    heartbeat({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 });
-  }
-
-  /** Waits for the last checkpoint write; throws the first failure of any part or write. */
-  async settle(): Promise<void> {
-    await this.saving;
-    if (this.failure) throw this.failure;
-  }
-}
-
-/**
- * The MD5 takes a file's parts strictly in order while slots read and send them out of order:
- * each part takes a turn when it is given its number, and posts its bytes to the MD5 only once the
- * turn before it has; a failed turn fails every turn after it.
- */
-class Md5Turns {
-  private last: Promise<void> = Promise.resolve();
-
-  /** The next turn: `ready` resolves when the previous part was posted; `end` (once) lets the next go. */
-  next(): { ready: Promise<void>; end: (err?: unknown) => void } {
-    const ready = this.last;
-    let end!: (err?: unknown) => void;
-    this.last = new Promise<void>((resolve, reject) => (end = (err) => (err ? reject(err) : resolve())));
-    this.last.catch(() => undefined);
-    return { ready, end };
   }
 }
 
@@ -157,7 +100,12 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
     try {
       if (cp.bytesDone < entry.size) {
         const slots = Math.min(config.PART_CONCURRENCY, Math.ceil((entry.size - cp.bytesDone) / cp.partSize));
-        const progress = new PartProgress(cp, parts, (snapshot) => store.put(cpKey, Checkpoint, snapshot));
+        const progress = new PartProgress(
+          cp,
+          parts,
+          (snapshot) => store.put(cpKey, Checkpoint, snapshot),
+          (advanced) => heartbeat({ bytesDone: advanced.bytesDone, part: advanced.nextPart - 1 }),
+        );
         await withHeartbeats(
           () => ({ bytesDone: cp.bytesDone, part: cp.nextPart - 1 }),
           () =>

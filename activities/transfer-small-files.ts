@@ -5,15 +5,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { MigrationTarget } from '../common/migration-input';
 import type { BatchInput, TransferResult } from '../common/migration-types';
+import { errorType } from '../common/error-types';
+import { transientTypeOf } from '../common/failure-classes';
+import { crc32Base64, isAlreadyCopied, objectSettings } from '../s3/object-settings';
 import type { PlanEntry } from '../state/documents';
 import { StateStore } from '../state/store';
+import { readInto } from '../transfer/part-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
-import { readInto } from './part-reader';
-import { errorType } from '../common/error-types';
-import { transientTypeOf } from './failure-policy';
 import { migrationMetrics } from './migration-metrics';
-import { crc32Base64, isAlreadyCopied, objectSettings } from './object-settings';
 
 /** Tries of one file within an attempt of its batch, before the batch attempt fails (and Temporal retries it). */
 const FILE_ATTEMPTS = 3;

@@ -1,10 +1,4 @@
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { MigrationInput, MigrationTarget } from '../common/migration-input';
@@ -16,14 +10,14 @@ import {
   heldItemsOf,
   type PlanEntry,
 } from '../state/documents';
-import { checkpointPrefix, verificationKey } from '../state/layout';
+import { writeSidecars } from '../metadata/xmp-sidecar';
+import { joinKey, MANIFEST_NAME } from '../s3/keys';
+import { verificationKey } from '../state/layout';
 import { StateStore } from '../state/store';
+import { MediaProbe } from '../transfer/media-probe';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
-import { writeSidecars } from './xmp-sidecar';
-import { MediaProbe } from './media-check';
-import { joinKey, MANIFEST_NAME } from './s3-keys';
 
 /**
  * The sample reads files back whole; it leaves out the large ones, whose bytes were hashed end to
@@ -187,43 +181,5 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
       held: held.length,
       warnings: warnings.length,
     };
-  };
-}
-
-/** Aborts every multipart upload left under an album's folder and drops its checkpoints: nothing half-done remains. */
-export function cleanUpUploads({ s3 }: ActivityDeps) {
-  return async function cleanUpUploads(input: {
-    bucket: string;
-    albumFolderKey: string;
-    planPrefix: string;
-  }): Promise<number> {
-    let aborted = 0;
-    // The SDK has no paginator for ListMultipartUploads: its two markers are followed here.
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    for (;;) {
-      const page = await s3.send(
-        new ListMultipartUploadsCommand({
-          Bucket: input.bucket,
-          Prefix: `${input.albumFolderKey}/`,
-          KeyMarker: keyMarker,
-          UploadIdMarker: uploadIdMarker,
-        }),
-      );
-      for (const upload of page.Uploads ?? []) {
-        await s3.send(
-          new AbortMultipartUploadCommand({ Bucket: input.bucket, Key: upload.Key!, UploadId: upload.UploadId! }),
-        );
-        aborted += 1;
-      }
-      if (!page.IsTruncated) break;
-      keyMarker = page.NextKeyMarker;
-      uploadIdMarker = page.NextUploadIdMarker;
-    }
-    const store = new StateStore(s3, input.bucket);
-    const keys: Array<{ Key: string }> = [];
-    for await (const key of store.keys(checkpointPrefix(input.planPrefix))) keys.push({ Key: key });
-    if (keys.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys } }));
-    return aborted;
   };
 }

@@ -3,9 +3,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectTemporalClient } from '../client/connection';
+import { TemporalSettings } from '../config/temporal';
 import { projectRoot } from '../local-stack/paths';
-import { startLocalStackOnFreePorts } from '../local-stack/stack';
+import { type LocalStack, startLocalStackOnFreePorts } from '../local-stack/stack';
 import { writeWorkflowBundle } from '../worker/bundle-workflows';
+
+/** A Temporal client of the bench's stack, as the service's clients connect (its namespace, its payload keys). */
+export function benchTemporalClient(stack: LocalStack) {
+  return connectTemporalClient({
+    ...TemporalSettings.parse({
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_NAMESPACE: stack.temporal.namespace,
+    }),
+    PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys,
+  });
+}
 
 /**
  * A private local stack (Temporal, MinIO) on free ports and a data folder of its own, the compiled

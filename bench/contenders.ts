@@ -1,13 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { accountWorkflowId } from '../common/ids';
+import { migrationHandle, startMigration } from '../client/start-migration';
 import { MigrationInput } from '../common/migration-input';
-import { encryptedDataConverter } from '../encryption/data-converter';
 import { run } from '../local-stack/processes';
 import type { LocalStack } from '../local-stack/stack';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { accountMigration } from '../workflows/account-migration';
+import type { MigrationResult } from '../workflows/migration';
+import { benchTemporalClient } from './bench-stack';
 import { migrationHistoryStats } from './history-stats';
 import { MB } from './networks';
 import { benchWorkerEnv, startWorkerProcess } from './worker-process';
@@ -64,18 +63,19 @@ export async function runService(round: BenchRound, prefix: string): Promise<Too
   const taskQueue = `bench-${prefix}-${Date.now()}`;
   const worker = await startWorkerProcess(benchWorkerEnv(stack, sandbox, taskQueue, round.workflowBundle));
   const idleRss = await worker.rssMiB();
-  const connection = await Connection.connect({ address: stack.temporal.address });
-  const client = new Client({ connection, dataConverter: encryptedDataConverter(stack.payloadKeys) });
+  const temporal = await benchTemporalClient(stack);
+  const { client } = temporal;
   try {
     const input = MigrationInput.parse({
       migrationId: `bench-${round.name}-${Date.now()}`,
       account: sandbox.library.nickname,
       target: { bucket: stack.minio.bucket, prefix },
     });
-    const workflowId = accountWorkflowId(input.account, input.migrationId);
-    let outcome: Awaited<ReturnType<typeof accountMigration>> | undefined;
+    let workflowId = '';
+    let outcome: MigrationResult | undefined;
     const seconds = await timed(async () => {
-      outcome = await client.workflow.execute(accountMigration, { taskQueue, workflowId, args: [input] });
+      ({ id: workflowId } = await startMigration(client, taskQueue, input));
+      outcome = await migrationHandle(client, workflowId).result();
     });
     if (outcome!.counts.verified !== round.files)
       throw new Error(`The service verified ${outcome!.counts.verified} of ${round.files} files`);
@@ -87,7 +87,7 @@ export async function runService(round: BenchRound, prefix: string): Promise<Too
       temporalEventsPer1000Files: Math.round((events / round.files) * 1000),
     });
   } finally {
-    await connection.close();
+    await temporal.close();
     await worker.stop();
   }
 }

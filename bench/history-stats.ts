@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { MigrationId } from '../workflows/search-attributes';
+import { MigrationWorkflowIdAttribute } from '../common/search-attributes';
 
 export interface FoundPayload {
   /** Where it sits in the history, as property names (`history.events.3.…searchAttributes…`). */
@@ -31,7 +31,7 @@ export function largestPayload(history: temporal.api.history.v1.IHistory): numbe
 
 export interface HistoryStats {
   accountRuns: number;
-  /** Events of the account workflow, over all its runs, and of its longest run. */
+  /** Events of the migration workflow, over all its runs, and of its longest run. */
   accountEvents: number;
   largestAccountRunEvents: number;
   albumRuns: number;
@@ -40,21 +40,21 @@ export interface HistoryStats {
   largestPayloadBytes: number;
 }
 
-/** The raw histories of a migration, as Temporal stores them: every run of its account workflow, then every album run it started. */
+/** The raw histories of a migration, as Temporal stores them: every run of its migration workflow, then every album run it started. */
 export async function* migrationHistories(
   client: Client,
   workflowId: string,
 ): AsyncGenerator<{ kind: 'account' | 'album'; history: temporal.api.history.v1.IHistory }> {
   for (const [kind, query] of [
     ['account', `WorkflowId = '${workflowId}'`],
-    ['album', `${MigrationId.name} = '${workflowId}'`],
+    ['album', `${MigrationWorkflowIdAttribute.name} = '${workflowId}'`],
   ] as const) {
     for await (const run of client.workflow.list({ query }))
       yield { kind, history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory() };
   }
 }
 
-/** Events and payload sizes of a migration: every run of its account workflow and every album run it started. */
+/** Events and payload sizes of a migration: every run of its migration workflow and every album run it started. */
 export async function migrationHistoryStats(client: Client, workflowId: string): Promise<HistoryStats> {
   const stats: HistoryStats = {
     accountRuns: 0,

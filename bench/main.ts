@@ -220,7 +220,8 @@ async function main() {
           ...NETWORKS[network],
           library: {
             seed: `bench-${workload.name}`,
-            nickname: `bench-${workload.name}`,
+            // An account of its own per round: its desk runs on the round's task queue, which ends with the round.
+            nickname: `bench-${network}-${workload.name}`,
             trickyCases: false,
             ...workload.library,
           },

@@ -1,19 +1,14 @@
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { Client, Connection } from '@temporalio/client';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { accountWorkflowId } from '../common/ids';
-import { encryptedDataConverter } from '../encryption/data-converter';
-import { accountPriority } from '../common/account-priority';
+import { migrationHandle, startMigration } from '../client/start-migration';
 import { MigrationInput } from '../common/migration-input';
 import { minioClient } from '../local-stack/minio-server';
 import { projectRoot } from '../local-stack/paths';
 import { startSandbox } from '../smugmug-sandbox/server';
-import { accountMigration } from '../workflows/account-migration';
-import { migrationPhase, SmugMugAccount } from '../workflows/search-attributes';
-import { startBenchStack } from './bench-stack';
+import { benchTemporalClient, startBenchStack } from './bench-stack';
 import { migrationHistoryStats } from './history-stats';
 import { benchWorkerEnv, startWorkerProcess, type WorkerProcess } from './worker-process';
 
@@ -69,8 +64,8 @@ async function main() {
       },
     });
     log(`library generated in ${((Date.now() - generated) / 1000).toFixed(0)} s`);
-    const connection = await Connection.connect({ address: stack.temporal.address });
-    const client = new Client({ connection, dataConverter: encryptedDataConverter(stack.payloadKeys) });
+    const temporal = await benchTemporalClient(stack);
+    const { client } = temporal;
     try {
       const taskQueue = `scale-${Date.now()}`;
       const env = benchWorkerEnv(stack, sandbox, taskQueue, bench.workflowBundle);
@@ -80,15 +75,9 @@ async function main() {
         account: sandbox.library.nickname,
         target: { bucket: stack.minio.bucket, prefix: 'scale' },
       });
-      const workflowId = accountWorkflowId(input.account, input.migrationId);
       const started = Date.now();
-      const handle = await client.workflow.start(accountMigration, {
-        taskQueue,
-        workflowId,
-        args: [input],
-        priority: accountPriority(input.account),
-        typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
-      });
+      const { id: workflowId } = await startMigration(client, taskQueue, input);
+      const handle = migrationHandle(client, workflowId);
       let killedWorker: { afterSeconds: number; peakRssMiB: number } | undefined;
       const killer =
         killAfterSeconds === undefined
@@ -175,7 +164,7 @@ async function main() {
       log(JSON.stringify(report, null, 2));
       log(`written to ${join(out, name)}`);
     } finally {
-      await connection.close();
+      await temporal.close();
       await sandbox.close();
     }
   } finally {

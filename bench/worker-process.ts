@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { WorkerConfig } from '../activities/config';
+import { WorkerConfig } from '../worker/config';
 import type { LocalStack } from '../local-stack/stack';
 import { projectRoot } from '../local-stack/paths';
 import type { RunningSandbox } from '../smugmug-sandbox/server';

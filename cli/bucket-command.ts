@@ -1,6 +1,6 @@
-import { createS3Client } from '../config/s3';
-import { BUCKET_CHECKS, type BucketChecks, checkBucket } from '../bucket/bucket-checks';
-import { setUpBucket } from '../bucket/bucket-setup';
+import { BUCKET_CHECKS, type BucketChecks, checkBucket } from '../s3/bucket-checks';
+import { setUpBucket } from '../s3/bucket-setup';
+import { createS3Client } from '../s3/client';
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', unknown: 'unknown' } as const;
 

@@ -1,5 +1,5 @@
 import type { Interface } from 'node:readline/promises';
-import { type SmugMugAccess, SmugMugLogin } from '../config/smugmug-login';
+import { type SmugMugAccess, SmugMugLogin } from '../smugmug/oauth-login';
 
 export interface LoginOptions {
   apiBaseUrl: string;

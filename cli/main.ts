@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { credentialsFilePath } from '../config/smugmug';
+import { MigrationPhase, PHASES_AWAITING_A_PERSON } from '../common/records';
+import { credentialsFilePath } from '../smugmug/credentials';
 import {
   ApiClient,
   ApiError,
@@ -29,6 +30,7 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
           [--smugmug-plan NAME --smugmug-monthly USD]
                                     counts, held items, duplicates and costs per storage class; copies nothing
   list    [--account NICK] [--phase PHASE]
+                                    PHASE: ${MigrationPhase.options.join(', ')}
   status  ID [--once]               live progress bars per album and overall, with rate and ETA
   retry   ID [--album KEY]          run failed albums (or one) again
   approve ID --by NAME [--albums KEY,KEY|all] [--include-held KEY,KEY|transcodes] [--dry-run] [--yes]
@@ -46,8 +48,6 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
                                     abort-incomplete-uploads rule, CORS: ok / MISSING / unknown
   bucket setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N]
                                     turns all of them on (S3 directly, AWS credentials of the environment)`;
-
-const WAITING_FOR_A_PERSON = ['awaiting-approval', 'completed-with-failures'];
 
 function fail(message: string): never {
   throw new ApiError(2, message);
@@ -147,6 +147,8 @@ async function main(argv: string[]) {
       return;
     }
     case 'list': {
+      if (values.phase && !MigrationPhase.safeParse(values.phase).success)
+        fail(`--phase is one of ${MigrationPhase.options.join(', ')}`);
       const query = new URLSearchParams({
         ...(values.account ? { account: values.account } : {}),
         ...(values.phase ? { phase: values.phase } : {}),
@@ -159,7 +161,9 @@ async function main(argv: string[]) {
       // Watching ends when the run ends or waits for a person (an approval, a retry).
       const s = values.once
         ? await api.status(needId())
-        : await watchMigration(api, needId(), { until: (st) => WAITING_FOR_A_PERSON.includes(st.phase ?? '') });
+        : await watchMigration(api, needId(), {
+            until: (st) => st.phase !== undefined && PHASES_AWAITING_A_PERSON.includes(st.phase),
+          });
       const k = s.counts;
       console.log(
         `${s.id}: ${s.status} (${s.phase})${k ? `, ${k.albumsDone}/${k.albumsTotal} albums, ${k.albumsFailed} failed, ${k.verified} files verified` : ''}`,

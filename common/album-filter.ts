@@ -1,5 +1,5 @@
 import type { MigrationInput } from './migration-input';
-import type { AlbumRef } from './migration-types';
+import type { AlbumRef } from './records';
 
 /** A pattern where `*` matches anything, case-insensitive. */
 function globToRegExp(pattern: string): RegExp {

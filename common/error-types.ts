@@ -23,7 +23,7 @@ export const ErrorTypes = {
   NotFailed: 'permanent',
   /** A repeatable failure that kept happening: made final by the activity that saw it again and again. */
   RepeatedFailure: 'permanent',
-  /** The account's workflow refused a scheduled run's start for a reason of its own. */
+  /** The account's desk refused a scheduled run's start for a reason of its own. */
   ScheduledStartRefused: 'permanent',
   SmugMugUnavailable: 'transient',
   SmugMugRateLimited: 'transient',

@@ -2,21 +2,22 @@
 
 const MIGRATION_ID_PREFIX = 'migrate-';
 
-export function accountWorkflowId(account: string, migrationId: string): string {
+/** A migration's workflow id: `migrate-<nickname>-<migrationId>`, the migrationId being the short id of the input. */
+export function migrationWorkflowId(account: string, migrationId: string): string {
   return `${MIGRATION_ID_PREFIX}${account}-${migrationId}`;
 }
 
-/** An album's run; a retry of a failed album is a new run with its own id. */
-export function albumWorkflowId(accountWorkflowId: string, albumKey: string, retry = 0): string {
-  return `${accountWorkflowId}/album-${albumKey}${retry > 0 ? `/retry-${retry}` : ''}`;
+/** An album's run within a migration; a retry of a failed album is a new run with its own id. */
+export function albumWorkflowId(migrationWorkflowId: string, albumKey: string, retry = 0): string {
+  return `${migrationWorkflowId}/album-${albumKey}${retry > 0 ? `/retry-${retry}` : ''}`;
 }
 
 /**
- * The one workflow per account that starts its migrations, one at a time: Temporal allows one
- * running workflow per id, so this id is what makes "one migration per account" hold. Nicknames
- * are case-insensitive on SmugMug, so the id is too.
+ * The account's desk: the one workflow per account that starts its migrations, one at a time.
+ * Temporal allows one running workflow per id, so this id is what makes "one migration per account"
+ * hold. Nicknames are case-insensitive on SmugMug, so the id is too.
  */
-export function accountMigrationsWorkflowId(account: string): string {
+export function accountDeskWorkflowId(account: string): string {
   return `account-${account.toLowerCase()}`;
 }
 

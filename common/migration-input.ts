@@ -1,5 +1,6 @@
 import { type Duration, msToNumber } from '@temporalio/common';
 import { z } from 'zod';
+import { BucketName, Nickname } from './records';
 
 /** The longest duration accepted anywhere (an approval window, an interval): beyond it is a typo. */
 const MAX_DURATION_MS = 10 * 365 * 24 * 3600 * 1000;
@@ -43,9 +44,9 @@ export const MigrationInput = z.object({
   /** Short id of this migration; with the account it makes the workflow id `migrate-<account>-<id>`. */
   migrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes, at most 40'),
   /** The SmugMug nickname whose library is migrated; the worker's token must belong to it. */
-  account: z.string().regex(/^[A-Za-z0-9-]{1,60}$/, 'a SmugMug nickname (letters, digits, dashes)'),
+  account: Nickname,
   target: z.object({
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+    bucket: BucketName,
     /**
      * Key prefix for everything this migration writes: folder names joined by "/". One trailing
      * "/" is dropped and names are NFC-normalised, as object keys are; nothing else is rewritten.

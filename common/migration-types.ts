@@ -1,29 +1,14 @@
-import type { MigrationTarget } from './migration-input';
-import type { ApprovalRequest, BucketReport, DeletionCounts, FileTotals, MigrationCounts } from './records';
+import type { MigrationInput, MigrationTarget } from './migration-input';
+import type { AlbumOutcome, AlbumRef, FileTotals } from './records';
 
-export type {
-  AlbumProgress,
-  ApprovalRequest,
-  BucketReport,
-  DeletionCounts,
-  FileTotals,
-  MigrationCounts,
-} from './records';
 /**
- * The small records that travel through workflow history: references and totals, never lists of
- * images. Plain interfaces (no zod) because workflow code imports them.
+ * The small records that travel only through workflow history (activity arguments and results,
+ * signals between the workflows): references and totals, never lists of images. Plain types, no
+ * zod, as workflow code imports them; the records that also cross the API are in `records.ts`.
  */
 
-/** An album found in the folder tree. `path` holds the names of its folders, then its own name. */
-export interface AlbumRef {
-  albumKey: string;
-  nodeId: string;
-  name: string;
-  path: string[];
-}
-
 export interface DiscoveryResult {
-  /** S3 key of the JSON list of AlbumRef the account workflow pages through. */
+  /** S3 key of the JSON list of AlbumRef the migration pages through. */
   albumsKey: string;
   albums: number;
   excluded: number;
@@ -39,7 +24,10 @@ export interface BatchRef {
 }
 
 export interface AlbumPlan {
-  /** S3 key prefix of this album's plan batches, manifest parts and report. */
+  /**
+   * The album's state folder (its plan, batches, checkpoints, reports: state/layout.ts,
+   * `albumStateFolder`); named when it held the plan alone, and kept as histories carry it.
+   */
   planPrefix: string;
   /** S3 key of the album's folder, where album.json and the files go. */
   albumFolderKey: string;
@@ -55,6 +43,7 @@ export interface AlbumPlan {
 
 /** One batch of an album's stored plan, to copy (small files together, a large file alone). */
 export interface BatchInput {
+  /** The album's state folder (see AlbumPlan.planPrefix). */
   planPrefix: string;
   batchIndex: number;
   target: MigrationTarget;
@@ -80,47 +69,9 @@ export interface VerificationSummary {
   warnings?: number;
 }
 
-/**
- * An album run's status (the status search attribute of its run): copying, then how it ended, then
- * what became of its originals. (A migration has phases, MigrationPhase; Temporal's own run status,
- * RUNNING or COMPLETED…, is a third thing, named `status` in the API's answers.)
- */
-export type AlbumStatus = 'running' | AlbumOutcome | 'awaiting-approval' | 'originals-deleted' | 'approval-expired';
-/** How an album's copy ended: planned only (a dry run), verified, or failed. */
-export type AlbumOutcome = 'planned' | 'verified' | 'failed';
-
-/** The verification report of a whole migration, stored in the bucket; approvals name its digest. */
-export interface ReportRef {
-  key: string;
-  digest: string;
-}
-
+/** Failed albums a person asks to run again; none named means every failed album. */
 export interface RetryRequest {
-  /** Failed albums to run again; none named means every failed album. */
   albumKeys?: string[];
-}
-
-export interface RetryResult {
-  retried: string[];
-}
-
-/** Held items an approval names explicitly: ImageKeys, or `transcodes` (every transcode-only video). */
-export type IncludeHeld = NonNullable<ApprovalRequest['includeHeld']>;
-
-export interface ApprovalResult {
-  approvalId: string;
-  approved: string[];
-  alreadyApproved: string[];
-  dryRun: boolean;
-}
-
-/** What an album hears from its migration when a person approved deleting its originals. */
-export interface AlbumApproval {
-  approvedBy: string;
-  approvalId: string;
-  approvedAt: string;
-  dryRun: boolean;
-  includeHeld?: IncludeHeld;
 }
 
 export interface DeletionSummary {
@@ -162,33 +113,19 @@ export interface AlbumSummary extends FileTotals {
   deletion?: DeletionSummary;
 }
 
-export type MigrationPhase =
-  | 'preflight'
-  | 'discovering'
-  | 'migrating'
-  | 'awaiting-approval'
-  | 'completed'
-  | 'completed-with-failures'
-  | 'failed'
-  | 'cancelled';
-
-export interface MigrationProgress {
-  /** Absent in results of runs from before it was reported. */
-  migrationId?: string;
-  phase: MigrationPhase;
-  target: { bucket: string; prefix: string };
-  counts: MigrationCounts;
-  /** Workflow ids of the album runs copying or verifying now. */
-  inFlight: string[];
-  /** AlbumKey → why it failed (the first ones; all are in the report). */
-  failedAlbums: Record<string, string>;
-  report?: ReportRef;
-  deletion: DeletionCounts;
-  bucket?: BucketReport;
-  continuedAsNew: number;
+/** What an album run is asked to do: its album, and the part of the migration's input that concerns it. */
+export interface AlbumRunInput extends Pick<
+  MigrationInput,
+  'migrationId' | 'account' | 'target' | 'dryRun' | 'verification' | 'deletion'
+> {
+  /** Absent in runs started before sidecars existed: they get the default, XMP. */
+  metadata?: MigrationInput['metadata'];
+  album: AlbumRef;
+  /** How many times this album ran before (absent in runs started before retries were counted here). */
+  retry?: number;
 }
 
-/** A migration the account's workflow started: the migration's workflow id. */
+/** A migration the account's desk started: the migration's workflow id. */
 export interface MigrationStarted {
   id: string;
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WorkerConfig } from '../activities/config';
-import { ApiConfig } from '../api/config';
-import { startApiServer } from '../api/server';
+import { WorkerConfig } from '../worker/config';
+import { ServerConfig } from '../server/config';
+import { startHttpServer } from '../server/server';
 import { ApiClient } from '../cli/api-client';
 import { watchMigration } from '../cli/progress-display';
 import { createMigrationWorker } from '../worker/create-worker';
@@ -49,8 +49,8 @@ async function main() {
   const { worker, connection: workerConnection } = await createMigrationWorker(config);
   const workerRunning = worker.run();
 
-  const api = await startApiServer(
-    ApiConfig.parse({
+  const api = await startHttpServer(
+    ServerConfig.parse({
       API_AUTH: 'local-demo',
       API_PORT: process.env.API_PORT ?? '8080',
       TEMPORAL_ADDRESS: stack.temporal.address,

@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { grpc } from '@temporalio/proto';
 import { ensureSearchAttributes } from '../worker/temporal-setup';
-import { searchAttributes } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { type ServerProcess, spawnServer, waitUntilReady } from './processes';
 
 export interface TemporalDevServer {
@@ -20,7 +20,7 @@ export interface TemporalDevServer {
 export const SERVER_DYNAMIC_CONFIG = {
   'frontend.enableUpdateWorkflowExecution': true,
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
-  // Update-with-start: how the API reaches the account's workflow (one migration per account).
+  // Update-with-start: how every client reaches the account's desk (one migration per account).
   'frontend.enableExecuteMultiOperation': true,
   // Fairness keys and their rate limits: one SmugMug account's share over all workers (common/account-priority.ts).
   'matching.enableFairness': true,
@@ -54,7 +54,7 @@ export async function startTemporalDevServer(opts: {
     ...(opts.uiPort ? ['--ui-ip', '127.0.0.1', '--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.uiPort && opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
-    ...searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
+    ...SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
     ...Object.entries(SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
   ];
   const proc = await spawnServer('Temporal dev server', opts.binary, args, { logFile: opts.logFile });

@@ -1,4 +1,4 @@
-import type { AlbumRef } from '../common/migration-types';
+import type { AlbumRef } from '../common/records';
 import type { AlbumPlanRecord, PlanEntry, PlanReport } from '../state/documents';
 import { estimateCosts, type UploadShape } from './cost-estimate';
 import type { PriceTable } from './s3-prices';

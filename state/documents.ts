@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { CaptureDateSource } from '../common/capture-date';
+import { AlbumApproval, AlbumRef } from '../common/records';
 
 /** The migration's documents in the bucket (state/layout.ts says where each lives), one schema each. */
 
 /** The albums a discovery found, in the order they run (`albums.json`). */
-export const AlbumRefList = z.array(
-  z.object({ albumKey: z.string(), nodeId: z.string(), name: z.string(), path: z.array(z.string()) }),
-);
+export const AlbumRefList = z.array(AlbumRef);
 
 /** One image of an album plan, as stored in the plan's batch objects in the bucket. */
 export const PlanEntry = z.object({
@@ -213,13 +212,7 @@ const DeletedImage = z.object({ imageKey: z.string(), serial: z.number(), fileNa
 export const DeletionLog = z
   .object({
     albumKey: z.string(),
-    approval: z.object({
-      approvedBy: z.string(),
-      approvalId: z.string(),
-      approvedAt: z.string(),
-      dryRun: z.boolean(),
-      includeHeld: z.union([z.literal('transcodes'), z.array(z.string())]).optional(),
-    }),
+    approval: AlbumApproval,
     finishedAt: z.string(),
     deleted: z.array(z.string()).optional(),
     alreadyGone: z.array(z.string()).optional(),

@@ -39,17 +39,20 @@ export const failedAlbumKey = (targetPrefix: string, migrationId: string, albumK
 export const albumKeyOfFailedMarker = (targetPrefix: string, migrationId: string, key: string) =>
   key.slice(failedAlbumsPrefix(targetPrefix, migrationId).length).replace(/\.json$/, '');
 
-/** An album's plan, verification and deletion records. */
-export const planPrefixOf = (targetPrefix: string, migrationId: string, albumKey: string) =>
+/**
+ * An album's state folder: its plan and batches, multipart checkpoints, verification and deletion
+ * records. (Activities and histories call it `planPrefix`, from when it held the plan alone.)
+ */
+export const albumStateFolder = (targetPrefix: string, migrationId: string, albumKey: string) =>
   `${statePrefix(targetPrefix, migrationId)}/albums/${albumKey}`;
-export const planRecordKey = (planPrefix: string) => `${planPrefix}/plan.json`;
-export const batchKey = (planPrefix: string, index: number) =>
-  `${planPrefix}/batch-${String(index).padStart(5, '0')}.json`;
-export const verificationKey = (planPrefix: string) => `${planPrefix}/verification.json`;
-export const deletionLogKey = (planPrefix: string, dryRun: boolean) =>
-  `${planPrefix}/${dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
+export const planRecordKey = (albumFolder: string) => `${albumFolder}/plan.json`;
+export const batchKey = (albumFolder: string, index: number) =>
+  `${albumFolder}/batch-${String(index).padStart(5, '0')}.json`;
+export const verificationKey = (albumFolder: string) => `${albumFolder}/verification.json`;
+export const deletionLogKey = (albumFolder: string, dryRun: boolean) =>
+  `${albumFolder}/${dryRun ? 'deletion-dry-run' : 'deletion'}.json`;
 
 /** Checkpoints of large files' multipart uploads while they run. */
-export const checkpointPrefix = (planPrefix: string) => `${planPrefix}/multipart/`;
-export const checkpointKey = (planPrefix: string, file: { imageKey: string; serial: number }) =>
-  `${checkpointPrefix(planPrefix)}${file.imageKey}-${file.serial}.json`;
+export const checkpointPrefix = (albumFolder: string) => `${albumFolder}/multipart/`;
+export const checkpointKey = (albumFolder: string, file: { imageKey: string; serial: number }) =>
+  `${checkpointPrefix(albumFolder)}${file.imageKey}-${file.serial}.json`;

@@ -10,13 +10,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { errorType } from '../common/error-types';
-import type { AlbumRef } from '../common/migration-types';
+import type { AlbumRef } from '../common/records';
 import { AlbumPlanRecord, AlbumRefList, PlanBatch, type PlanEntry } from './documents';
 import { batchKey, planRecordKey } from './layout';
 
 /**
  * The migration's JSON documents in the bucket (state/layout.ts says where, state/documents.ts
- * what): each read is checked against its schema, each write typed by it.
+ * what): each read and each write is checked against its schema, so nothing writes a document that
+ * its readers would refuse.
  */
 export class StateStore {
   constructor(
@@ -24,20 +25,20 @@ export class StateStore {
     readonly bucket: string,
   ) {}
 
-  /** Writes a document; `pretty` for those people read (reports, album.json). */
+  /** Writes a document, checked against its schema first; `pretty` for those people read (reports, album.json). */
   async put<S extends z.ZodType>(
     key: string,
-    _schema: S,
+    schema: S,
     value: z.input<S>,
     opts: { pretty?: boolean } = {},
   ): Promise<void> {
-    await this.write(key, value, opts.pretty ?? false);
+    await this.write(key, checked(key, schema, value), opts.pretty ?? false);
   }
 
   /** Writes a document people read and approve, and returns the SHA-256 of exactly the bytes written. */
-  async putWithDigest<S extends z.ZodType>(key: string, _schema: S, value: z.input<S>): Promise<string> {
+  async putWithDigest<S extends z.ZodType>(key: string, schema: S, value: z.input<S>): Promise<string> {
     return createHash('sha256')
-      .update(await this.write(key, value, true))
+      .update(await this.write(key, checked(key, schema, value), true))
       .digest('hex');
   }
 
@@ -49,6 +50,7 @@ export class StateStore {
     return body;
   }
 
+  /** Reads a document, checked against its schema; undefined when there is none. */
   async get<S extends z.ZodType>(key: string, schema: S): Promise<z.infer<S> | undefined> {
     try {
       const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -98,4 +100,17 @@ export class StateStore {
       entries.push(...((await this.get(batchKey(planPrefix, i), PlanBatch))?.entries ?? []));
     return { record, entries };
   }
+}
+
+/**
+ * The value, written as given once its schema accepts it; otherwise a refusal naming the document
+ * and the fields, before anything reaches the bucket.
+ */
+function checked<S extends z.ZodType>(key: string, schema: S, value: z.input<S>): z.input<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new Error(
+      `Refusing to write ${key}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ')}`,
+    );
+  return value;
 }

@@ -6,57 +6,41 @@ import { projectRoot } from '../local-stack/paths';
 import { TEST_API_TOKEN } from './support/api-harness';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import type { Counters } from '../smugmug-sandbox/faults';
-import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { startApiTestbed } from './support/api-harness';
+import { apiTestbedForTests } from './support/api-harness';
 import { cliAgainst } from './support/cli-runner';
 import { createTestBucket } from './support/migration-harness';
 import { sandboxClient } from './support/sandbox-client';
 
-type Testbed = Awaited<ReturnType<typeof startApiTestbed>>;
-
-let sandbox: RunningSandbox;
-let harness: Testbed['harness'];
-let api: Testbed['api'];
-let testbed: Testbed | undefined;
-beforeAll(async () => {
-  testbed = await startApiTestbed({
-    library: {
-      seed: 'cli',
-      nickname: 'cli-tester',
-      albums: 2,
-      folders: 0,
-      photosPerAlbum: 6,
-      videos: 0,
-      photoBytes: { min: 300_000, max: 400_000 },
-      trickyCases: false,
-    },
-    // Slow enough that each album copies for a few seconds: the display has something to show.
-    mediaBytesPerSecond: 100_000,
-  });
-  ({ sandbox, harness, api } = testbed);
+const testbed = apiTestbedForTests({
+  library: {
+    seed: 'cli',
+    nickname: 'cli-tester',
+    albums: 2,
+    folders: 0,
+    photosPerAlbum: 6,
+    videos: 0,
+    photoBytes: { min: 300_000, max: 400_000 },
+    trickyCases: false,
+  },
+  // Slow enough that each album copies for a few seconds: the display has something to show.
+  mediaBytesPerSecond: 100_000,
 });
-afterAll(() => testbed?.close());
 
-const cli = (args: string[], input?: string) => cliAgainst(api.url)(args, input);
+const cli = (args: string[], input?: string) => cliAgainst(testbed.api.url)(args, input);
+/** `smugmug-s3 migrate` of the testbed's account into `bucket` as `id`, run to its answer. */
+const migrate = (bucket: string, id: string, ...options: string[]) =>
+  cli(['migrate', '--account', testbed.sandbox.library.nickname, '--bucket', bucket, '--id', id, ...options]).done;
 
-const deletions = async () => ((await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as Counters).deletions;
+const deletions = async () =>
+  ((await (await fetch(`${testbed.sandbox.url}/__sandbox/counters`)).json()) as Counters).deletions;
 
 describe('the smugmug-s3 command', () => {
   test('status shows progress bars per album and overall while a migration runs; approve deletes only after confirmation', async () => {
-    const bucket = await createTestBucket(harness.s3, 'cli');
-    await harness.s3.send(
+    const bucket = await createTestBucket(testbed.harness.s3, 'cli');
+    await testbed.harness.s3.send(
       new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
     );
-    const started = await cli([
-      'migrate',
-      '--account',
-      sandbox.library.nickname,
-      '--bucket',
-      bucket,
-      '--id',
-      'cli',
-      '--delete',
-    ]).done;
+    const started = await migrate(bucket, 'cli', '--delete');
     expect(started.code).toBe(0);
     const id = /Started (\S+)/.exec(started.output)![1];
 
@@ -64,7 +48,7 @@ describe('the smugmug-s3 command', () => {
     expect(status.code).toBe(0);
     expect(status.output).toMatch(/Overall\s+\|[█░]+\| \d+% \d+\/2 albums/);
     expect(status.output).toMatch(/\|[█░]+\|\s+\d+% \d+\/6 files (planning|transferring|verifying)/);
-    const names = [...sandbox.library.albums.values()].map((a) => a.name);
+    const names = [...testbed.sandbox.library.albums.values()].map((a) => a.name);
     expect(names.some((n) => new RegExp(`^${n}\\s+\\|`, 'm').test(status.output))).toBe(true);
     expect(status.output).toMatch(/MB\/s, ETA/);
     expect(status.output).toContain(`${id}: RUNNING (awaiting-approval), 2/2 albums, 0 failed, 12 files verified`);
@@ -76,77 +60,58 @@ describe('the smugmug-s3 command', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await deletions()).toEqual([]);
 
-    const album = [...sandbox.library.albums.values()][0];
+    const album = [...testbed.sandbox.library.albums.values()][0];
     const images = album.placements.map((p) => p.imageKey).sort();
     const confirmed = await cli(['approve', id, '--by', 'Jane', '--albums', album.albumKey], 'delete\n').done;
     expect(confirmed.code).toBe(0);
     expect(confirmed.output).toContain(`Approved: ${album.albumKey}`);
-    await api.waitFor(id, (s) => s.deletion?.albumsDeleted === 1);
+    await testbed.api.waitFor(id, (s) => s.deletion?.albumsDeleted === 1);
     expect((await deletions()).map((d) => d.imageKey).sort()).toEqual(images);
 
     expect((await cli(['cancel', id]).done).code).toBe(0);
-    await api.waitFor(id, (s) => s.status === 'CANCELLED');
+    await testbed.api.waitFor(id, (s) => s.status === 'CANCELLED');
   }, 120_000);
 
   test('status says why a migration ended and why each failed album failed', async () => {
-    const bucket = await createTestBucket(harness.s3, 'cli-failed');
-    const nothing = await cli([
-      'migrate',
-      '--account',
-      sandbox.library.nickname,
-      '--bucket',
-      bucket,
-      '--id',
-      'cli-nothing',
-      '--include',
-      'No such album',
-    ]).done;
+    const bucket = await createTestBucket(testbed.harness.s3, 'cli-failed');
+    const nothing = await migrate(bucket, 'cli-nothing', '--include', 'No such album');
     const nothingId = /Started (\S+)/.exec(nothing.output)![1];
-    await api.waitFor(nothingId, (s) => s.status === 'FAILED');
+    await testbed.api.waitFor(nothingId, (s) => s.status === 'FAILED');
     const ended = await cli(['status', nothingId, '--once']).done;
     expect(ended.output).toContain('why it ended: No album matches the include patterns "No such album"');
 
-    const broken = [...sandbox.library.albums.values()][1];
-    await fetch(`${sandbox.url}/__sandbox/faults`, {
+    const broken = [...testbed.sandbox.library.albums.values()][1];
+    await fetch(`${testbed.sandbox.url}/__sandbox/faults`, {
       method: 'POST',
       body: JSON.stringify(
         broken.placements.map((p) => ({ kind: 'not-found', target: 'media', pathContains: p.imageKey, times: 1000 })),
       ),
     });
     try {
-      const started = await cli([
-        'migrate',
-        '--account',
-        sandbox.library.nickname,
-        '--bucket',
-        bucket,
-        '--id',
-        'cli-failed',
-      ]).done;
+      const started = await migrate(bucket, 'cli-failed');
       const id = /Started (\S+)/.exec(started.output)![1];
-      await api.waitFor(id, (s) => s.phase === 'completed-with-failures', 60_000);
+      await testbed.api.waitFor(id, (s) => s.phase === 'completed-with-failures', 60_000);
       const status = await cli(['status', id, '--once']).done;
       expect(status.output).toMatch(new RegExp(`failed ${broken.albumKey}: .*is gone \\(HTTP 404\\)`));
       expect((await cli(['cancel', id]).done).code).toBe(0);
     } finally {
-      await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
+      await fetch(`${testbed.sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
     }
   }, 120_000);
 
   test('in a terminal, status names albums by their path and redraws in place as albums come and go', async () => {
-    const bucket = await createTestBucket(harness.s3, 'cli-tty');
-    const started = await cli(['migrate', '--account', sandbox.library.nickname, '--bucket', bucket, '--id', 'tty'])
-      .done;
+    const bucket = await createTestBucket(testbed.harness.s3, 'cli-tty');
+    const started = await migrate(bucket, 'tty');
     expect(started.code).toBe(0);
     const id = /Started (\S+)/.exec(started.output)![1];
     // A real terminal (tmux), narrower than the display's lines: a wrapped or stale line would stay on screen.
     const session = `smugmug-s3-${process.pid}`;
     const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-    const env = `SMUGMUG_S3_API_URL=${api.url} SMUGMUG_S3_API_TOKEN=${TEST_API_TOKEN}`;
+    const env = `SMUGMUG_S3_API_URL=${testbed.api.url} SMUGMUG_S3_API_TOKEN=${TEST_API_TOKEN}`;
     tmux('new-session', '-d', '-s', session, '-x', '90', '-y', '20', '-c', projectRoot);
     try {
       tmux('send-keys', '-t', session, `${env} node cli/smugmug-s3.cjs status ${id}; echo WATCH-ENDED`, 'Enter');
-      const albumNames = [...sandbox.library.albums.values()].map((a) => a.name);
+      const albumNames = [...testbed.sandbox.library.albums.values()].map((a) => a.name);
       let shownNames = new Set<string>();
       let screen = '';
       for (let waited = 0; !screen.includes('\nWATCH-ENDED') && waited < 120_000; waited += 250) {
@@ -178,11 +143,11 @@ describe('the smugmug-s3 command', () => {
       const run = cli([
         'login',
         '--api-base',
-        sandbox.url,
+        testbed.sandbox.url,
         '--key',
-        sandbox.credentials.consumerKey,
+        testbed.sandbox.credentials.consumerKey,
         '--secret',
-        sandbox.credentials.consumerSecret,
+        testbed.sandbox.credentials.consumerSecret,
         '--out',
         out,
       ]);
@@ -204,7 +169,7 @@ describe('the smugmug-s3 command', () => {
           .split('\n')
           .map((l) => l.split('=', 2) as [string, string]),
       );
-      const me = await sandboxClient(sandbox, {
+      const me = await sandboxClient(testbed.sandbox, {
         token: stored.SMUGMUG_ACCESS_TOKEN,
         secret: stored.SMUGMUG_ACCESS_TOKEN_SECRET,
       }).json('/api/v2!authuser');

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkerConfig } from '../activities/config';
+import type { WorkerConfig } from '../worker/config';
 import { projectRoot } from '../local-stack/paths';
 import type { Counters } from '../smugmug-sandbox/faults';
 import type { RunningSandbox } from '../smugmug-sandbox/server';

@@ -1,43 +1,35 @@
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import type { Counters } from '../smugmug-sandbox/faults';
-import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { startApiTestbed } from './support/api-harness';
+import { apiTestbedForTests } from './support/api-harness';
 import { cliAgainst } from './support/cli-runner';
 import { createTestBucket, readObject } from './support/migration-harness';
 
-type Testbed = Awaited<ReturnType<typeof startApiTestbed>>;
 type Held = { albumKey: string; imageKey: string; fileName: string; kind: string; reason: string; included?: boolean };
 
-let testbed: Testbed | undefined;
-let sandbox: RunningSandbox;
-let api: Testbed['api'];
-beforeAll(async () => {
-  testbed = await startApiTestbed({
-    library: {
-      seed: 'held',
-      nickname: 'held-tester',
-      albums: 2,
-      folders: 1,
-      photosPerAlbum: 3,
-      videos: 0,
-      bigAlbumImages: 1,
-    },
-  });
-  ({ sandbox, api } = testbed);
+const testbed = apiTestbedForTests({
+  library: {
+    seed: 'held',
+    nickname: 'held-tester',
+    albums: 2,
+    folders: 1,
+    photosPerAlbum: 3,
+    videos: 0,
+    bigAlbumImages: 1,
+  },
 });
-afterAll(() => testbed?.close());
 
-const counters = async () => (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as Counters;
-const imageNamed = (fileName: string) => [...sandbox.library.images.values()].find((i) => i.fileName === fileName)!;
+const counters = async () => (await (await fetch(`${testbed.sandbox.url}/__sandbox/counters`)).json()) as Counters;
+const imageNamed = (fileName: string) =>
+  [...testbed.sandbox.library.images.values()].find((i) => i.fileName === fileName)!;
 
 describe('held items: deleted only when an approval names them', () => {
   test('"all" deletes every ordinary verified image and no transcode, damaged original or uncopied video; naming the transcode deletes exactly it', async () => {
-    const bucket = await createTestBucket(testbed!.harness.s3, 'held');
-    await testbed!.harness.s3.send(
+    const bucket = await createTestBucket(testbed.harness.s3, 'held');
+    await testbed.harness.s3.send(
       new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
     );
-    const started = await api.call('POST', '/v1/migrations', {
-      account: sandbox.library.nickname,
+    const started = await testbed.api.call('POST', '/v1/migrations', {
+      account: testbed.sandbox.library.nickname,
       migrationId: 'held',
       target: { bucket, prefix: 'h' },
       albums: { include: ['*/Videos', '*/Album 1'] },
@@ -47,17 +39,17 @@ describe('held items: deleted only when an approval names them', () => {
     });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
-    await api.waitFor(id, (s) => s.phase === 'awaiting-approval', 120_000);
+    await testbed.api.waitFor(id, (s) => s.phase === 'awaiting-approval', 120_000);
 
-    const videos = [...sandbox.library.albums.values()].find((a) => a.name === 'Videos')!;
-    const ordinary = [...sandbox.library.albums.values()].find((a) => a.name === 'Album 1')!;
+    const videos = [...testbed.sandbox.library.albums.values()].find((a) => a.name === 'Videos')!;
+    const ordinary = [...testbed.sandbox.library.albums.values()].find((a) => a.name === 'Album 1')!;
     const transcode = imageNamed('transcode-only.mp4');
     const damaged = imageNamed('damaged-original.mp4');
     const processing = imageNamed('still-processing.mp4');
     const failedVideo = imageNamed('could-not-process.mp4');
 
     // The report: both albums verified (the damaged original is a warning, its copy is faithful), held items in a section of their own.
-    const { body: report } = await api.call('GET', `/v1/migrations/${id}/report`);
+    const { body: report } = await testbed.api.call('GET', `/v1/migrations/${id}/report`);
     expect(report.report.totals).toMatchObject({ albums: 2, passed: 2 });
     const held = report.report.held as Held[];
     const byKey = new Map(held.map((h) => [h.imageKey, h]));
@@ -87,7 +79,7 @@ describe('held items: deleted only when an approval names them', () => {
     ]);
 
     // The CLI shows the held items and why before it asks anything.
-    const cliDry = await cliAgainst(api.url)([
+    const cliDry = await cliAgainst(testbed.api.url)([
       'approve',
       id,
       '--by',
@@ -112,7 +104,7 @@ describe('held items: deleted only when an approval names them', () => {
     expect((await counters()).deletions).toEqual([]);
 
     // A dry run shows what stays and why, before anything happens.
-    const dry = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+    const dry = await testbed.api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
       approvedBy: 'Jane',
       albums: 'all',
       reportDigest: report.digest,
@@ -123,7 +115,7 @@ describe('held items: deleted only when an approval names them', () => {
       [transcode, damaged, processing, failedVideo].map((i) => [i.imageKey, false]).sort(),
     );
     // A typo never passes for a choice.
-    const typo = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+    const typo = await testbed.api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
       approvedBy: 'Jane',
       albums: 'all',
       reportDigest: report.digest,
@@ -133,12 +125,12 @@ describe('held items: deleted only when an approval names them', () => {
     expect(typo.body.error.message).toContain('NOTHELD1');
     expect((await counters()).deletions).toEqual([]);
 
-    // (The sandbox takes deleted images out of their albums: read the album before.)
+    // (The testbed.sandbox takes deleted images out of their albums: read the album before.)
     const expectedFirst = [
       ...ordinary.placements.map((p) => p.imageKey),
       imageNamed('original-kept.mp4').imageKey,
     ].sort();
-    const all = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+    const all = await testbed.api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
       approvedBy: 'Jane',
       albums: 'all',
       reportDigest: report.digest,
@@ -149,7 +141,7 @@ describe('held items: deleted only when an approval names them', () => {
     expect((await counters()).deletions.map((d) => d.imageKey).sort()).toEqual(expectedFirst);
 
     // The photographer decides the transcode may go too: exactly it goes, and the log says who included it.
-    const second = await api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
+    const second = await testbed.api.call('POST', `/v1/migrations/${id}/deletion/approve`, {
       approvedBy: 'Jane Again',
       albums: [videos.albumKey],
       reportDigest: report.digest,
@@ -163,12 +155,12 @@ describe('held items: deleted only when an approval names them', () => {
       [...expectedFirst, transcode.imageKey].sort(),
     );
     for (const kept of [damaged, processing, failedVideo])
-      expect(sandbox.library.images.get(kept.imageKey)!.deleted).toBe(false);
+      expect(testbed.sandbox.library.images.get(kept.imageKey)!.deleted).toBe(false);
 
     const log = JSON.parse(
       (
         await readObject(
-          testbed!.harness.s3,
+          testbed.harness.s3,
           bucket,
           `h/_smugmug-s3-migration/held/albums/${videos.albumKey}/deletion.json`,
         )
@@ -190,9 +182,9 @@ describe('held items: deleted only when an approval names them', () => {
       deleted: [imageNamed('original-kept.mp4').imageKey],
     });
 
-    const status = await api.waitFor(id, (s) => s.deletion?.imagesDeleted === expectedFirst.length + 1);
+    const status = await testbed.api.waitFor(id, (s) => s.deletion?.imagesDeleted === expectedFirst.length + 1);
     expect(status.deletion).toMatchObject({ albumsDeleted: 2, imagesDeleted: expectedFirst.length + 1 });
-    await api.call('POST', `/v1/migrations/${id}/cancel`);
+    await testbed.api.call('POST', `/v1/migrations/${id}/cancel`);
   }, 240_000);
 });
 

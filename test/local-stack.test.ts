@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { minioClient } from '../local-stack/minio-server';
-import { searchAttributes } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { spawnStackScript } from './support/stack-process';
 import { testStack } from './support/test-stack';
 
@@ -15,7 +15,7 @@ describe('local stack started by the test harness', () => {
       const { customAttributes } = await connection.operatorService.listSearchAttributes({
         namespace: temporal.namespace,
       });
-      for (const key of searchAttributes) expect(customAttributes).toHaveProperty(key.name);
+      for (const key of SEARCH_ATTRIBUTES) expect(customAttributes).toHaveProperty(key.name);
     } finally {
       await connection.close();
     }

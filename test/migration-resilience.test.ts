@@ -5,7 +5,7 @@ import {
   PutBucketVersioningCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { WorkerConfig } from '../activities/config';
+import type { WorkerConfig } from '../worker/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { projectRoot } from '../local-stack/paths';

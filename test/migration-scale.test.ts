@@ -42,7 +42,7 @@ describe('an album of 5,000 images', () => {
   }, 300_000);
 });
 
-describe('continue-as-new of the account workflow', () => {
+describe('continue-as-new of the migration', () => {
   test('with a low threshold the run continues as new several times without losing or repeating an album', async () => {
     const sandbox = await startPrivateSandbox({
       library: { seed: 'continue', albums: 7, folders: 2, photosPerAlbum: 2, videos: 0, trickyCases: false },

@@ -1,47 +1,32 @@
-import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { startApiTestbed, startTestApi } from './support/api-harness';
+import { apiTestbedForTests, startTestApi } from './support/api-harness';
 import { createTestBucket } from './support/migration-harness';
+import { AccountAttribute } from '../common/search-attributes';
+import { WorkflowTypes } from '../common/workflow-types';
+import { smallLibrary } from './support/sandbox-client';
 
-type Testbed = Awaited<ReturnType<typeof startApiTestbed>>;
-
-let testbed: Testbed | undefined;
 let second: Awaited<ReturnType<typeof startTestApi>> | undefined;
-let sandbox: RunningSandbox;
-let api: Testbed['api'];
 let bucket: string;
+const testbed = apiTestbedForTests({ library: smallLibrary('start', 'start-tester') });
 beforeAll(async () => {
-  testbed = await startApiTestbed({
-    library: {
-      seed: 'start',
-      nickname: 'start-tester',
-      albums: 2,
-      folders: 1,
-      photosPerAlbum: 2,
-      videos: 0,
-      trickyCases: false,
-    },
-  });
-  ({ sandbox, api } = testbed);
   second = await startTestApi(testbed.harness.config);
   bucket = await createTestBucket(testbed.harness.s3, 'start');
 });
 afterAll(async () => {
   await second?.close();
-  await testbed?.close();
 });
 
-const account = () => sandbox.library.nickname;
+const account = () => testbed.sandbox.library.nickname;
 const runningMigrations = async () => {
-  const query = `WorkflowType = 'accountMigration' AND ExecutionStatus = 'Running' AND SmugMugAccount = '${account()}'`;
+  const query = `WorkflowType = '${WorkflowTypes.migration}' AND ExecutionStatus = 'Running' AND ${AccountAttribute.name} = '${account()}'`;
   const ids: string[] = [];
-  for await (const wf of testbed!.harness.client.workflow.list({ query })) ids.push(wf.workflowId);
+  for await (const wf of testbed.harness.client.workflow.list({ query })) ids.push(wf.workflowId);
   return ids;
 };
 
 describe('starting a migration', () => {
   test('bad targets are refused before any workflow starts, each with a message naming the problem', async () => {
     const start = (overrides: Record<string, unknown>) =>
-      api.call('POST', '/v1/migrations', { account: account(), target: { bucket }, ...overrides });
+      testbed.api.call('POST', '/v1/migrations', { account: account(), target: { bucket }, ...overrides });
     for (const prefix of ['../x', 'a//b', './x', '/lead', 'a/../b', 'tab\there']) {
       const refused = await start({ target: { bucket, prefix } });
       expect(refused.status).toBe(400);
@@ -63,14 +48,14 @@ describe('starting a migration', () => {
   });
 
   test('an include that matches no album ends with a message that says so', async () => {
-    const started = await api.call('POST', '/v1/migrations', {
+    const started = await testbed.api.call('POST', '/v1/migrations', {
       account: account(),
       migrationId: 'nomatch',
       target: { bucket },
       albums: { include: ['Nothing*'] },
     });
     expect(started.status).toBe(202);
-    const status = await api.waitFor(started.body.id, (s) => s.status !== 'RUNNING');
+    const status = await testbed.api.waitFor(started.body.id, (s) => s.status !== 'RUNNING');
     expect(status).toMatchObject({
       status: 'FAILED',
       failure: expect.stringContaining('No album matches the include patterns "Nothing*"'),
@@ -79,7 +64,7 @@ describe('starting a migration', () => {
 
   test('20 requests at the same moment through two API processes: exactly one starts, 19 are told which one runs', async () => {
     const requests = Array.from({ length: 20 }, (_, i) =>
-      (i % 2 === 0 ? api : second!).call('POST', '/v1/migrations', {
+      (i % 2 === 0 ? testbed.api : second!).call('POST', '/v1/migrations', {
         account: account(),
         migrationId: `race-${i}`,
         target: { bucket, prefix: `race-${i}` },
@@ -98,10 +83,10 @@ describe('starting a migration', () => {
 
   test('with every worker stopped, the status answers within 2 s and says no worker is polling', async () => {
     const [id] = await runningMigrations();
-    await api.waitFor(id, (s) => s.phase === 'awaiting-approval');
-    await testbed!.harness.stopWorker();
+    await testbed.api.waitFor(id, (s) => s.phase === 'awaiting-approval');
+    await testbed.harness.stopWorker();
     const started = Date.now();
-    const status = await api.call('GET', `/v1/migrations/${id}`);
+    const status = await testbed.api.call('GET', `/v1/migrations/${id}`);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({
@@ -110,7 +95,7 @@ describe('starting a migration', () => {
       workerAnswered: false,
       notice: expect.stringContaining('No worker is polling'),
     });
-    const refused = await api.call('POST', '/v1/migrations', {
+    const refused = await testbed.api.call('POST', '/v1/migrations', {
       account: account(),
       migrationId: 'noworker',
       target: { bucket },

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { MigrationInput } from '../common/migration-input';
 import { AesGcmPayloadCodec, parsePayloadKeys } from '../encryption/payload-codec';
 import { resolveTool } from '../local-stack/tools';
-import { StatusAttribute } from '../workflows/search-attributes';
+import { RunStateAttribute } from '../common/search-attributes';
 import { testStack } from './support/test-stack';
 import type { SandboxImage } from '../smugmug-sandbox/library';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
@@ -147,7 +147,7 @@ describe("migrating the sandbox's default library", () => {
 
     const account = harness.client.workflow.getHandle(accountId);
     const description = await account.describe();
-    expect(description.typedSearchAttributes.get(StatusAttribute)).toBe('completed');
+    expect(description.typedSearchAttributes.get(RunStateAttribute)).toBe('completed');
     const album = [...sandbox.library.albums.values()].find((a) => a.name === 'Duplicate File Names')!;
     const albumRun = harness.client.workflow.getHandle(`${accountId}/album-${album.albumKey}`);
     expect(await (await albumRun.describe()).staticSummary()).toBe('Album Edge Cases / Duplicate File Names');
@@ -265,18 +265,23 @@ describe('migration options', () => {
 });
 
 describe('refusing what cannot work', () => {
-  test('a missing bucket fails the migration at once with a clear message', async () => {
-    const handle = await harness.start({ migrationId: 'nobucket', target: { bucket: 'no-such-bucket-here' } });
-    await expect(handle.result()).rejects.toMatchObject({
-      cause: { cause: { message: expect.stringMatching(/no-such-bucket-here.*does not exist/) } },
+  // The account's desk checks both before it starts anything (the migration checks the bucket again
+  // at its own start, for a bucket gone meanwhile: test/workflow/).
+  test('a missing bucket is refused at once with a clear message, and nothing starts', async () => {
+    const start = harness.start({ migrationId: 'nobucket', target: { bucket: 'no-such-bucket-here' } });
+    await expect(start).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/no-such-bucket-here.*does not exist/) },
     });
+    await expect(
+      harness.client.workflow.getHandle(`migrate-${sandbox.library.nickname}-nobucket`).describe(),
+    ).rejects.toThrow(/not found/i);
   });
 
   test('a token of another account is refused', async () => {
     const bucket = await createTestBucket(harness.s3, 'wrong');
-    const handle = await harness.start({ migrationId: 'wrongacct', account: 'someone-else', target: { bucket } });
-    await expect(handle.result()).rejects.toMatchObject({
-      cause: { cause: { message: expect.stringMatching(/belongs to "sandbox-photographer", not "someone-else"/) } },
+    const start = harness.start({ migrationId: 'wrongacct', account: 'someone-else', target: { bucket } });
+    await expect(start).rejects.toMatchObject({
+      cause: { message: expect.stringContaining(`belongs to "${sandbox.library.nickname}", not "someone-else"`) },
     });
   });
 });

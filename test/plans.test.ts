@@ -1,20 +1,11 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { BUILT_IN_PRICES } from '../plans/s3-prices';
 import type { SandboxImage } from '../smugmug-sandbox/library';
-import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { startApiTestbed } from './support/api-harness';
+import { apiTestbedForTests } from './support/api-harness';
 import { cliAgainst } from './support/cli-runner';
 import { createTestBucket } from './support/migration-harness';
 
-type Testbed = Awaited<ReturnType<typeof startApiTestbed>>;
-
-let testbed: Testbed | undefined;
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-  testbed = await startApiTestbed({ library: { seed: 'plan', nickname: 'plan-tester' } });
-  sandbox = testbed.sandbox;
-});
-afterAll(() => testbed?.close());
+const testbed = apiTestbedForTests({ library: { seed: 'plan', nickname: 'plan-tester' } });
 
 /** The bytes a migration copies for an image: the original, or the transcode when there is none. */
 const copyOf = (image: SandboxImage) =>
@@ -22,11 +13,11 @@ const copyOf = (image: SandboxImage) =>
 
 describe('a plan before moving', () => {
   test('reports exactly the files, bytes, held items and duplicates of the library, and costs that match the price table', async () => {
-    const bucket = await createTestBucket(testbed!.harness.s3, 'plan');
-    const run = await cliAgainst(testbed!.api.url)([
+    const bucket = await createTestBucket(testbed.harness.s3, 'plan');
+    const run = await cliAgainst(testbed.api.url)([
       'plan',
       '--account',
-      sandbox.library.nickname,
+      testbed.sandbox.library.nickname,
       '--bucket',
       bucket,
       '--smugmug-plan',
@@ -40,12 +31,12 @@ describe('a plan before moving', () => {
     expect(run.output).toMatch(/DEEP_ARCHIVE .* 180 days/);
     expect(run.output).toContain('SmugMug Power: $16 a month; cheapest here: DEEP_ARCHIVE');
 
-    const { status, body: plan } = await testbed!.api.call('GET', `/v1/plans/${id}`);
+    const { status, body: plan } = await testbed.api.call('GET', `/v1/plans/${id}`);
     expect(status).toBe(200);
 
-    // The sandbox's own catalogue: every placement with bytes is a file in its album's folder.
-    const placements = [...sandbox.library.albums.values()].flatMap((a) =>
-      a.placements.map((p) => sandbox.library.images.get(p.imageKey)!),
+    // The testbed.sandbox's own catalogue: every placement with bytes is a file in its album's folder.
+    const placements = [...testbed.sandbox.library.albums.values()].flatMap((a) =>
+      a.placements.map((p) => testbed.sandbox.library.images.get(p.imageKey)!),
     );
     const copied = placements.filter((i) => copyOf(i));
     const sizes = copied.map((i) => copyOf(i)!.size);
@@ -55,7 +46,7 @@ describe('a plan before moving', () => {
     for (const i of copied) byMd5.set(copyOf(i)!.md5, (byMd5.get(copyOf(i)!.md5) ?? new Set()).add(i.imageKey));
     const duplicates = [...byMd5.values()].reduce((s, keys) => s + keys.size - 1, 0);
     expect(plan.totals).toMatchObject({
-      albums: sandbox.library.albums.size,
+      albums: testbed.sandbox.library.albums.size,
       files: copied.length,
       bytes,
       held,
@@ -80,7 +71,7 @@ describe('a plan before moving', () => {
     expect(cost('STANDARD').putRequests).toBe(copied.length);
 
     // Nothing was copied.
-    const { Contents } = await testbed!.harness.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    const { Contents } = await testbed.harness.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
     expect((Contents ?? []).filter((o) => !o.Key!.includes('_smugmug-s3-migration'))).toEqual([]);
   }, 180_000);
 });

@@ -1,37 +1,22 @@
 import { createHash } from 'node:crypto';
 import { FaultRule } from '../smugmug-sandbox/faults';
-import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { startApiTestbed } from './support/api-harness';
+import { apiTestbedForTests } from './support/api-harness';
 import { cliAgainst } from './support/cli-runner';
 import { createTestBucket, listKeys, readObject } from './support/migration-harness';
+import { WorkflowTypes } from '../common/workflow-types';
+import { smallLibrary } from './support/sandbox-client';
 
-type Testbed = Awaited<ReturnType<typeof startApiTestbed>>;
-
-let testbed: Testbed | undefined;
-let sandbox: RunningSandbox;
-let api: Testbed['api'];
 let bucket: string;
+const testbed = apiTestbedForTests(
+  { library: smallLibrary('schedules', 'schedule-tester') },
+  // Deleted while the API still answers: a schedule left behind would go on firing for the rest of the run.
+  { beforeClose: ({ api, sandbox }) => api.call('DELETE', `/v1/schedules/sync-${sandbox.library.nickname}`) },
+);
 beforeAll(async () => {
-  testbed = await startApiTestbed({
-    library: {
-      seed: 'schedules',
-      nickname: 'schedule-tester',
-      albums: 2,
-      folders: 1,
-      photosPerAlbum: 2,
-      videos: 0,
-      trickyCases: false,
-    },
-  });
-  ({ sandbox, api } = testbed);
   bucket = await createTestBucket(testbed.harness.s3, 'schedules');
 });
-afterAll(async () => {
-  await api?.call('DELETE', `/v1/schedules/sync-${sandbox?.library.nickname}`);
-  await testbed?.close();
-});
 
-const account = () => sandbox.library.nickname;
+const account = () => testbed.sandbox.library.nickname;
 const scheduleId = () => `sync-${account()}`;
 /** Short, so the test sees several firings; a real schedule says "24h". */
 const INTERVAL = '3s';
@@ -47,7 +32,7 @@ async function until<T>(what: string, look: () => Promise<T | undefined>, timeou
 }
 
 const schedule = async () => {
-  const res = await api.call('GET', `/v1/schedules/${scheduleId()}`);
+  const res = await testbed.api.call('GET', `/v1/schedules/${scheduleId()}`);
   expect(res.status).toBe(200);
   return res.body;
 };
@@ -60,36 +45,36 @@ describe('scheduled incremental sync', () => {
   test('a schedule fires, its runs copy what was added since, a firing while one runs is skipped, and deleting it stops it', async () => {
     const request = { account: account(), target: { bucket, prefix: 'lib' }, every: INTERVAL };
     // Deletion is never scheduled, and a schedule needs exactly one of every and cron.
-    const withDeletion = await api.call('POST', '/v1/schedules', { ...request, deletion: { enabled: true } });
+    const withDeletion = await testbed.api.call('POST', '/v1/schedules', { ...request, deletion: { enabled: true } });
     expect(withDeletion.status).toBe(400);
     expect(JSON.stringify(withDeletion.body)).toContain('deletion');
-    expect((await api.call('POST', '/v1/schedules', { ...request, cron: '0 3 * * *' })).status).toBe(400);
+    expect((await testbed.api.call('POST', '/v1/schedules', { ...request, cron: '0 3 * * *' })).status).toBe(400);
 
     // The first run lasts longer than the interval: SmugMug asks it to wait twice while listing.
-    sandbox.faults.add(
+    testbed.sandbox.faults.add(
       FaultRule.parse({ kind: 'rate-limit', target: 'api', pathContains: '!images', times: 2, retryAfterSeconds: 4 }),
     );
-    const created = await api.call('POST', '/v1/schedules', request);
+    const created = await testbed.api.call('POST', '/v1/schedules', request);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: scheduleId(), every: INTERVAL, overlap: 'skip', paused: false });
     expect(created.body.nextRuns.length).toBeGreaterThan(0);
-    expect((await api.call('POST', '/v1/schedules', request)).status).toBe(409);
+    expect((await testbed.api.call('POST', '/v1/schedules', request)).status).toBe(409);
 
     const first = await until('the first scheduled run to finish', async () => (await finishedRuns())[0]);
     // Firings came while it ran, and were skipped rather than started beside it.
     expect((await schedule()).skippedBecauseRunning).toBeGreaterThan(0);
-    const firstMigration = (await api.call('GET', `/v1/migrations/${first.migration}`)).body;
+    const firstMigration = (await testbed.api.call('GET', `/v1/migrations/${first.migration}`)).body;
     expect(firstMigration).toMatchObject({ status: 'COMPLETED', phase: 'completed' });
     expect(firstMigration.counts.transferredFiles).toBe(4);
     // Found by the same search attributes as any migration of the account.
-    const listed = (await api.call('GET', `/v1/migrations?account=${account()}`)).body.migrations.map(
+    const listed = (await testbed.api.call('GET', `/v1/migrations?account=${account()}`)).body.migrations.map(
       (m: { id: string }) => m.id,
     );
     expect(listed).toContain(first.migration);
 
     // A photo uploaded since: a later run copies it, and only it.
-    const album = [...sandbox.library.albums.values()].find((a) => a.placements.length > 0)!;
-    const res = await fetch(`${sandbox.url}/__sandbox/albums/${album.albumKey}/images`, {
+    const album = [...testbed.sandbox.library.albums.values()].find((a) => a.placements.length > 0)!;
+    const res = await fetch(`${testbed.sandbox.url}/__sandbox/albums/${album.albumKey}/images`, {
       method: 'POST',
       body: JSON.stringify({ fileName: 'new-upload.jpg' }),
     });
@@ -98,45 +83,47 @@ describe('scheduled incremental sync', () => {
     const later = await until('a run that copies the new photo', async () => {
       for (const run of await finishedRuns()) {
         if (run.migration === first.migration) continue;
-        const m = (await api.call('GET', `/v1/migrations/${run.migration}`)).body;
+        const m = (await testbed.api.call('GET', `/v1/migrations/${run.migration}`)).body;
         if (m.counts?.transferredFiles === 1) return m;
       }
       return undefined;
     });
     expect(later.counts).toMatchObject({ transferredFiles: 1, albumsFailed: 0 });
-    const keys = [...(await listKeys(testbed!.harness.s3, bucket, 'lib/')).keys()];
+    const keys = [...(await listKeys(testbed.harness.s3, bucket, 'lib/')).keys()];
     const copied = keys.find((k) => k.endsWith('/new-upload.jpg'))!;
     expect(
       createHash('md5')
-        .update(await readObject(testbed!.harness.s3, bucket, copied))
+        .update(await readObject(testbed.harness.s3, bucket, copied))
         .digest('hex'),
     ).toBe(added.md5);
 
     // Paused, it says so; resumed, it fires again.
-    expect((await api.call('POST', `/v1/schedules/${scheduleId()}/pause`, { note: 'holiday' })).body).toMatchObject({
+    expect(
+      (await testbed.api.call('POST', `/v1/schedules/${scheduleId()}/pause`, { note: 'holiday' })).body,
+    ).toMatchObject({
       paused: true,
       note: 'holiday',
     });
-    expect((await api.call('POST', `/v1/schedules/${scheduleId()}/resume`)).body.paused).toBe(false);
+    expect((await testbed.api.call('POST', `/v1/schedules/${scheduleId()}/resume`)).body.paused).toBe(false);
 
     // Deleted: gone, and no run starts any more (once the one going on, if any, has finished).
-    expect((await api.call('DELETE', `/v1/schedules/${scheduleId()}`)).status).toBe(204);
-    expect((await api.call('GET', `/v1/schedules/${scheduleId()}`)).status).toBe(404);
+    expect((await testbed.api.call('DELETE', `/v1/schedules/${scheduleId()}`)).status).toBe(204);
+    expect((await testbed.api.call('GET', `/v1/schedules/${scheduleId()}`)).status).toBe(404);
     const runsOfSchedule = async () => {
       const ids: string[] = [];
-      const query = `WorkflowType = 'scheduledSync' AND TemporalScheduledById = '${scheduleId()}'`;
-      for await (const wf of testbed!.harness.client.workflow.list({ query })) ids.push(wf.workflowId);
+      const query = `WorkflowType = '${WorkflowTypes.scheduledSync}' AND TemporalScheduledById = '${scheduleId()}'`;
+      for await (const wf of testbed.harness.client.workflow.list({ query })) ids.push(wf.workflowId);
       return ids;
     };
     const afterDeletion = await runsOfSchedule();
     await new Promise((r) => setTimeout(r, 3 * 3_000));
     expect(await runsOfSchedule()).toEqual(afterDeletion);
     // Nothing was ever deleted on SmugMug.
-    expect(sandbox.counters().deletions).toEqual([]);
+    expect(testbed.sandbox.counters().deletions).toEqual([]);
   }, 300_000);
 
   test('smugmug-s3 schedule create --every 24h, show, pause, delete: what a photographer types', async () => {
-    const cli = cliAgainst(api.url);
+    const cli = cliAgainst(testbed.api.url);
     const created = await cli(['schedule', 'create', '--account', account(), '--bucket', bucket, '--every', '24h'])
       .done;
     expect(created).toMatchObject({ code: 0 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '../local-stack/processes';
 import { startTemporalDevServer, type TemporalDevServer } from '../local-stack/temporal-server';
 import { resolveTool } from '../local-stack/tools';
-import type { MigrationResult } from '../workflows/account-migration';
+import type { MigrationResult } from '../workflows/migration';
 import { createTestBucket, startMigrationHarness } from './support/migration-harness';
 import { startPrivateSandbox } from './support/sandbox-client';
 import { testStack } from './support/test-stack';

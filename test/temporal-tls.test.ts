@@ -2,7 +2,7 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { WorkerConfig } from '../activities/config';
+import type { WorkerConfig } from '../worker/config';
 import { temporalConnectionOptions, TemporalSettings, withTemporalProfile } from '../config/temporal';
 import { startApiTestbed, startTestApi } from './support/api-harness';
 import { createTestBucket } from './support/migration-harness';

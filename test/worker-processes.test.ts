@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { WorkerConfig } from '../activities/config';
+import type { WorkerConfig } from '../worker/config';
 import { projectRoot } from '../local-stack/paths';
 import { createTestBucket, listKeys, startMigrationHarness, workerEnv } from './support/migration-harness';
 import { startPrivateSandbox } from './support/sandbox-client';

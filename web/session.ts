@@ -1,8 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { sameSecret } from '../api/auth';
-import type { ApiConfig } from '../api/config';
+import { type AccessSettings, sameSecret } from '../http/auth';
+
+/** Who may use the pages: the API token's holders, or those a reverse proxy names in this header. */
+export type SessionSettings = AccessSettings & { WEB_IDENTITY_HEADER?: string };
 
 const COOKIE = 'smugmug_s3_session';
 /** A session lasts a working day; signing in again is one field. */
@@ -32,7 +34,7 @@ declare module 'hono' {
 export class Sessions {
   private readonly key: Buffer;
 
-  constructor(private readonly config: ApiConfig) {
+  constructor(private readonly config: SessionSettings) {
     this.key = config.API_TOKEN
       ? createHmac('sha256', config.API_TOKEN).update('smugmug-s3 web sessions').digest()
       : randomBytes(32);

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { WorkerConfig } from '../activities/config';
+import type { WorkerConfig } from './config';
 
 /**
  * Sets the migration task queue's per-fairness-key activity rate limit: one SmugMug account (its

@@ -1,15 +1,15 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { ByteBudget } from '../activities/byte-budget';
-import type { WorkerConfig } from '../activities/config';
-import { Md5Thread } from '../activities/md5-thread';
-import { failurePolicyInterceptor } from '../activities/failure-policy';
-import { createS3Client } from '../config/s3';
 import { explainConnectionFailure, temporalConnectionOptions } from '../config/temporal';
-import { SmugMugClient } from '../activities/smugmug-client';
 import { encryptedDataConverter } from '../encryption/data-converter';
+import { createS3Client } from '../s3/client';
+import { SmugMugClient } from '../smugmug/client';
+import { ByteBudget } from '../transfer/byte-budget';
+import { Md5Thread } from '../transfer/md5-thread';
 import { applyAccountRateLimit } from './account-rate-limit';
+import type { WorkerConfig } from './config';
+import { failurePolicyInterceptor } from './failure-policy';
 
 /** A worker running the migration workflows and activities, with clients built from `config`. */
 export async function createMigrationWorker(

@@ -1,6 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import cluster from 'node:cluster';
-import { loadWorkerConfig } from '../activities/config';
+import { loadWorkerConfig } from './config';
 import { createRedactor, secretsIn } from '../config/redact';
 import { createMigrationWorker } from './create-worker';
 import { jsonLogger } from './json-logger';

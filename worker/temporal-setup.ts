@@ -2,7 +2,7 @@ import { Connection, isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { TemporalSettings, temporalConnectionOptions, withTemporalProfile } from '../config/temporal';
-import { searchAttributes } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes';
 
 /** gRPC status codes Temporal answers with. */
 const GRPC_NOT_FOUND = 5;
@@ -30,7 +30,7 @@ const INDEXED_VALUE_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType>
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = { ...existing.customAttributes, ...existing.systemAttributes };
-  const missing = searchAttributes.filter((key) => !(key.name in known));
+  const missing = SEARCH_ATTRIBUTES.filter((key) => !(key.name in known));
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({
     namespace,
@@ -75,7 +75,7 @@ async function main() {
   try {
     await setUpTemporalNamespace(connection, settings.TEMPORAL_NAMESPACE);
     console.log(
-      `Namespace ${settings.TEMPORAL_NAMESPACE} is ready, with the search attributes ${searchAttributes.map((k) => k.name).join(', ')}`,
+      `Namespace ${settings.TEMPORAL_NAMESPACE} is ready, with the search attributes ${SEARCH_ATTRIBUTES.map((k) => k.name).join(', ')}`,
     );
   } finally {
     await connection.close();

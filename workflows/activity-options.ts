@@ -5,7 +5,7 @@ import { PERMANENT_ERROR_TYPES } from '../common/error-types';
  * No attempt limit: an outage of SmugMug or S3 (refused, reset, 5xx, 429, SlowDown) is waited out
  * however long it lasts, at most 2 minutes between tries (a few requests an hour per waiting
  * activity, and the migration resumes within 2 minutes of the end of an outage). Permanent failures are final at once; other
- * failures are made final by the worker after a few attempts (activities/failure-policy.ts).
+ * failures are made final by the worker after a few attempts (worker/failure-policy.ts).
  */
 const retry: RetryPolicy = {
   initialInterval: '1s',
@@ -20,7 +20,7 @@ export const quickCheckActivity: ActivityOptions = {
   retry: { initialInterval: '500ms', maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 };
 
-// Activities heartbeat every 5 s (keep-alive.ts); a worker that dies is noticed within these
+// Activities heartbeat every 5 s (activities/keep-alive.ts); a worker that dies is noticed within these
 // timeouts and its work handed to another worker, so they are a few heartbeats long, no more.
 
 /** Listing, planning, verifying: bounded work that heartbeats as it pages. */

@@ -1,4 +1,9 @@
-export { accountMigration } from './account-migration';
-export { albumMigration } from './album-migration';
-export { accountMigrations } from './account-migrations';
-export { scheduledSync } from './scheduled-sync';
+/**
+ * The workflows the worker registers, each exported under its registered type name
+ * (common/workflow-types.ts): histories and running workflows know them by these names, so they
+ * never change, whatever the code calls them.
+ */
+export { migrationWorkflow as accountMigration } from './migration';
+export { accountDeskWorkflow as accountMigrations } from './account-desk';
+export { albumWorkflow as albumMigration } from './album';
+export { scheduledSyncWorkflow as scheduledSync } from './scheduled-sync';

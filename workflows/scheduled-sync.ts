@@ -2,8 +2,8 @@ import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporal
 import type { Activities } from '../activities';
 import type { MigrationInput, ScheduledSyncInput } from '../common/migration-input';
 import type { ScheduledSyncResult } from '../common/migration-types';
+import { MigrationWorkflowIdAttribute } from '../common/search-attributes';
 import { quickCheckActivity, waitForMigrationActivity } from './activity-options';
-import { MigrationId } from './search-attributes';
 
 const { startScheduledMigration } = proxyActivities<Activities>(quickCheckActivity);
 const { awaitMigrationEnd } = proxyActivities<Activities>(waitForMigrationActivity);
@@ -14,12 +14,13 @@ function scheduledMigrationId(firedAt: Date): string {
 }
 
 /**
- * One firing of an account's schedule: starts a sync migration through the account's workflow
- * (so a migration started by hand and a scheduled one never run together) and stays until it
- * ends, so the schedule's overlap policy (skip) does not start another meanwhile. It never deletes.
- * A firing that finds a migration of the account running ends at once, skipped.
+ * One firing of an account's schedule (registered as `scheduledSync`): starts a sync migration
+ * through the account's desk (so a migration started by hand and a scheduled one never run
+ * together) and stays until it ends, so the schedule's overlap policy (skip) does not start another
+ * meanwhile. It never deletes. A firing that finds a migration of the account running ends at
+ * once, skipped.
  */
-export async function scheduledSync(input: ScheduledSyncInput): Promise<ScheduledSyncResult> {
+export async function scheduledSyncWorkflow(input: ScheduledSyncInput): Promise<ScheduledSyncResult> {
   const migration: MigrationInput = {
     ...input,
     migrationId: scheduledMigrationId(workflowInfo().startTime),
@@ -28,6 +29,6 @@ export async function scheduledSync(input: ScheduledSyncInput): Promise<Schedule
   };
   const started = await startScheduledMigration(migration);
   if ('skippedFor' in started) return { skippedFor: started.skippedFor };
-  upsertSearchAttributes([{ key: MigrationId, value: started.id }]);
+  upsertSearchAttributes([{ key: MigrationWorkflowIdAttribute, value: started.id }]);
   return { migration: started.id, ...(await awaitMigrationEnd({ workflowId: started.id })) };
 }

@@ -1,8 +1,8 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { cors } from 'hono/cors';
 import type { MiddlewareHandler } from 'hono';
-import { invalidRequest } from '../invalid-request';
+import { newRouter } from '../openapi';
 import { ErrorBody } from '../schemas';
 
 /** Payloads as the Temporal UI and CLI send them to a remote codec: proto JSON, bytes in base64. */
@@ -60,7 +60,7 @@ const codecRoute = (path: '/encode' | '/decode', summary: string) =>
  * token. Browsers may call it from the Temporal UI's origin only.
  */
 export function codecRoutes(opts: { codec: PayloadCodec; uiOrigin: string; requireToken: MiddlewareHandler }) {
-  const app = new OpenAPIHono({ defaultHook: invalidRequest });
+  const app = newRouter();
   app.use(
     '*',
     cors({

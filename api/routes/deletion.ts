@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Services } from '../../service';
 import { errors, json, newRouter, security } from '../openapi';
-import type { RouteContext } from '../route-context';
 import * as s from '../schemas';
 
 /** Deletion of originals on SmugMug: the approval (or its dry run), with the held items it leaves or includes. */
-export function deletionRoutes({ service }: RouteContext) {
+export function deletionRoutes({ deletion }: Services) {
   const app = newRouter();
   app.openapi(
     createRoute({
@@ -24,9 +24,8 @@ export function deletionRoutes({ service }: RouteContext) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json(await service.approve(id, c.req.valid('json'), c.req.header('idempotency-key')), 200);
+      return c.json(await deletion.approve(id, c.req.valid('json'), c.req.header('idempotency-key')), 200);
     },
   );
-
   return app;
 }

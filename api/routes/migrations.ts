@@ -1,14 +1,10 @@
-import { createRoute, type z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { HTTPException } from 'hono/http-exception';
-import { AlbumKey, MigrationId, StatusAttribute } from '../../workflows/search-attributes';
+import { createRoute } from '@hono/zod-openapi';
+import type { Services } from '../../service';
 import { errors, json, newRouter, security } from '../openapi';
-import type { RouteContext } from '../route-context';
 import * as s from '../schemas';
-import { conflict, httpErrorOf, notFound } from '../temporal-errors';
 
 /** Migrations: start, list, status, albums, report, retries, cancel. */
-export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContext) {
+export function migrationRoutes({ migrations, links }: Services) {
   const app = newRouter();
 
   app.openapi(
@@ -21,8 +17,8 @@ export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContex
       responses: { 202: json(s.MigrationStarted, 'Started'), ...errors },
     }),
     async (c) => {
-      const { id, migrationId } = await lookups.start(c.req.valid('json'));
-      return c.json({ id, migrationId, uiUrl: uiUrl(id), statusUrl: `/v1/migrations/${id}` }, 202);
+      const { id, migrationId } = await migrations.start(c.req.valid('json'));
+      return c.json({ id, migrationId, uiUrl: links.workflow(id), statusUrl: `/v1/migrations/${id}` }, 202);
     },
   );
 
@@ -38,7 +34,7 @@ export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContex
     async (c) => {
       const { account, page, pageSize, ...query } = c.req.valid('query');
       const phase = query.phase ?? query.status;
-      return c.json({ ...(await service.list({ account, phase }, page, pageSize)), page, pageSize }, 200);
+      return c.json({ ...(await migrations.list({ account, phase }, page, pageSize)), page, pageSize }, 200);
     },
   );
 
@@ -51,7 +47,7 @@ export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContex
       request: { params: s.MigrationIdParam },
       responses: { 200: json(s.MigrationDetails, 'Status'), ...errors },
     }),
-    async (c) => c.json(await service.details(c.req.valid('param').id), 200),
+    async (c) => c.json(await migrations.details(c.req.valid('param').id), 200),
   );
 
   app.openapi(
@@ -66,27 +62,11 @@ export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContex
     async (c) => {
       const { id } = c.req.valid('param');
       const { page, pageSize, status } = c.req.valid('query');
-      if (status === 'failed')
-        return c.json({ ...(await service.failedAlbums(id, page, pageSize)), page, pageSize }, 200);
-      await client.workflow
-        .getHandle(id)
-        .describe()
-        .catch((err) => Promise.reject(httpErrorOf(err, `Migration ${id}`)));
-      const { items: albums, hasMore } = await lookups.visibilityPage(
-        `${MigrationId.name} = '${id}'`,
-        page,
-        pageSize,
-        (wf): z.infer<typeof s.AlbumRun> => ({
-          albumKey: wf.typedSearchAttributes.get(AlbumKey) ?? '',
-          workflowId: wf.workflowId,
-          status: wf.typedSearchAttributes.get(StatusAttribute) ?? 'unknown',
-          runStatus: wf.status.name,
-          startedAt: wf.startTime.toISOString(),
-          closedAt: wf.closeTime?.toISOString(),
-          summary: wf.memo?.summary as Record<string, unknown> | undefined,
-        }),
-      );
-      return c.json({ albums, page, pageSize, hasMore }, 200);
+      const albums =
+        status === 'failed'
+          ? await migrations.failedAlbums(id, page, pageSize)
+          : await migrations.albumRuns(id, page, pageSize);
+      return c.json({ ...albums, page, pageSize }, 200);
     },
   );
 
@@ -99,10 +79,7 @@ export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContex
       request: { params: s.MigrationIdParam },
       responses: { 200: json(s.Report, 'The report'), ...errors },
     }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      return c.json(await lookups.currentReport(id), 200);
-    },
+    async (c) => c.json(await migrations.report(c.req.valid('param').id), 200),
   );
 
   app.openapi(
@@ -116,9 +93,10 @@ export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContex
     }),
     async (c) => {
       const { id, albumKey } = c.req.valid('param');
-      return c.json(await service.retry(id, [albumKey]), 202);
+      return c.json(await migrations.retry(id, [albumKey]), 202);
     },
   );
+
   app.openapi(
     createRoute({
       method: 'post',
@@ -128,7 +106,7 @@ export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContex
       request: { params: s.MigrationIdParam },
       responses: { 202: json(s.RetryAccepted, 'Retries started'), ...errors },
     }),
-    async (c) => c.json(await service.retry(c.req.valid('param').id), 202),
+    async (c) => c.json(await migrations.retry(c.req.valid('param').id), 202),
   );
 
   app.openapi(
@@ -142,16 +120,7 @@ export function migrationRoutes({ client, lookups, service, uiUrl }: RouteContex
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      try {
-        const handle = client.workflow.getHandle(id);
-        const { status, type } = await handle.describe();
-        if (type !== 'accountMigration') throw notFound('migration');
-        if (status.name !== 'RUNNING') throw conflict(`Migration ${id} is not running (${status.name})`);
-        await handle.cancel();
-      } catch (err) {
-        if (err instanceof HTTPException) throw err;
-        throw err instanceof WorkflowNotFoundError ? notFound('migration') : httpErrorOf(err, `Migration ${id}`);
-      }
+      await migrations.cancel(id);
       return c.json({ id, status: 'cancel-requested' }, 202);
     },
   );

@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Services } from '../../service';
 import { errors, json, newRouter, security } from '../openapi';
-import type { RouteContext } from '../route-context';
 import * as s from '../schemas';
 
 /** Plans: a dry run of a migration, and its report of files, held items, duplicates and costs. */
-export function planRoutes({ lookups, service, uiUrl }: RouteContext) {
+export function planRoutes({ plans, links }: Services) {
   const app = newRouter();
 
   app.openapi(
@@ -17,8 +17,8 @@ export function planRoutes({ lookups, service, uiUrl }: RouteContext) {
       responses: { 202: json(s.PlanStarted, 'Planning'), ...errors },
     }),
     async (c) => {
-      const { id, migrationId } = await lookups.start({ ...c.req.valid('json'), dryRun: true });
-      return c.json({ id, migrationId, uiUrl: uiUrl(id), planUrl: `/v1/plans/${id}` }, 202);
+      const { id, migrationId } = await plans.start(c.req.valid('json'));
+      return c.json({ id, migrationId, uiUrl: links.workflow(id), planUrl: `/v1/plans/${id}` }, 202);
     },
   );
 
@@ -35,7 +35,7 @@ export function planRoutes({ lookups, service, uiUrl }: RouteContext) {
     async (c) => {
       const { id } = c.req.valid('param');
       const { smugmugPlan, smugmugMonthlyUsd } = c.req.valid('query');
-      return c.json(await service.plan(id, { plan: smugmugPlan, monthlyUsd: smugmugMonthlyUsd }), 200);
+      return c.json(await plans.report(id, { plan: smugmugPlan, monthlyUsd: smugmugMonthlyUsd }), 200);
     },
   );
 

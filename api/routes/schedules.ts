@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Services } from '../../service';
 import { errors, json, newRouter, security } from '../openapi';
-import type { RouteContext } from '../route-context';
 import * as s from '../schemas';
 
 /** Schedules: an account's incremental sync on an interval or a cron, through Temporal's own Schedules. */
-export function scheduleRoutes({ schedules }: RouteContext) {
+export function scheduleRoutes({ schedules }: Services) {
   const app = newRouter();
 
   app.openapi(

@@ -205,7 +205,7 @@ describe('the production topology: Temporal server on PostgreSQL with mTLS, MinI
     const withoutCertificate = (env: Record<string, string>) =>
       Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('TEMPORAL_TLS_CLIENT_')));
     await expectRefused('worker/main.ts', withoutCertificate(topology.workerEnv()));
-    await expectRefused('api/main.ts', withoutCertificate(topology.apiEnv(0)));
+    await expectRefused('server/main.ts', withoutCertificate(topology.apiEnv(0)));
   }, 120_000);
 
   test('with an API key instead of a certificate (as for Temporal Cloud), a worker and an API reach a cluster that requires one and a migration completes; a wrong key is refused', async () => {
@@ -231,7 +231,7 @@ describe('the production topology: Temporal server on PostgreSQL with mTLS, MinI
       const run = await migrate('api-key', undefined, false, [api]);
       figures.apiKey = { seconds: run.seconds };
       await expectRefused('worker/main.ts', topology.workerEnv(withKey('not-a-key')));
-      await expectRefused('api/main.ts', topology.apiEnv(0, withKey('not-a-key')));
+      await expectRefused('server/main.ts', topology.apiEnv(0, withKey('not-a-key')));
       for (const log of [worker.process.logFile, api.process.logFile]) {
         expect(await readFile(log, 'utf8')).not.toContain(serviceKey);
       }

@@ -161,7 +161,7 @@ export async function startProductionTopology(dir: string, sandbox: RunningSandb
       const ready = async () => (await fetch(`${url}/readyz`)).ok;
       const api = new ServiceProcess(
         name,
-        'api/main.ts',
+        'server/main.ts',
         () => env(port),
         join(dir, `${name.replace(' ', '-')}.log`),
         ready,

@@ -1,7 +1,7 @@
-import { ApiConfig } from '../../api/config';
+import { ServerConfig } from '../../server/config';
+import { startHttpServer } from '../../server/server';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
-import { startApiServer } from '../../api/server';
-import type { WorkerConfig } from '../../activities/config';
+import type { WorkerConfig } from '../../worker/config';
 import { startMigrationHarness } from './migration-harness';
 import { startPrivateSandbox } from './sandbox-client';
 import { testStack } from './test-stack';
@@ -15,7 +15,7 @@ export const TEST_API_TOKEN = 'test-token-0123456789abcdef';
 /** The HTTP API on a free port, talking to the test run's Temporal and MinIO, for one worker's task queue. */
 export async function startTestApi(worker: WorkerConfig, overrides: Record<string, string> = {}) {
   const { temporal, minio } = testStack();
-  const config = ApiConfig.parse({
+  const config = ServerConfig.parse({
     API_PORT: '0',
     API_TOKEN: TEST_API_TOKEN,
     TEMPORAL_ADDRESS: worker.TEMPORAL_ADDRESS,
@@ -28,7 +28,7 @@ export async function startTestApi(worker: WorkerConfig, overrides: Record<strin
     ...overrides,
   });
   const logs: Array<Record<string, unknown>> = [];
-  const api = await startApiServer(config, (entry) => logs.push(entry));
+  const api = await startHttpServer(config, (entry) => logs.push(entry));
   const call = async (method: string, path: string, body?: unknown, token: string | null = TEST_API_TOKEN) => {
     const res = await fetch(`${api.url}${path}`, {
       method,
@@ -77,4 +77,27 @@ export async function startApiTestbed(
       await sandbox.close();
     },
   };
+}
+
+export type ApiTestbed = Awaited<ReturnType<typeof startApiTestbed>>;
+
+/**
+ * The testbed of one test file (its sandbox, worker and API), started before its tests and closed
+ * after them, `beforeClose` first (what the file must undo while the API still answers); its parts
+ * are there once the file's first test runs.
+ */
+export function apiTestbedForTests(
+  sandboxOptions: Parameters<typeof startPrivateSandbox>[0],
+  hooks: { beforeClose?: (testbed: ApiTestbed) => Promise<unknown> } = {},
+): ApiTestbed {
+  const testbed = {} as ApiTestbed;
+  beforeAll(async () => {
+    Object.assign(testbed, await startApiTestbed(sandboxOptions));
+  });
+  afterAll(async () => {
+    if (!testbed.close) return;
+    await hooks.beforeClose?.(testbed);
+    await testbed.close();
+  });
+  return testbed;
 }

@@ -1,17 +1,17 @@
 import { CreateBucketCommand, GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkerConfig } from '../../activities/config';
-import { accountPriority } from '../../common/account-priority';
-import { accountWorkflowId } from '../../common/ids';
-import { encryptedDataConverter, failureConverterPath } from '../../encryption/data-converter';
+import { connectTemporalClient } from '../../client/connection';
+import { migrationHandle, startMigration } from '../../client/start-migration';
+import { accountDeskWorkflowId } from '../../common/ids';
 import { MigrationInput, type MigrationInputRequest } from '../../common/migration-input';
 import { temporalConnectionOptions } from '../../config/temporal';
+import { failureConverterPath } from '../../encryption/data-converter';
 import { minioClient } from '../../local-stack/minio-server';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
-import { accountMigration, type MigrationResult } from '../../workflows/account-migration';
-import { migrationPhase, SmugMugAccount } from '../../workflows/search-attributes';
+import type { MigrationResult } from '../../workflows/migration';
+import { WorkerConfig } from '../../worker/config';
 import { createMigrationWorker } from '../../worker/create-worker';
 import { testStack } from './test-stack';
 
@@ -103,22 +103,29 @@ export async function startMigrationHarness(
       await nativeConnection.close();
     };
   }
-  const connection = await Connection.connect(temporalConnectionOptions(config));
-  const client = new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: encryptedDataConverter(process.env.PAYLOAD_ENCRYPTION_KEYS),
-  });
+  const { client, close: closeClient } = await connectTemporalClient(config);
   const s3 = minioClient(minio);
-  const start = (request: MigrationRequest): Promise<WorkflowHandle<typeof accountMigration>> => {
+  // The sandbox's account, started here or through an API in front of this harness, and any other asked for.
+  const accounts = new Set<string>([sandbox.library.nickname]);
+  /** Starts a migration as every client does, through the account's desk (client/start-migration.ts). */
+  const start = async (request: MigrationRequest) => {
     const input = MigrationInput.parse({ account: sandbox.library.nickname, ...request });
-    return client.workflow.start(accountMigration, {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowId: accountWorkflowId(input.account, input.migrationId),
-      args: [input],
-      priority: accountPriority(input.account),
-      typedSearchAttributes: [{ key: SmugMugAccount, value: input.account }, migrationPhase('preflight')],
-    });
+    accounts.add(input.account);
+    const { id } = await startMigration(client, config.TEMPORAL_TASK_QUEUE, input);
+    return migrationHandle(client, id);
+  };
+  /**
+   * The desks of this harness's accounts run on its task queue and idle a minute before closing:
+   * ended with it, so the next harness's start (another queue, same account) starts a desk of its own.
+   */
+  const closeDesks = async () => {
+    for (const account of accounts)
+      await client.workflow
+        .getHandle(accountDeskWorkflowId(account))
+        .terminate('the test harness stops')
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError) && !/not found|already completed/i.test(String(err))) throw err;
+        });
   };
   return {
     config,
@@ -132,8 +139,9 @@ export async function startMigrationHarness(
     },
     run: async (request: MigrationRequest): Promise<MigrationResult> => (await start(request)).result(),
     async stop() {
+      await closeDesks();
       await stopWorker();
-      await connection.close();
+      await closeClient();
       s3.destroy();
     },
   };

@@ -1,14 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../smugmug-sandbox/server';
 import { type OAuthToken, oauthSigner, signedFetch } from './signed-fetch';
 import { testStack } from './test-stack';
 
 /**
  * A sandbox of this test file's own (real HTTP on a free port, the run's shared media folder),
- * so faults, deletions and counters of one file never touch another's.
+ * so faults, deletions and counters of one file never touch another's. Its photographer has a
+ * nickname of its own unless the test names one: an account has one desk (and one migration at a
+ * time) in the whole Temporal namespace, which test files share.
  */
 export function startPrivateSandbox(options: Omit<SandboxOptions, 'mediaDir' | 'port'> = {}): Promise<RunningSandbox> {
-  return startSandbox({ ...options, port: 0, mediaDir: testStack().sandbox.mediaDir });
+  const library = { nickname: `photographer-${randomUUID().slice(0, 8)}`, ...options.library };
+  return startSandbox({ ...options, library, port: 0, mediaDir: testStack().sandbox.mediaDir });
 }
+
+/** A library of two small albums (two photos each, in one folder), for tests about what happens around a migration. */
+export const smallLibrary = (seed: string, nickname: string) => ({
+  seed,
+  nickname,
+  albums: 2,
+  folders: 1,
+  photosPerAlbum: 2,
+  videos: 0,
+  trickyCases: false,
+});
 
 export interface Envelope {
   Code: number;

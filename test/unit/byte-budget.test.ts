@@ -1,4 +1,4 @@
-import { ByteBudget } from '../../activities/byte-budget';
+import { ByteBudget } from '../../transfer/byte-budget';
 
 describe('the worker-wide byte budget', () => {
   test('holds no more than its limit at once, serves waiters in order, and lets an oversized request through alone', async () => {

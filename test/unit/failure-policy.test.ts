@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { classifyFailure, REPEATABLE_ATTEMPTS, transientTypeOf } from '../../activities/failure-policy';
+import { classifyFailure, REPEATABLE_ATTEMPTS, transientTypeOf } from '../../common/failure-classes';
 import { PERMANENT_ERROR_TYPES } from '../../common/error-types';
 
 const s3Error = (name: string, status: number) =>

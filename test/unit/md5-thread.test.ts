@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Md5Thread } from '../../activities/md5-thread';
+import { Md5Thread } from '../../transfer/md5-thread';
 
 describe('the MD5 thread', () => {
   const thread = new Md5Thread();

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { partReader } from '../../activities/part-reader';
-import type { SmugMugClient, SmugMugResponse } from '../../activities/smugmug-client';
+import { partReader } from '../../transfer/part-reader';
+import type { SmugMugClient, SmugMugResponse } from '../../smugmug/client';
 import type { PlanEntry } from '../../state/documents';
 
 const file = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));

@@ -1,6 +1,6 @@
 import { albumFilter } from '../../common/album-filter';
-import { MediaProbe } from '../../activities/media-check';
-import { albumFolderKey, fileNamesFor, safeSegment } from '../../activities/s3-keys';
+import { MediaProbe } from '../../transfer/media-probe';
+import { albumFolderKey, fileNamesFor, safeSegment } from '../../s3/keys';
 
 describe('S3 keys from SmugMug names', () => {
   test('names are NFC, without slashes or S3-unsafe characters, and fit the key limit', () => {

@@ -1,4 +1,4 @@
-import { BUCKET_CHECKS, type BucketChecks } from '../../bucket/bucket-checks';
+import { BUCKET_CHECKS, type BucketChecks } from '../../common/records';
 
 /** What each protection means to the photographer. */
 const CHECK_WORDS: Record<(typeof BUCKET_CHECKS)[number], string> = {

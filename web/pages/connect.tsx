@@ -1,12 +1,5 @@
+import type { Connection } from '../../service/smugmug-connection';
 import { CsrfField, Layout, type PageContext, Problem } from '../layout';
-
-export interface Connection {
-  account?: string;
-  access?: string;
-  permissions?: string;
-  /** Why the account could not be read with the stored tokens. */
-  problem?: string;
-}
 
 export function ConnectPage({
   page,

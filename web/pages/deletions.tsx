@@ -1,8 +1,6 @@
-import type { MigrationService } from '../../api/migration-service';
+import type { DeletionRecords } from '../../service/deletion';
 import { albumPath } from '../format';
 import { Layout, type PageContext } from '../layout';
-
-type DeletionRecords = Awaited<ReturnType<MigrationService['deletionRecords']>>;
 
 /** What was deleted on SmugMug, album by album, as each album's deletion record says. */
 export function DeletionsPage({ page, id, records }: { page: PageContext; id: string; records: DeletionRecords }) {

@@ -1,4 +1,4 @@
-import type { MigrationDetails } from '../../api/migration-service';
+import type { MigrationDetails } from '../../service/records';
 import { albumPath, size, timeLeft } from '../format';
 import { CsrfField, Layout, type PageContext, Problem } from '../layout';
 import { phaseInWords } from './migrations';

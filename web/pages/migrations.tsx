@@ -1,12 +1,6 @@
-import type { MigrationPhase } from '../../common/migration-types';
+import type { MigrationPhase } from '../../common/records';
+import type { MigrationSummary } from '../../service/records';
 import { CsrfField, Layout, type PageContext, Problem } from '../layout';
-
-export interface MigrationRow {
-  id: string;
-  account?: string;
-  phase?: string;
-  startedAt: string;
-}
 
 /** What the form was filled with, kept when the start was refused so nothing is typed twice. */
 export interface StartForm {
@@ -35,7 +29,7 @@ export function MigrationsPage({
   problem,
 }: {
   page: PageContext;
-  migrations: MigrationRow[];
+  migrations: MigrationSummary[];
   form: StartForm;
   problem?: string;
 }) {
@@ -175,6 +169,6 @@ export const AlbumCount = ({ count }: { count: { matching: number; total: number
 );
 
 /** The migration's phase as a photographer would say it. */
-export function phaseInWords(phase: string | undefined): string {
-  return PHASE_WORDS[phase as MigrationPhase] ?? phase ?? 'starting';
+export function phaseInWords(phase: MigrationPhase | undefined): string {
+  return phase ? PHASE_WORDS[phase] : 'starting';
 }

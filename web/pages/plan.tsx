@@ -1,9 +1,7 @@
-import type { z } from '@hono/zod-openapi';
-import type * as s from '../../api/schemas';
+import type { Plan } from '../../service/records';
 import { albumPath, size } from '../format';
 import { CsrfField, Layout, type PageContext } from '../layout';
 
-type Plan = z.infer<typeof s.Plan>;
 /** Dollars as a bill shows them; a small library's cents are "under $0.01", not a misleading $0.00. */
 const usd = (n: number) => (n > 0 && n < 0.01 ? 'under $0.01' : `$${n.toFixed(2)}`);
 

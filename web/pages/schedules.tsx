@@ -1,4 +1,4 @@
-import type { Schedule } from '../../api/schedule-service';
+import type { ScheduleSummary } from '../../service/records';
 import { CsrfField, Layout, type PageContext, Problem } from '../layout';
 
 export interface ScheduleForm {
@@ -35,7 +35,7 @@ export function SchedulesPage({
   problem,
 }: {
   page: PageContext;
-  schedules: Array<Omit<Schedule, 'runs'>>;
+  schedules: ScheduleSummary[];
   form: ScheduleForm;
   problem?: string;
 }) {

@@ -1,0 +1,18 @@
+/**
+ * The workflow types the worker registers, by what each workflow is. The names are those the first
+ * deployments registered, kept because histories, running workflows and visibility queries know
+ * them: the migration is `accountMigration` and the account's desk `accountMigrations`, one letter
+ * apart, which is why code says `WorkflowTypes.migration` and `WorkflowTypes.accountDesk` instead.
+ * `workflows/index.ts` exports each workflow under its name here (a unit test keeps them equal).
+ */
+export const WorkflowTypes = {
+  /** One migration of an account: preflight, discovery, its albums, report, approvals (workflows/migration/). */
+  migration: 'accountMigration',
+  /** The account's desk: starts the account's migrations one at a time (workflows/account-desk.ts). */
+  accountDesk: 'accountMigrations',
+  /** One album of a migration: plan, copy, verify, and the deletion gate (workflows/album/). */
+  album: 'albumMigration',
+  /** One firing of an account's schedule: a sync through the desk (workflows/scheduled-sync.ts). */
+  scheduledSync: 'scheduledSync',
+} as const;
+export type WorkflowType = (typeof WorkflowTypes)[keyof typeof WorkflowTypes];

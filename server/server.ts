@@ -1,0 +1,33 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { connectTemporalClient } from '../client/connection';
+import { createS3Client } from '../s3/client';
+import { createServices } from '../service';
+import { createHttpApp } from './app';
+import type { ServerConfig } from './config';
+
+/** Runs the HTTP server on its host and port; `close()` stops it and its connections. */
+export async function startHttpServer(config: ServerConfig, log?: (entry: Record<string, unknown>) => void) {
+  const temporal = await connectTemporalClient(config);
+  const s3 = createS3Client(config);
+  const services = createServices({ client: temporal.client, s3, settings: config });
+  const app = createHttpApp({
+    config,
+    services,
+    connection: temporal.connection,
+    codec: temporal.dataConverter.payloadCodecs![0],
+    log,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.API_HOST}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.close();
+      s3.destroy();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Client } from '@temporalio/client';
+import { BucketService } from './buckets';
+import { DeletionService } from './deletion';
+import { MigrationReads } from './migration-reads';
+import { MigrationService } from './migrations';
+import { PlanService } from './plans';
+import { ScheduleService } from './schedules';
+import { type ServiceSettings, temporalUiLinks } from './settings';
+import { SmugMugConnection } from './smugmug-connection';
+
+/**
+ * The service layer: what a person does with migrations, plans, deletions, schedules, the SmugMug
+ * connection and the bucket, for the JSON API and the pages alike. Refusals are `Refusal`s
+ * (./refusals.ts), which each face maps to its own answer.
+ */
+export function createServices(deps: { client: Client; s3: S3Client; settings: ServiceSettings }) {
+  const { client, s3, settings } = deps;
+  const links = temporalUiLinks(settings);
+  const reads = new MigrationReads(client, s3, settings.TEMPORAL_TASK_QUEUE);
+  const migrations = new MigrationService(client, s3, reads, settings.TEMPORAL_TASK_QUEUE, links);
+  return {
+    migrations,
+    plans: new PlanService(s3, reads, migrations),
+    deletion: new DeletionService(client, s3, reads),
+    schedules: new ScheduleService(client, settings.TEMPORAL_TASK_QUEUE, reads, links),
+    smugmug: new SmugMugConnection(settings),
+    buckets: new BucketService(s3),
+    links,
+  };
+}
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { duration, MigrationInput, ScheduledSyncInput } from '../common/migration-input';
+import * as records from '../common/records';
+import * as documents from '../state/documents';
+
+/**
+ * What the service receives and answers with, defined once: the JSON API names these in its OpenAPI
+ * document (api/schemas.ts), the pages render them, the CLI types its calls with them.
+ */
+
+/** Starting a migration: the migration input, its id optional (one is made). */
+export const StartMigrationRequest = MigrationInput.extend({
+  migrationId: MigrationInput.shape.migrationId.optional(),
+});
+export type StartMigrationRequest = z.input<typeof StartMigrationRequest>;
+
+/** A plan: a migration's dry run (nothing copied, nothing deleted), with the same target and album filters. */
+export const StartPlanRequest = StartMigrationRequest.omit({ dryRun: true, deletion: true });
+export type StartPlanRequest = z.input<typeof StartPlanRequest>;
+
+/** A migration as the list shows it: its Temporal run `status` and its `phase`. */
+export const MigrationSummary = z.object({
+  id: z.string(),
+  account: z.string().optional(),
+  status: z.string(),
+  phase: records.MigrationPhase.optional(),
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+  uiUrl: z.string(),
+});
+export type MigrationSummary = z.infer<typeof MigrationSummary>;
+
+/** A migration in detail: its Temporal run `status`, its `phase`, counts, progress and deletion. */
+export const MigrationDetails = MigrationSummary.extend({
+  ...records.MigrationProgress.pick({
+    counts: true,
+    inFlight: true,
+    failedAlbums: true,
+    report: true,
+    deletion: true,
+    bucket: true,
+  }).partial().shape,
+  inFlightAlbums: z.array(records.AlbumProgress.extend({ workflowId: z.string(), albumKey: z.string() })).optional(),
+  bytesPerSecond: z.number().optional(),
+  etaSeconds: z.number().optional(),
+  /** Why a failed, cancelled or terminated migration ended (decoded from its history). */
+  failure: z.string().optional(),
+  /** false when no worker answered in time: counts are absent and `phase` comes from the search attributes. */
+  workerAnswered: z.boolean().optional(),
+  notice: z.string().optional(),
+});
+export type MigrationDetails = z.infer<typeof MigrationDetails>;
+
+/** An album's run (retries are runs of their own), or for the failed list, an album whose last run failed. */
+export const AlbumRun = z.object({
+  albumKey: z.string(),
+  workflowId: z.string(),
+  status: records.AlbumStatus,
+  runStatus: z.string().optional(),
+  startedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  summary: z.record(z.string(), z.unknown()).optional(),
+  /** For failed albums (`status=failed`): the album's folders and name, and why its last run failed. */
+  path: z.array(z.string()).optional(),
+  error: z.string().optional(),
+});
+export type AlbumRun = z.infer<typeof AlbumRun>;
+
+/** A held item of the approved albums, and whether this approval includes it (deletes it too). */
+export const HeldItemChoice = documents.HeldItem.extend({ albumKey: z.string(), included: z.boolean() });
+
+/** The migration's verification report as stored in the bucket (state/documents.ts); its digest is what approvals name. */
+export const Report = z.object({ key: z.string(), digest: z.string(), report: documents.MigrationReport });
+
+/** What an approval did (or for a dry run, would do), with the held items of the approved albums. */
+export const ApprovalOutcome = records.ApprovalResult.extend({
+  /** The held items of the approved albums, and whether this approval includes them. */
+  held: z.array(HeldItemChoice),
+});
+export type ApprovalOutcome = z.infer<typeof ApprovalOutcome>;
+
+/** A plan's report (state/documents.ts), with the comparison to the SmugMug plan the person names. */
+export const Plan = documents.PlanReport.extend({
+  smugmug: z
+    .object({ plan: z.string(), monthlyUsd: z.number(), cheapestClass: z.string(), cheapestMonthlyUsd: z.number() })
+    .optional(),
+});
+export type Plan = z.infer<typeof Plan>;
+
+/** A zone name this runtime knows (IANA's database, as Temporal's server reads it). */
+function isTimeZone(name: string): boolean {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** A schedule of incremental syncs for an account: what each run copies, and when runs fire. */
+export const CreateScheduleRequest = ScheduledSyncInput.extend({
+  every: duration.optional().meta({ example: '24h', description: 'an interval between runs' }),
+  cron: z
+    .string()
+    .regex(/^(@\w+|\S+( \S+){4,6})$/, 'a cron expression such as "0 3 * * *", or @daily')
+    .optional()
+    .meta({ example: '0 3 * * *', description: 'or a cron expression (in timeZone)' }),
+  timeZone: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'an IANA time zone such as "Europe/Paris" or "UTC"')
+    .meta({ description: 'the zone cron expressions are read in' }),
+  /** A run missed while Temporal was down is still started if it is at most this late. */
+  catchupWindow: duration.default('1 hour'),
+  paused: z.boolean().default(false),
+  note: z.string().max(500).optional(),
+})
+  .strict()
+  .refine((r) => (r.every === undefined) !== (r.cron === undefined), {
+    message: 'give either every (e.g. "24h") or cron (e.g. "0 3 * * *"), not both',
+    path: ['every'],
+  });
+export type CreateScheduleRequest = z.output<typeof CreateScheduleRequest>;
+
+export const ScheduledRun = z.object({
+  /** The scheduled run's workflow; it starts the migration and waits for it. */
+  workflowId: z.string(),
+  status: z.string(),
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+  /** The migration it started (absent when skipped, as one was running, or not started yet). */
+  migration: z.string().optional(),
+});
+export type ScheduledRun = z.infer<typeof ScheduledRun>;
+
+export const Schedule = z.object({
+  id: z.string(),
+  account: z.string(),
+  target: z.object({ bucket: z.string(), prefix: z.string() }),
+  every: z.string().optional(),
+  cron: z.string().optional(),
+  timeZone: z.string(),
+  catchupWindow: z.string(),
+  /** Always "skip": a firing while a run is still going is skipped, never queued or doubled. */
+  overlap: z.literal('skip'),
+  paused: z.boolean(),
+  note: z.string().optional(),
+  nextRuns: z.array(z.string()),
+  /** Firings skipped because a run was still going, and runs missed beyond the catch-up window. */
+  skippedBecauseRunning: z.number(),
+  missedCatchupWindow: z.number(),
+  runs: z.array(ScheduledRun),
+  uiUrl: z.string(),
+});
+export type Schedule = z.infer<typeof Schedule>;
+export const ScheduleSummary = Schedule.omit({ runs: true });
+export type ScheduleSummary = z.infer<typeof ScheduleSummary>;

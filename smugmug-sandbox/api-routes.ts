@@ -1,0 +1,207 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Callers } from './callers';
+import { HttpError, type SandboxContext } from './context';
+import {
+  applyResponseOptions,
+  type ApiObject,
+  type Endpoint,
+  listEnvelope,
+  objectEnvelope,
+  pageRequest,
+  type UriLink,
+} from './envelope';
+import type { FaultRule } from './faults';
+import type { SandboxAlbum, SandboxImage } from './library';
+import type { Caller } from './oauth-server';
+import * as rep from './representations';
+import type { Responses } from './responses';
+
+/**
+ * The part of SmugMug API v2 the service uses (`/api/v2…`): the user, folders (nodes) and their
+ * children, albums and their images with `_expand=ImageMetadata`, images with `!metadata` and
+ * `!largestvideo`, and deleting an image or an album's copy of it. What the caller's token may see
+ * decides what exists (Access=Public hides private albums, hidden images and originals).
+ */
+export class ApiRoutes {
+  constructor(
+    private readonly sandbox: SandboxContext,
+    private readonly callers: Callers,
+    private readonly send: Responses,
+  ) {}
+
+  /** Answers one API request, signed and within its rate limit; `fault` is the body fault armed for it. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, fault: FaultRule | undefined): void {
+    const caller = this.callers.authenticate(req, url);
+    this.callers.checkRateLimit(res, caller);
+    const view = this.viewOf(caller);
+    const path = decodeURIComponent(url.pathname);
+    const method = req.method ?? 'GET';
+    const endpoint = (locator: string, description: string, endpointType?: string): Endpoint => ({
+      uri: url.pathname,
+      method,
+      locator,
+      description,
+      endpointType,
+    });
+    const reply = (envelope: ReturnType<typeof objectEnvelope> | ReturnType<typeof listEnvelope>) => {
+      const expansions = this.expansionsOf(view, envelope.Response, url);
+      applyResponseOptions(envelope, url);
+      this.send.json(res, 200, expansions ? { ...envelope, Expansions: expansions } : envelope, url, fault);
+    };
+    if (method === 'DELETE') return this.delete(caller, view, path, endpoint, reply);
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'Method Not Allowed');
+    return this.get(caller, view, path, url, endpoint, reply);
+  }
+
+  private get(
+    caller: Caller,
+    view: rep.View,
+    path: string,
+    url: URL,
+    e: (locator: string, description: string, endpointType?: string) => Endpoint,
+    reply: (envelope: ReturnType<typeof objectEnvelope> | ReturnType<typeof listEnvelope>) => void,
+  ): void {
+    const { library, options } = this.sandbox;
+    const page = () => pageRequest(url, options.defaultPageSize, options.maxPageSize);
+    let m: RegExpExecArray | null;
+    if (path === '/api/v2!authuser') {
+      if (!caller.accessToken) throw new HttpError(401, 'Unauthorized: !authuser needs an OAuth access token');
+      return reply(objectEnvelope(e('User', 'User By Nickname', 'User'), rep.userObject(view)));
+    }
+    if ((m = /^\/api\/v2\/user\/([^/!]+)(!albums)?$/.exec(path))) {
+      if (m[1] !== library.nickname) throw new HttpError(404, 'Not Found');
+      if (!m[2]) return reply(objectEnvelope(e('User', 'User By Nickname'), rep.userObject(view)));
+      const albums: ReturnType<typeof rep.albumObject>[] = [];
+      const walk = (nodeId: string) => {
+        const node = library.nodes.get(nodeId)!;
+        if (!rep.nodeVisible(view, node)) return;
+        if (node.albumKey) albums.push(rep.albumObject(view, library.albums.get(node.albumKey)!));
+        node.childIds.forEach(walk);
+      };
+      walk(library.rootNodeId);
+      return reply(listEnvelope(e('Album', "All of user's albums", 'UserAlbums'), albums, page()));
+    }
+    if ((m = /^\/api\/v2\/node\/([^/!]+)(!children)?$/.exec(path))) {
+      const node = library.nodes.get(m[1]);
+      if (!node || !rep.nodeVisible(view, node)) throw new HttpError(404, 'Not Found');
+      if (!m[2]) return reply(objectEnvelope(e('Node', 'Node with the given id.'), rep.nodeObject(view, node)));
+      const children = node.childIds
+        .map((id) => library.nodes.get(id)!)
+        .filter((n) => rep.nodeVisible(view, n))
+        .map((n) => rep.nodeObject(view, n));
+      return reply(listEnvelope(e('Node', 'Child nodes of this node', 'ChildNodes'), children, page()));
+    }
+    if ((m = /^\/api\/v2\/album\/([^/!]+)(!images)?$/.exec(path))) {
+      const album = this.findAlbum(view, m[1]);
+      if (!m[2]) return reply(objectEnvelope(e('Album', 'Album by key'), rep.albumObject(view, album)));
+      const fileNames = url.searchParams
+        .get('FileNames')
+        ?.split(',')
+        .map((n) => n.trim());
+      const images = rep.visibleImagesOf(view, album).filter((i) => !fileNames || fileNames.includes(i.fileName));
+      return reply(
+        listEnvelope(
+          e('AlbumImage', 'Images from album', 'AlbumImages'),
+          images.map((i) => rep.albumImageObject(view, album, i)),
+          page(),
+        ),
+      );
+    }
+    if ((m = /^\/api\/v2\/album\/([^/!]+)\/image\/([^/!]+)$/.exec(path))) {
+      const album = this.findAlbum(view, m[1]);
+      const image = this.findImage(view, m[2]);
+      if (!album.placements.some((p) => p.imageKey === image.imageKey)) throw new HttpError(404, 'Not Found');
+      return reply(objectEnvelope(e('AlbumImage', 'Image from album'), rep.albumImageObject(view, album, image)));
+    }
+    if ((m = /^\/api\/v2\/image\/([^/!]+)(!metadata|!largestvideo)?$/.exec(path))) {
+      const image = this.findImage(view, m[1]);
+      if (!m[2]) return reply(objectEnvelope(e('Image', 'Image by key'), rep.imageObject(view, image)));
+      if (m[2] === '!metadata')
+        return reply(objectEnvelope(e('ImageMetadata', 'Metadata for image'), rep.imageMetadataObject(image)));
+      const video = image.isVideo ? rep.largestVideoObject(view, image) : undefined;
+      if (!video) throw new HttpError(404, 'Not Found');
+      return reply(objectEnvelope(e('LargestVideo', 'Largest size available for video'), video));
+    }
+    throw new HttpError(404, 'Not Found');
+  }
+
+  /** Deleting an image (everywhere) or an album's image (a collected copy only leaves that album). */
+  private delete(
+    caller: Caller,
+    view: rep.View,
+    path: string,
+    e: (locator: string, description: string) => Endpoint,
+    reply: (envelope: ReturnType<typeof objectEnvelope>) => void,
+  ): void {
+    this.callers.requireModify(caller);
+    let m: RegExpExecArray | null;
+    if ((m = /^\/api\/v2\/album\/([^/!]+)\/image\/([^/!]+)$/.exec(path))) {
+      const album = this.findAlbum(view, m[1]);
+      const image = this.findImage(view, m[2]);
+      const placement = album.placements.find((p) => p.imageKey === image.imageKey);
+      if (!placement) throw new HttpError(404, 'Not Found');
+      if (placement.origin === 'Collected') album.placements = album.placements.filter((p) => p !== placement);
+      else this.deleteImageEverywhere(image);
+      this.recordDeletion(image, album.albumKey);
+      return reply(objectEnvelope(e('AlbumImage', 'Image from album'), undefined));
+    }
+    if ((m = /^\/api\/v2\/image\/([^/!]+)$/.exec(path))) {
+      const image = this.findImage(view, m[1]);
+      this.deleteImageEverywhere(image);
+      this.recordDeletion(image);
+      return reply(objectEnvelope(e('Image', 'Image by key'), undefined));
+    }
+    throw new HttpError(405, 'Method Not Allowed');
+  }
+
+  private viewOf(caller: Caller): rep.View {
+    const { library, baseUrl } = this.sandbox;
+    return { library, access: caller.accessToken?.access ?? 'Public', baseUrl };
+  }
+
+  private findAlbum(view: rep.View, albumKey: string): SandboxAlbum {
+    const { library } = this.sandbox;
+    const album = library.albums.get(albumKey);
+    if (!album || !rep.nodeVisible(view, library.nodes.get(album.nodeId)!)) throw new HttpError(404, 'Not Found');
+    return album;
+  }
+
+  private findImage(view: rep.View, id: string): SandboxImage {
+    const m = /^([A-Za-z0-9]+)-(\d+)$/.exec(id);
+    const image = m ? this.sandbox.library.images.get(m[1]) : undefined;
+    if (!image || image.serial !== Number(m![2]) || !rep.imageVisible(view, image))
+      throw new HttpError(404, 'Not Found');
+    return image;
+  }
+
+  private recordDeletion(image: SandboxImage, albumKey?: string): void {
+    this.sandbox.counters.deletions.push({ imageKey: image.imageKey, albumKey, at: new Date().toISOString() });
+  }
+
+  /** Deleting an image removes it everywhere; removing a collected copy leaves the original album alone. */
+  private deleteImageEverywhere(image: SandboxImage): void {
+    image.deleted = true;
+    for (const album of this.sandbox.library.albums.values())
+      album.placements = album.placements.filter((p) => p.imageKey !== image.imageKey);
+  }
+
+  /**
+   * `_expand=ImageMetadata`: each image's `!metadata` inlined in a top-level `Expansions`, keyed by
+   * its URI, as SmugMug does. Other expansion names are not served (left out, not refused).
+   */
+  private expansionsOf(view: rep.View, response: Record<string, unknown>, url: URL) {
+    const names = url.searchParams.get('_expand')?.split(',').filter(Boolean) ?? [];
+    if (!names.includes('ImageMetadata')) return undefined;
+    const payload = response[response.Locator as string];
+    const objects = (Array.isArray(payload) ? payload : payload ? [payload] : []) as ApiObject[];
+    const expansions: Record<string, unknown> = {};
+    for (const object of objects) {
+      const uri = (object.Uris as Record<string, UriLink> | undefined)?.ImageMetadata?.Uri;
+      const m = uri ? /^\/api\/v2\/image\/([^/!]+)!metadata$/.exec(uri) : null;
+      if (!uri || !m) continue;
+      const metadata = rep.imageMetadataObject(this.findImage(view, m[1]));
+      expansions[uri] = { Uri: uri, Locator: 'ImageMetadata', LocatorType: 'Object', ImageMetadata: metadata };
+    }
+    return expansions;
+  }
+}

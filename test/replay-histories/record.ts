@@ -1,0 +1,124 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startMigration } from '../../client/start-migration';
+import { accountDeskWorkflowId, albumWorkflowId, migrationWorkflowId } from '../../common/ids';
+import { approveAlbumDeletion, migrationProgress, retryAlbums } from '../../common/messages';
+import type { AlbumRunInput } from '../../common/migration-types';
+import { ScheduledSyncInput } from '../../common/migration-input';
+import type { AlbumApproval } from '../../common/records';
+import { WorkflowTypes } from '../../common/workflow-types';
+import type { albumWorkflow } from '../../workflows/album';
+import type { migrationWorkflow } from '../../workflows/migration';
+import type { scheduledSyncWorkflow } from '../../workflows/scheduled-sync';
+import { fakeAccount, migrationInput, startTimeSkippingEnv, withWorker } from '../support/workflow-env';
+
+/**
+ * Records histories for test/workflow/replay.test.ts from runs of today's workflow code on
+ * Temporal's time-skipping test server, its activities faked (test/support/workflow-env.ts): one per
+ * workflow type and per patch's new branch (workflows/VERSIONING.md says which covers which).
+ * `npx tsx test/replay-histories/record.ts`; the histories already there stay as recorded.
+ */
+const dir = __dirname;
+const until = async (check: () => Promise<boolean>) => {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
+};
+
+async function save(client: Client, name: string, workflowId: string, recorded: Record<string, string>) {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  await writeFile(join(dir, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+  recorded[name] = workflowId;
+  console.log(`${name}: ${history.events?.length} events of ${workflowId}`);
+}
+
+async function main() {
+  const env = await startTimeSkippingEnv();
+  const { client } = env;
+  const recorded = JSON.parse(await readFile(join(dir, 'workflow-ids.json'), 'utf8')) as Record<string, string>;
+  try {
+    // The desk starts a migration (patch account-fairness-key), which runs to the end; the desk closes once idle.
+    const desk = fakeAccount(1);
+    await withWorker(env, desk.activities, async (taskQueue) => {
+      const { id } = await startMigration(client, taskQueue, migrationInput({ migrationId: 'desk' }));
+      await client.workflow.getHandle(id).result();
+      await client.workflow.getHandle(accountDeskWorkflowId('jane')).result();
+      await save(client, 'account-desk-start', accountDeskWorkflowId('jane'), recorded);
+    });
+
+    // A failed album queued again by a retry (patch retry-queue), its failure marked and cleared (failed-album-markers).
+    const failing = new Set(['A1']);
+    const retried = fakeAccount(3, { failing });
+    await withWorker(env, retried.activities, async (taskQueue) => {
+      const input = migrationInput({ migrationId: 'queue', albumConcurrency: 2, keepOpenFor: '1 day' });
+      const id = migrationWorkflowId(input.account, input.migrationId);
+      const handle = await client.workflow.start<typeof migrationWorkflow>(WorkflowTypes.migration, {
+        taskQueue,
+        workflowId: id,
+        args: [input],
+      });
+      await until(async () => (await handle.query(migrationProgress))?.phase === 'completed-with-failures');
+      failing.clear();
+      await handle.executeUpdate(retryAlbums, { args: [{ albumKeys: ['A1'] }] });
+      await handle.result();
+      await save(client, 'account-migration-retry-queue', id, recorded);
+      await save(client, 'album-migration-failure-marked', albumWorkflowId(id, 'A1'), recorded);
+      await save(client, 'album-migration-retry-marker-cleared', albumWorkflowId(id, 'A1', 1), recorded);
+    });
+
+    // An album's deletion gate: a dry run, then the originals, then the held items a second approval
+    // names (patch held-items-await-approval).
+    const held = fakeAccount(1, { heldPerAlbum: 2 });
+    await withWorker(env, held.activities, async (taskQueue) => {
+      const workflowId = albumWorkflowId(migrationWorkflowId('jane', 'gate'), 'A0');
+      const input: AlbumRunInput = {
+        ...migrationInput({ migrationId: 'gate', deletion: { enabled: true, approvalTimeout: '7 days' } }),
+        album: held.refs[0],
+      };
+      const handle = await client.workflow.start<typeof albumWorkflow>(WorkflowTypes.album, {
+        taskQueue,
+        workflowId,
+        args: [input],
+      });
+      const approval = (approvalId: string, extra: Partial<AlbumApproval> = {}): AlbumApproval => ({
+        approvedBy: 'Jane',
+        approvalId,
+        approvedAt: '2026-12-06T00:00:00Z',
+        dryRun: false,
+        ...extra,
+      });
+      await handle.signal(approveAlbumDeletion, approval('dry', { dryRun: true }));
+      await until(async () => held.deletions.length === 1);
+      await handle.signal(approveAlbumDeletion, approval('first'));
+      await until(async () => held.deletions.length === 2);
+      await handle.signal(approveAlbumDeletion, approval('second', { includeHeld: 'transcodes' }));
+      await handle.result();
+      await save(client, 'album-migration-dry-run-and-held-items', workflowId, recorded);
+    });
+
+    // A schedule's firing: a sync through the desk, waited for to its end.
+    const scheduled = fakeAccount(1);
+    scheduled.activities.startScheduledMigration = async (input) => ({
+      id: migrationWorkflowId(input.account, input.migrationId),
+    });
+    scheduled.activities.awaitMigrationEnd = async () => ({ status: 'COMPLETED' });
+    await withWorker(env, scheduled.activities, async (taskQueue) => {
+      const workflowId = 'scheduled-sync-jane-2026-12-06T03:00:00Z';
+      await client.workflow.execute<typeof scheduledSyncWorkflow>(WorkflowTypes.scheduledSync, {
+        taskQueue,
+        workflowId,
+        args: [ScheduledSyncInput.parse({ account: 'jane', target: { bucket: 'my-bucket' } })],
+      });
+      await save(client, 'scheduled-sync', workflowId, recorded);
+    });
+
+    await writeFile(join(dir, 'workflow-ids.json'), `${JSON.stringify(recorded, null, 2)}\n`);
+  } finally {
+    await env.teardown();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

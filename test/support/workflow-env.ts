@@ -1,0 +1,198 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import { MigrationInput, type MigrationInputRequest } from '../../common/migration-input';
+import type { AlbumPlan, DeletionSummary, VerificationSummary } from '../../common/migration-types';
+import type { AlbumRef, BucketReport } from '../../common/records';
+import { SEARCH_ATTRIBUTES } from '../../common/search-attributes';
+import { resolveTestServer } from '../../local-stack/java-tools';
+
+/**
+ * Temporal's time-skipping test server, for the workflow tier: the workflows run as they do in
+ * production, their activities are fakes, and timers of days (approval windows, keep-open) pass in
+ * moments, so their logic is tested as it runs, without waiting.
+ */
+export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: await resolveTestServer() } },
+  });
+  // The test server lists no search attributes, but registers them.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTES.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+  return env;
+}
+
+/**
+ * The time-skipping environment of one test file: started before its tests (the test server takes
+ * seconds), torn down after them. Call at the top of a file or a describe; use the getter in tests.
+ */
+export function timeSkippingEnvForTests(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await startTimeSkippingEnv();
+  }, 120_000);
+  afterAll(() => env?.teardown());
+  return () => env!;
+}
+
+/** Runs `fn` with a worker of the real workflows and these activities, on a task queue of its own. */
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  activities: Partial<Activities>,
+  fn: (taskQueue: string) => Promise<T>,
+): Promise<T> {
+  const taskQueue = `wf-${Math.random().toString(36).slice(2)}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities,
+  });
+  return worker.runUntil(fn(taskQueue));
+}
+
+/** A migration input for the fake account (`jane`, bucket `my-bucket`), with what the test changes. */
+export const migrationInput = (request: Partial<MigrationInputRequest> = {}) =>
+  MigrationInput.parse({ migrationId: 'wf', account: 'jane', target: { bucket: 'my-bucket' }, ...request });
+
+const ok = { status: 'ok' as const, detail: '' };
+export const protectedBucket = (bucket: string): BucketReport => ({
+  bucket,
+  region: 'us-east-1',
+  versioning: 'Enabled',
+  encryption: 'AES256',
+  checks: {
+    versioning: ok,
+    encryption: ok,
+    publicAccessBlock: ok,
+    tlsOnlyPolicy: ok,
+    abortIncompleteUploads: ok,
+    cors: ok,
+  },
+});
+
+export interface FakeAccountOptions {
+  /** Albums whose planning fails (an original that is gone). */
+  failing?: Set<string>;
+  /** Held items each album's verification leaves (transcodes, originals that do not open). */
+  heldPerAlbum?: number;
+}
+
+/**
+ * A fake account of `albums` albums, one file each, with the activities the workflows call, and
+ * what they were asked to do: planning calls and their concurrency, the deletions (with the
+ * approval each carried), the failed-album markers.
+ */
+export function fakeAccount(albums: number, opts: FakeAccountOptions = {}) {
+  const refs: AlbumRef[] = Array.from({ length: albums }, (_, i) => ({
+    albumKey: `A${i}`,
+    nodeId: `n${i}`,
+    name: `Album ${i}`,
+    path: [`Album ${i}`],
+  }));
+  const failedMarkers = new Set<string>();
+  const planning = { now: 0, most: 0, calls: [] as string[] };
+  const deletions: Array<Parameters<Activities['deleteOriginals']>[0]> = [];
+  const deleted: string[] = [];
+  const heldLeft = new Map<string, number>();
+  const originalsGone = new Set<string>();
+  const activities: Partial<Activities> = {
+    async checkMigrationTarget() {},
+    async preflightBucket({ bucket }) {
+      return protectedBucket(bucket);
+    },
+    async discoverAlbums() {
+      return { albumsKey: 'albums.json', albums: refs.length, excluded: 0 };
+    },
+    async readAlbums({ start, count }) {
+      return refs.slice(start, start + count);
+    },
+    async findAlbums({ albumKeys }) {
+      return refs.filter((r) => albumKeys.includes(r.albumKey));
+    },
+    async planAlbum({ album }): Promise<AlbumPlan> {
+      planning.calls.push(album.albumKey);
+      planning.now += 1;
+      planning.most = Math.max(planning.most, planning.now);
+      await new Promise((r) => setTimeout(r, 20));
+      planning.now -= 1;
+      if (opts.failing?.has(album.albumKey))
+        throw ApplicationFailure.nonRetryable(`The original of ${album.albumKey} is gone`, 'OriginalNotFound');
+      return {
+        planPrefix: `p/${album.albumKey}`,
+        albumFolderKey: album.name,
+        files: 1,
+        bytes: 10,
+        alreadyPresent: 0,
+        alreadyPresentBytes: 0,
+        unavailable: 0,
+        batches: [{ index: 0, kind: 'small', files: 1, bytes: 10 }],
+      };
+    },
+    async transferSmallFiles() {
+      return { files: 1, bytes: 10, alreadyPresent: 0 };
+    },
+    async verifyAlbum(): Promise<VerificationSummary> {
+      return {
+        reportKey: 'r',
+        manifestKey: 'm',
+        verified: 1,
+        failed: 0,
+        unavailable: 0,
+        deepChecked: 0,
+        passed: true,
+        held: opts.heldPerAlbum ?? 0,
+        warnings: 0,
+      };
+    },
+    async cleanUpUploads() {
+      return 0;
+    },
+    async recordAlbumOutcome({ albumKey, failure }) {
+      if (failure) failedMarkers.add(albumKey);
+      else failedMarkers.delete(albumKey);
+    },
+    async listFailedAlbums() {
+      return [...failedMarkers];
+    },
+    async writeMigrationReport() {
+      return { key: 'report.json', digest: 'd'.repeat(64) };
+    },
+    // As the real one: the verified original goes once, the held items only when the approval names
+    // them (every one of them, here), and a dry run deletes nothing but says what would go.
+    async deleteOriginals(input): Promise<DeletionSummary> {
+      deletions.push(input);
+      const { albumKey, approval } = input;
+      const held = heldLeft.get(albumKey) ?? opts.heldPerAlbum ?? 0;
+      const included = approval.includeHeld ? held : 0;
+      const going = (originalsGone.has(albumKey) ? 0 : 1) + included;
+      if (approval.dryRun)
+        return {
+          albumKey,
+          status: 'dry-run',
+          deleted: going,
+          alreadyGone: 0,
+          held: held - included,
+          heldIncluded: included,
+        };
+      deleted.push(albumKey);
+      originalsGone.add(albumKey);
+      heldLeft.set(albumKey, held - included);
+      return {
+        albumKey,
+        status: 'deleted',
+        deleted: going,
+        alreadyGone: 0,
+        held: held - included,
+        heldIncluded: included,
+      };
+    },
+  };
+  return { refs, activities, planning, deletions, deleted, failedMarkers };
+}

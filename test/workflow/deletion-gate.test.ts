@@ -1,0 +1,152 @@
+import { albumProgress, approveAlbumDeletion, approveDeletion, migrationProgress } from '../../common/messages';
+import type { AlbumRunInput } from '../../common/migration-types';
+import type { AlbumApproval } from '../../common/records';
+import { WorkflowTypes } from '../../common/workflow-types';
+import type { albumWorkflow } from '../../workflows/album';
+import type { migrationWorkflow } from '../../workflows/migration';
+import { fakeAccount, migrationInput, timeSkippingEnvForTests, withWorker } from '../support/workflow-env';
+
+/**
+ * The deletion gate (workflows/album/deletion-gate.ts), the one place originals are deleted, on
+ * Temporal's time-skipping test server: approval windows of days pass in moments.
+ */
+const testEnv = timeSkippingEnvForTests();
+
+const DAY = 24 * 3600 * 1000;
+const withDeletion = { deletion: { enabled: true, approvalTimeout: '7 days' } };
+
+const albumInput = (account: ReturnType<typeof fakeAccount>): AlbumRunInput => ({
+  ...migrationInput(withDeletion),
+  album: account.refs[0],
+});
+const approval = (dryRun: boolean, extra: Partial<AlbumApproval> = {}): AlbumApproval => ({
+  approvedBy: 'Jane',
+  approvalId: dryRun ? 'dry' : 'real',
+  approvedAt: '2026-12-06T00:00:00Z',
+  dryRun,
+  ...extra,
+});
+
+/** Starts one album with deletion enabled, and waits until it is copied and verified: at the gate. */
+async function albumAtTheGate(taskQueue: string, workflowId: string, input: AlbumRunInput) {
+  const handle = await testEnv().client.workflow.start<typeof albumWorkflow>(WorkflowTypes.album, {
+    taskQueue,
+    workflowId,
+    args: [input],
+  });
+  while ((await handle.query(albumProgress).catch(() => undefined))?.phase !== 'done')
+    await new Promise((r) => setTimeout(r, 20));
+  return handle;
+}
+
+describe('the deletion gate, with time skipping', () => {
+  test('an album not approved within approvalTimeout keeps its originals: the window passes, nothing is deleted', async () => {
+    const account = fakeAccount(1);
+    await withWorker(testEnv(), account.activities, async (taskQueue) => {
+      const handle = await albumAtTheGate(taskQueue, 'gate-expire', albumInput(account));
+      const started = await testEnv().currentTimeMs();
+      expect(await handle.result()).toMatchObject({ status: 'verified', deletion: { status: 'expired', deleted: 0 } });
+      expect((await testEnv().currentTimeMs()) - started).toBeGreaterThanOrEqual(7 * DAY);
+      expect(account.deletions).toEqual([]);
+    });
+  });
+
+  test('a dry run deletes nothing and restarts the approval window: a whole approvalTimeout from the dry run', async () => {
+    const account = fakeAccount(1);
+    await withWorker(testEnv(), account.activities, async (taskQueue) => {
+      const handle = await albumAtTheGate(taskQueue, 'gate-dry-run', albumInput(account));
+      await testEnv().sleep('3 days');
+      await handle.signal(approveAlbumDeletion, approval(true));
+      // Eight days after the album reached the gate, beyond its first window of seven: still waiting.
+      await testEnv().sleep('5 days');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(account.deletions.map((d) => d.approval.dryRun)).toEqual([true]);
+      expect(account.deleted).toEqual([]);
+
+      await handle.signal(approveAlbumDeletion, approval(false));
+      expect(await handle.result()).toMatchObject({ status: 'verified', deletion: { status: 'deleted', deleted: 1 } });
+      expect(account.deletions.map((d) => d.approval.dryRun)).toEqual([true, false]);
+      expect(account.deleted).toEqual(['A0']);
+    });
+  });
+
+  test('a dry run alone lets the window pass: nothing is deleted, a window after the dry run', async () => {
+    const account = fakeAccount(1);
+    await withWorker(testEnv(), account.activities, async (taskQueue) => {
+      const handle = await albumAtTheGate(taskQueue, 'gate-dry-run-only', albumInput(account));
+      const started = await testEnv().currentTimeMs();
+      await testEnv().sleep('3 days');
+      await handle.signal(approveAlbumDeletion, approval(true));
+      expect(await handle.result()).toMatchObject({ deletion: { status: 'expired', deleted: 0 } });
+      expect((await testEnv().currentTimeMs()) - started).toBeGreaterThanOrEqual(10 * DAY);
+      expect(account.deleted).toEqual([]);
+    });
+  });
+
+  test('held items no approval names in time stay on SmugMug, and the album ends with its first deletion', async () => {
+    const account = fakeAccount(1, { heldPerAlbum: 2 });
+    await withWorker(testEnv(), account.activities, async (taskQueue) => {
+      const handle = await albumAtTheGate(taskQueue, 'gate-held-kept', albumInput(account));
+      await handle.signal(approveAlbumDeletion, approval(false));
+      const started = await testEnv().currentTimeMs();
+      expect(await handle.result()).toMatchObject({ deletion: { status: 'deleted', deleted: 1, held: 2 } });
+      expect((await testEnv().currentTimeMs()) - started).toBeGreaterThanOrEqual(7 * DAY);
+      expect(account.deletions).toHaveLength(1);
+    });
+  });
+});
+
+/**
+ * Through the migration, which fans approvals out to its albums. An environment of its own: the
+ * test server keeps counting an abandoned child that ends as its parent does as pending, and then
+ * skips no more time for the tests after it.
+ */
+describe('the deletion gate behind the migration, with time skipping', () => {
+  const migrationEnv = timeSkippingEnvForTests();
+
+  test('held items stay after the first approval; a second approval that names them deletes them', async () => {
+    const account = fakeAccount(1, { heldPerAlbum: 2 });
+    await withWorker(migrationEnv(), account.activities, async (taskQueue) => {
+      const handle = await migrationEnv().client.workflow.start<typeof migrationWorkflow>(WorkflowTypes.migration, {
+        taskQueue,
+        workflowId: 'gate-held',
+        args: [migrationInput(withDeletion)],
+      });
+      const phase = async () => (await handle.query(migrationProgress).catch(() => undefined))?.phase;
+      while ((await phase()) !== 'awaiting-approval') await new Promise((r) => setTimeout(r, 20));
+      const digest = 'd'.repeat(64);
+
+      await handle.executeUpdate(approveDeletion, {
+        args: [{ approvedBy: 'Jane', albums: 'all', reportDigest: digest, dryRun: false, approvalId: 'first' }],
+      });
+      // The originals went, the two held items stay, and the album waits for an approval naming them.
+      while ((await handle.query(migrationProgress)).deletion.albumsDeleted < 1)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await phase()).toBe('awaiting-approval');
+      expect(account.deletions.map((d) => d.approval.includeHeld)).toEqual([undefined]);
+
+      const second = await handle.executeUpdate(approveDeletion, {
+        args: [
+          {
+            approvedBy: 'Jane',
+            albums: 'all',
+            reportDigest: digest,
+            dryRun: false,
+            approvalId: 'second',
+            includeHeld: 'transcodes',
+          },
+        ],
+      });
+      expect(second).toMatchObject({ approved: [], alreadyApproved: ['A0'] });
+      const result = await handle.result();
+      expect(result).toMatchObject({
+        phase: 'completed',
+        deletion: { albumsApproved: 1, albumsDeleted: 1, imagesDeleted: 3 },
+      });
+      expect(account.deletions.map((d) => [d.approval.approvalId, d.approval.includeHeld])).toEqual([
+        ['first', undefined],
+        ['second', 'transcodes'],
+      ]);
+    });
+  });
+});

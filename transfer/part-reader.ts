@@ -1,0 +1,85 @@
+import type { PlanEntry } from '../state/documents';
+import type { SmugMugClient, SmugMugResponse } from '../smugmug/client';
+
+/** Fills `into` (exactly one part's length) from `start`, and says how many bytes came (fewer: the file ended early). */
+export type ReadPart = (start: number, into: Buffer) => Promise<number>;
+
+/** Copies a stream's chunks into `into` until it is full or the stream ends; returns the bytes copied. */
+async function fill(chunks: AsyncIterator<Buffer>, into: Buffer, held: { rest?: Buffer }): Promise<number> {
+  let filled = 0;
+  while (filled < into.length) {
+    let chunk = held.rest;
+    held.rest = undefined;
+    if (!chunk) {
+      const next = await chunks.next();
+      if (next.done) break;
+      chunk = next.value;
+    }
+    const take = Math.min(into.length - filled, chunk.length);
+    chunk.copy(into, filled, 0, take);
+    filled += take;
+    if (take < chunk.length) held.rest = chunk.subarray(take);
+  }
+  return filled;
+}
+
+/**
+ * How a large file's parts are read. Where SmugMug honours ranges, each part is a GET of its own
+ * range, so several parts arrive at once over connections of their own: a distant server's
+ * per-connection throughput is multiplied by the parts in flight. Where it does not (it answers
+ * the first range with the whole file), the parts are cut from that one stream, in order.
+ */
+export async function partReader(
+  smugmug: SmugMugClient,
+  entry: PlanEntry,
+  first: { start: number; size: number },
+  signal: AbortSignal,
+): Promise<ReadPart> {
+  const opening = await smugmug.download(entry.url, {
+    from: first.start,
+    to: Math.min(first.start + first.size, entry.size) - 1,
+    signal,
+  });
+  if (opening.statusCode === 200) return sequentialReader(opening);
+
+  let opened: SmugMugResponse | undefined = opening;
+  return async (start, into) => {
+    const expected = into.length;
+    const res =
+      opened && start === first.start
+        ? opened
+        : await smugmug.download(entry.url, { from: start, to: start + expected - 1, signal });
+    if (res === opened) opened = undefined;
+    return readInto(res, into, `asked for at offset ${start}`);
+  };
+}
+
+/**
+ * Reads a whole answer into `into` and says how many bytes came (fewer: it ended early). An answer
+ * longer than `into` is not the file as planned: it is cut off and refused.
+ */
+export async function readInto(res: SmugMugResponse, into: Buffer, expected: string): Promise<number> {
+  const chunks = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const held: { rest?: Buffer } = {};
+  const filled = await fill(chunks, into, held);
+  if (filled === into.length && (held.rest || !(await chunks.next()).done)) {
+    res.body.destroy();
+    throw new Error(`SmugMug sent more than the ${into.length} bytes ${expected}`);
+  }
+  return filled;
+}
+
+/** Parts cut in order from one response of the whole file; concurrent reads are served one after another. */
+function sequentialReader(res: SmugMugResponse): ReadPart {
+  const chunks = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const held: { rest?: Buffer } = {};
+  let turn = Promise.resolve();
+  return (_start, into) => {
+    const read = turn.then(() => fill(chunks, into, held));
+    turn = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    return read;
+  };
+}

@@ -1,0 +1,1 @@
+export { albumWorkflow } from './workflow';

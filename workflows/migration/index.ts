@@ -1,0 +1,2 @@
+export { migrationWorkflow } from './workflow';
+export type { CarriedState, MigrationResult } from './state';
