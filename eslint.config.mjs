@@ -102,6 +102,11 @@ const workflowSandboxImports = {
   patterns: [
     { regex: '^node:', message: 'no Node built-ins in workflow code' },
     { regex: '^@aws-sdk/', message: 'no I/O in workflow code: activities do it' },
+    {
+      regex: '^(\\.\\./)+common/(records|migration-input)$',
+      allowTypeImports: true,
+      message: 'workflow code takes only types from the zod records, so zod stays out of its bundle',
+    },
   ],
 };
 

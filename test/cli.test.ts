@@ -101,6 +101,13 @@ describe('the smugmug-s3 command', () => {
 
   test('in a terminal, status names albums by their path and redraws in place as albums come and go', async () => {
     const bucket = await createTestBucket(testbed.harness.s3, 'cli-tty');
+    // Each photo's first download is told to come back in 5 s (SmugMug's 429), so the albums are
+    // still in flight when the display has started, however fast this machine copies the rest.
+    const photos = [...testbed.sandbox.library.images.values()].length;
+    await fetch(`${testbed.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'rate-limit', target: 'media', times: photos, retryAfterSeconds: 5 }),
+    });
     const started = await migrate(bucket, 'tty');
     expect(started.code).toBe(0);
     const id = /Started (\S+)/.exec(started.output)![1];
@@ -127,6 +134,7 @@ describe('the smugmug-s3 command', () => {
       for (const line of screen.split('\n')) expect(line.length).toBeLessThanOrEqual(90);
     } finally {
       tmux('kill-session', '-t', session);
+      await fetch(`${testbed.sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
     }
   });
 

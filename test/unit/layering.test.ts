@@ -69,6 +69,15 @@ describe('layers that point one way (npm run lint)', () => {
     wrongWay.forEach(({ problem }, i) => expect(verdicts[i].join('\n')).toContain(problem));
   });
 
+  test('workflow code takes only types from the zod records', () => {
+    const [value, types] = importProblems([
+      { path: 'workflows/x.ts', code: "import { MigrationPhase } from '../common/records';" },
+      { path: 'workflows/migration/x.ts', code: "import type { MigrationPhase } from '../../common/records';" },
+    ]);
+    expect(value.join('\n')).toContain('only types from the zod records');
+    expect(types).toEqual([]);
+  });
+
   test('every Node built-in is refused in workflow code, with or without node:, and zod too', () => {
     const names = ['fs', 'node:fs', 'fs/promises', 'worker_threads', 'node:crypto', 'timers', 'zod'];
     const verdicts = importProblems(
