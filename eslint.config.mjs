@@ -42,56 +42,6 @@ const PROJECT_FOLDERS = [
   'smugmug-sandbox',
   'test',
 ];
-const LAYERS = {
-  common: { imports: [] },
-  state: { imports: ['common'] },
-  encryption: { imports: [] },
-  config: { imports: ['common', 'encryption'] },
-  smugmug: { imports: ['common', 'config'] },
-  s3: { imports: ['common', 'state', 'config'] },
-  transfer: { imports: ['common', 'state', 'config', 'smugmug'] },
-  metadata: { imports: ['common', 'state'] },
-  plans: { imports: ['common', 'state'] },
-  client: { imports: ['common', 'config', 'encryption'], typesFrom: ['workflows'] },
-  activities: {
-    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'transfer', 'metadata', 'plans', 'client'],
-  },
-  workflows: { imports: ['common'], typesFrom: ['activities'] },
-  worker: {
-    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'transfer', 'activities', 'workflows'],
-  },
-  service: {
-    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'plans', 'client'],
-    typesFrom: ['workflows'],
-  },
-  http: { imports: ['common', 'config', 'service'] },
-  api: { imports: ['common', 'state', 'config', 'service', 'http'] },
-  web: { imports: ['common', 'state', 'config', 'service', 'http'] },
-  server: { imports: ['common', 'config', 'encryption', 's3', 'client', 'service', 'http', 'api', 'web'] },
-};
-
-/** An import of `folder` from anywhere in the tree: `../folder/…`, `../../folder/…`. */
-const importOf = (folder) => `^(\\.\\./)+${folder}(/|$)`;
-
-/** The import rule of one layer: every project folder it does not name is off limits (types allowed where it says). */
-function layerRule(layer, { imports, typesFrom = [] }) {
-  const forbidden = PROJECT_FOLDERS.filter((f) => f !== layer && !imports.includes(f));
-  return {
-    files: [`${layer}/**/*.ts`, `${layer}/**/*.tsx`],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: forbidden.map((folder) => ({
-            regex: importOf(folder),
-            allowTypeImports: typesFrom.includes(folder),
-            message: `${layer}/ may not import ${folder}/ (layers point one way: eslint.config.mjs)`,
-          })),
-        },
-      ],
-    },
-  };
-}
 
 /** Workflow code runs in Temporal's deterministic sandbox: no Node built-in, no I/O library, no zod. */
 const workflowSandboxImports = {
@@ -109,6 +59,64 @@ const workflowSandboxImports = {
     },
   ],
 };
+
+const LAYERS = {
+  common: { imports: [] },
+  state: { imports: ['common'] },
+  encryption: { imports: [] },
+  config: { imports: ['common', 'encryption'] },
+  smugmug: { imports: ['common', 'config'] },
+  s3: { imports: ['common', 'state', 'config'] },
+  transfer: { imports: ['common', 'state', 'config', 'smugmug'] },
+  metadata: { imports: ['common', 'state'] },
+  plans: { imports: ['common', 'state'] },
+  client: { imports: ['common', 'config', 'encryption'], typesFrom: ['workflows'] },
+  activities: {
+    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'transfer', 'metadata', 'plans', 'client'],
+  },
+  workflows: { imports: ['common'], typesFrom: ['activities'], also: workflowSandboxImports },
+  worker: {
+    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'transfer', 'activities', 'workflows'],
+  },
+  service: {
+    imports: ['common', 'state', 'config', 'encryption', 'smugmug', 's3', 'plans', 'client'],
+    typesFrom: ['workflows'],
+  },
+  http: { imports: ['common', 'config', 'service'] },
+  api: { imports: ['common', 'state', 'config', 'service', 'http'] },
+  web: { imports: ['common', 'state', 'config', 'service', 'http'] },
+  server: { imports: ['common', 'config', 'encryption', 's3', 'client', 'service', 'http', 'api', 'web'] },
+};
+
+/** An import of `folder` from anywhere in the tree: `../folder/…`, `../../folder/…`. */
+const importOf = (folder) => `^(\\.\\./)+${folder}(/|$)`;
+
+/**
+ * The import rule of one layer: every project folder it does not name is off limits (types allowed
+ * where it says), and whatever else it bans (`also`: the workflow sandbox's).
+ */
+function layerRule(layer, { imports, typesFrom = [], also = { paths: [], patterns: [] } }) {
+  const forbidden = PROJECT_FOLDERS.filter((f) => f !== layer && !imports.includes(f));
+  return {
+    files: [`${layer}/**/*.ts`, `${layer}/**/*.tsx`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: also.paths,
+          patterns: [
+            ...forbidden.map((folder) => ({
+              regex: importOf(folder),
+              allowTypeImports: typesFrom.includes(folder),
+              message: `${layer}/ may not import ${folder}/ (layers point one way: eslint.config.mjs)`,
+            })),
+            ...also.patterns,
+          ],
+        },
+      ],
+    },
+  };
+}
 
 export default tseslint.config(
   {
@@ -139,22 +147,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...Object.entries(LAYERS).map(([layer, rule]) => layerRule(layer, rule)),
-  {
-    // After the layer rule of workflows/, which this one extends with the sandbox's own bans.
-    files: ['workflows/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: workflowSandboxImports.paths,
-          patterns: [
-            ...layerRule('workflows', LAYERS.workflows).rules['@typescript-eslint/no-restricted-imports'][1].patterns,
-            ...workflowSandboxImports.patterns,
-          ],
-        },
-      ],
-    },
-  },
   // Formatting is prettier's (npm run lint checks it): no ESLint rule argues with it.
   prettier,
 );

@@ -15,4 +15,3 @@ export const WorkflowTypes = {
   /** One firing of an account's schedule: a sync through the desk (workflows/scheduled-sync.ts). */
   scheduledSync: 'scheduledSync',
 } as const;
-export type WorkflowType = (typeof WorkflowTypes)[keyof typeof WorkflowTypes];

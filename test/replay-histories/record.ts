@@ -12,7 +12,7 @@ import { WorkflowTypes } from '../../common/workflow-types';
 import type { albumWorkflow } from '../../workflows/album';
 import type { migrationWorkflow } from '../../workflows/migration';
 import type { scheduledSyncWorkflow } from '../../workflows/scheduled-sync';
-import { fakeAccount, migrationInput, startTimeSkippingEnv, withWorker } from '../support/workflow-env';
+import { fakeAccount, migrationInput, startTimeSkippingEnv, until, withWorker } from '../support/workflow-env';
 
 /**
  * Records histories for test/workflow/replay.test.ts from runs of today's workflow code on
@@ -21,9 +21,6 @@ import { fakeAccount, migrationInput, startTimeSkippingEnv, withWorker } from '.
  * `npx tsx test/replay-histories/record.ts`; the histories already there stay as recorded.
  */
 const dir = __dirname;
-const until = async (check: () => Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
-};
 
 async function save(client: Client, name: string, workflowId: string, recorded: Record<string, string>) {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -88,9 +85,9 @@ async function main() {
         ...extra,
       });
       await handle.signal(approveAlbumDeletion, approval('dry', { dryRun: true }));
-      await until(async () => held.deletions.length === 1);
+      await until(() => held.deletions.length === 1);
       await handle.signal(approveAlbumDeletion, approval('first'));
-      await until(async () => held.deletions.length === 2);
+      await until(() => held.deletions.length === 2);
       await handle.signal(approveAlbumDeletion, approval('second', { includeHeld: 'transcodes' }));
       await handle.result();
       await save(client, 'album-migration-dry-run-and-held-items', workflowId, recorded);

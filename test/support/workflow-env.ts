@@ -57,6 +57,11 @@ export async function withWorker<T>(
   return worker.runUntil(fn(taskQueue));
 }
 
+/** Waits until `check` holds, asking again every few milliseconds (a query of a workflow, the fakes' calls). */
+export async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** A migration input for the fake account (`jane`, bucket `my-bucket`), with what the test changes. */
 export const migrationInput = (request: Partial<MigrationInputRequest> = {}) =>
   MigrationInput.parse({ migrationId: 'wf', account: 'jane', target: { bucket: 'my-bucket' }, ...request });

@@ -4,7 +4,7 @@ import type { AlbumApproval } from '../../common/records';
 import { WorkflowTypes } from '../../common/workflow-types';
 import type { albumWorkflow } from '../../workflows/album';
 import type { migrationWorkflow } from '../../workflows/migration';
-import { fakeAccount, migrationInput, timeSkippingEnvForTests, withWorker } from '../support/workflow-env';
+import { fakeAccount, migrationInput, timeSkippingEnvForTests, until, withWorker } from '../support/workflow-env';
 
 /**
  * The deletion gate (workflows/album/deletion-gate.ts), the one place originals are deleted, on
@@ -34,8 +34,7 @@ async function albumAtTheGate(taskQueue: string, workflowId: string, input: Albu
     workflowId,
     args: [input],
   });
-  while ((await handle.query(albumProgress).catch(() => undefined))?.phase !== 'done')
-    await new Promise((r) => setTimeout(r, 20));
+  await until(async () => (await handle.query(albumProgress).catch(() => undefined))?.phase === 'done');
   return handle;
 }
 
@@ -113,15 +112,14 @@ describe('the deletion gate behind the migration, with time skipping', () => {
         args: [migrationInput(withDeletion)],
       });
       const phase = async () => (await handle.query(migrationProgress).catch(() => undefined))?.phase;
-      while ((await phase()) !== 'awaiting-approval') await new Promise((r) => setTimeout(r, 20));
+      await until(async () => (await phase()) === 'awaiting-approval');
       const digest = 'd'.repeat(64);
 
       await handle.executeUpdate(approveDeletion, {
         args: [{ approvedBy: 'Jane', albums: 'all', reportDigest: digest, dryRun: false, approvalId: 'first' }],
       });
       // The originals went, the two held items stay, and the album waits for an approval naming them.
-      while ((await handle.query(migrationProgress)).deletion.albumsDeleted < 1)
-        await new Promise((r) => setTimeout(r, 20));
+      await until(async () => (await handle.query(migrationProgress)).deletion.albumsDeleted >= 1);
       expect(await phase()).toBe('awaiting-approval');
       expect(account.deletions.map((d) => d.approval.includeHeld)).toEqual([undefined]);
 

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { migrationProgress, retryAlbums } from '../../common/messages';
 import { WorkflowTypes } from '../../common/workflow-types';
 import type { migrationWorkflow } from '../../workflows/migration';
-import { fakeAccount, migrationInput, timeSkippingEnvForTests, withWorker } from '../support/workflow-env';
+import { fakeAccount, migrationInput, timeSkippingEnvForTests, until, withWorker } from '../support/workflow-env';
 
 /** The migration on Temporal's time-skipping test server, its activities faked (test/support/workflow-testEnv().ts). */
 const testEnv = timeSkippingEnvForTests();
@@ -60,9 +60,9 @@ describe('the migration, with time skipping', () => {
         'retry',
         migrationInput({ albumConcurrency: 2, keepOpenFor: '1 day' }),
       );
-      while ((await handle.query(migrationProgress).catch(() => undefined))?.phase !== 'completed-with-failures') {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await until(
+        async () => (await handle.query(migrationProgress).catch(() => undefined))?.phase === 'completed-with-failures',
+      );
       failing.clear();
       account.planning.most = 0;
       const retried = await handle.executeUpdate(retryAlbums, { args: [{}] });

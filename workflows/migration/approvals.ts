@@ -31,9 +31,7 @@ export class Approvals {
 
   /** Whether an album still waits for an approval: of its originals, or of its held items. */
   awaited(): boolean {
-    const { state } = this.run;
-    const settled = new Set(state.deletionSettled);
-    return state.verifiedAlbums.some((k) => !settled.has(k)) || (state.heldWaiting ?? []).length > 0;
+    return this.unsettledAlbums().length > 0 || (this.run.state.heldWaiting ?? []).length > 0;
   }
 
   /** Refuses an approval before anything is recorded (the update's validator). */
