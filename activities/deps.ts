@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
+import type { AuditSettings } from '../common/audit';
 import type { TemporalSettings } from '../config/temporal';
 import type { S3Settings } from '../s3/client';
 import type { SmugMugClient } from '../smugmug/client';
@@ -7,9 +8,10 @@ import type { ByteBudget } from '../transfer/byte-budget';
 import type { Md5Thread } from '../transfer/md5-thread';
 import type { TransferSettings } from '../transfer/settings';
 
-/** The settings activities read: how to copy, the bucket's region (prices), the task queue (scheduled starts). */
+/** The settings activities read: how to copy, the store (prices, refusals that name it), the task queue (scheduled starts), the audit's webhook. */
 export type ActivitySettings = TransferSettings &
-  Pick<S3Settings, 'AWS_REGION'> &
+  AuditSettings &
+  Pick<S3Settings, 'AWS_REGION' | 'AWS_ENDPOINT_URL_S3'> &
   Pick<TemporalSettings, 'TEMPORAL_TASK_QUEUE'>;
 
 /** What activities need from the worker: clients built from its environment, never from workflow input. */

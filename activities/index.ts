@@ -1,3 +1,5 @@
+import { auditArchive } from './audit-archive';
+import { notifyAuditWebhook } from './audit-webhook';
 import { preflightBucket } from './bucket-preflight';
 import { checkMigrationTarget } from './check-target';
 import { cleanUpUploads } from './clean-up-uploads';
@@ -35,6 +37,8 @@ export function createActivities(deps: ActivityDeps) {
     writeMigrationReport: writeReports(deps),
     startScheduledMigration: startScheduledMigration(deps),
     awaitMigrationEnd: awaitMigrationEnd(deps),
+    auditArchive: auditArchive(deps),
+    notifyAuditWebhook: notifyAuditWebhook(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -12,10 +12,11 @@ import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { errorType } from '../common/error-types';
 import type { BatchInput, TransferResult } from '../common/migration-types';
-import { Checkpoint } from '../state/documents';
-import { checkpointKey } from '../state/layout';
+import { Checkpoint, ChecksumRecord } from '../state/documents';
+import { checkpointKey, checksumRecordKey } from '../state/layout';
 import { StateStore } from '../state/store';
-import { crc32Base64, isAlreadyCopied, objectSettings } from '../s3/object-settings';
+import { crc32 } from 'node:zlib';
+import { crc32Base64, crc32ToBase64, isAlreadyCopied, objectSettings } from '../s3/object-settings';
 import { Md5Turns, PartProgress } from '../transfer/part-progress';
 import { partReader } from '../transfer/part-reader';
 import type { ActivityDeps } from './deps';
@@ -46,8 +47,10 @@ async function listAllParts(s3: S3Client, bucket: string, key: string, uploadId:
  * whole file's size and MD5 equal SmugMug's; otherwise the upload is aborted and started afresh.
  * The whole file's MD5 (a resumable state, kept in the checkpoint) is the only comparison with
  * SmugMug's MD5 a multipart object allows (its ETag is not an MD5); each part's CRC32 makes S3
- * refuse a part whose bytes differ from those read, and S3 composes the object's stored checksum
- * from them.
+ * refuse a part whose bytes differ from those read. The whole file's CRC32, computed over the same
+ * bytes in order, is recorded (ChecksumRecord) and given to S3 as the object's full-object
+ * checksum, which S3 checks against the parts and stores: verification compares the two without
+ * reading the object back (the checksum chain), and the value does not depend on the part size.
  */
 export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: ActivityDeps) {
   return async function transferLargeFile(input: BatchInput): Promise<TransferResult> {
@@ -69,6 +72,7 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
     let parts: Part[] = [];
     if (checkpoint) {
       try {
+        if (checkpoint.crc32 === undefined) throw new Error('an upload from before the checksum chain');
         parts = (await listAllParts(s3, bucket, entry.key, checkpoint.uploadId)).filter(
           (p) => p.PartNumber! < checkpoint!.nextPart,
         );
@@ -82,13 +86,27 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
     if (!checkpoint) {
       const partSize = Math.max(config.PART_SIZE_MB * 2 ** 20, Math.ceil(entry.size / 9_000));
       const created = await s3.send(
-        new CreateMultipartUploadCommand({ ...objectSettings(entry, input.target), ChecksumAlgorithm: 'CRC32' }),
+        new CreateMultipartUploadCommand({
+          ...objectSettings(entry, input.target),
+          ChecksumAlgorithm: 'CRC32',
+          ChecksumType: 'FULL_OBJECT',
+        }),
       );
-      checkpoint = { uploadId: created.UploadId!, key: entry.key, partSize, nextPart: 1, bytesDone: 0, md5State: '' };
+      checkpoint = {
+        uploadId: created.UploadId!,
+        key: entry.key,
+        partSize,
+        nextPart: 1,
+        bytesDone: 0,
+        md5State: '',
+        crc32: 0,
+      };
       await store.put(cpKey, Checkpoint, checkpoint);
     }
     const md5 = md5Thread.open(checkpoint.md5State || undefined);
     const cp: Checkpoint = checkpoint;
+    // The CRC32 runs over the parts in the MD5's order (its turns), natively on this thread.
+    let runningCrc32 = cp.crc32 ?? 0;
     heartbeat({ bytesDone: cp.bytesDone, resumedAtPart: cp.nextPart });
 
     // PART_CONCURRENCY parts are in flight, each read (its own range where SmugMug allows) and
@@ -144,6 +162,8 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
                     );
                     uploading = upload;
                     await turn.ready;
+                    runningCrc32 = crc32(piece, runningCrc32);
+                    const crc32After = runningCrc32;
                     const md5StateAfter = md5.update(piece);
                     hashing = md5StateAfter;
                     turn.end();
@@ -152,7 +172,7 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
                       number,
                       { PartNumber: number, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 },
                       start + piece.length,
-                      md5State,
+                      { md5State, crc32: crc32After },
                     );
                   } catch (err) {
                     turn.end(err);
@@ -189,11 +209,19 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
         errorType('SourceMismatch'),
       );
     }
+    const wholeCrc32 = crc32ToBase64(cp.crc32 ?? 0);
+    // Recorded before S3 completes the object with it, so no completed copy lacks its record.
+    await store.put(checksumRecordKey(input.target.prefix, entry), ChecksumRecord, {
+      key: entry.key,
+      crc32: wholeCrc32,
+    });
     await s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: bucket,
         Key: entry.key,
         UploadId: cp.uploadId,
+        ChecksumType: 'FULL_OBJECT',
+        ChecksumCRC32: wholeCrc32,
         MultipartUpload: {
           Parts: parts
             .sort((a, b) => a.PartNumber! - b.PartNumber!)

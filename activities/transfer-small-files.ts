@@ -7,7 +7,7 @@ import type { MigrationTarget } from '../common/migration-input';
 import type { BatchInput, TransferResult } from '../common/migration-types';
 import { errorType } from '../common/error-types';
 import { transientTypeOf } from '../common/failure-classes';
-import { crc32Base64, isAlreadyCopied, objectSettings } from '../s3/object-settings';
+import { crc32Base64, isAlreadyCopied, objectSettings, RECORDED_CRC32 } from '../s3/object-settings';
 import type { PlanEntry } from '../state/documents';
 import { StateStore } from '../state/store';
 import { readInto } from '../transfer/part-reader';
@@ -22,8 +22,8 @@ const FILE_ATTEMPTS = 3;
  * Copies a batch of small files, several at once. Each is read whole (it is small), checked against
  * SmugMug's size, and written with SmugMug's MD5 as Content-MD5: S3 computes the MD5 of what it
  * receives and refuses the write when they differ (BadDigest), so the bytes are hashed once, by S3,
- * not also here. The CRC32 is the object's stored checksum that verification reads back; computed
- * natively here, it spares the SDK computing it in JavaScript. A retried attempt skips files an
+ * not also here. The CRC32 of the same bytes, computed natively here, is sent for S3 to check and
+ * store, and recorded in the object's metadata: verification compares the two (the checksum chain). A retried attempt skips files an
  * earlier attempt already finished.
  */
 export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps) {
@@ -32,14 +32,21 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
     // Straight into a buffer of the expected size: the file is held once, not once per copy.
     const received = await readInto(res, body, 'it lists');
     if (received !== entry.size) throw new Error(`received ${received} of ${entry.size} bytes`);
+    const crc32 = crc32Base64(body);
+    const settings = objectSettings(entry, target);
     try {
       await s3.send(
         new PutObjectCommand({
-          ...objectSettings(entry, target),
+          ...settings,
+          // The CRC32 is recorded with the object, computed over the same bytes whose MD5 S3 checks:
+          // the checksum chain that proves an archived copy without reading it back.
+          Metadata: { ...settings.Metadata, [RECORDED_CRC32]: crc32 },
           Body: body,
           ContentLength: body.length,
           ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'),
-          ChecksumCRC32: crc32Base64(body),
+          // The algorithm named too (x-amz-sdk-checksum-algorithm): S3 stores the value either way, moto only then.
+          ChecksumAlgorithm: 'CRC32',
+          ChecksumCRC32: crc32,
         }),
         { abortSignal: signal },
       );

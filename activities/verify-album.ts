@@ -1,10 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { MigrationInput, MigrationTarget } from '../common/migration-input';
 import type { VerificationSummary } from '../common/migration-types';
 import {
   AlbumManifest,
+  ChecksumRecord,
   AlbumVerificationReport,
   type FileCheck,
   heldItemsOf,
@@ -12,7 +13,9 @@ import {
 } from '../state/documents';
 import { writeSidecars } from '../metadata/xmp-sidecar';
 import { joinKey, MANIFEST_NAME } from '../s3/keys';
-import { verificationKey } from '../state/layout';
+import { checksumRecordKey, verificationKey } from '../state/layout';
+import { isArchived, isArchivedRefusal } from '../s3/archive';
+import { RECORDED_CRC32 } from '../s3/object-settings';
 import { StateStore } from '../state/store';
 import { MediaProbe } from '../transfer/media-probe';
 import type { ActivityDeps } from './deps';
@@ -34,11 +37,13 @@ export interface VerifyAlbumInput {
 }
 
 /**
- * Proves an album: every planned file is in the bucket with the original's size and MD5 and a
- * stored S3 checksum; a sample (or all) is read back whole, hashed, and checked to open. Writes the
+ * Proves an album: every planned file is in the bucket with the original's size and MD5, and the
+ * checksum S3 stored equals the one recorded while copying (the checksum chain); a sample (or all)
+ * is read back whole, hashed, and checked to open, except archived objects, which S3 will not read
+ * and the chain proves. The report says how each file was proven. Writes the
  * report and the album's album.json manifest; returns only the totals.
  */
-export function verifyAlbum({ s3 }: ActivityDeps) {
+export function verifyAlbum({ s3, config }: ActivityDeps) {
   return async function verifyAlbum(input: VerifyAlbumInput): Promise<VerificationSummary> {
     const { bucket } = input.target;
     const store = new StateStore(s3, bucket);
@@ -56,6 +61,14 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
           : [],
     );
 
+    const largeBytes = config.LARGE_FILE_THRESHOLD_MB * 2 ** 20;
+    /** The CRC32 the worker recorded while copying: in the object's metadata, or a large file's record. */
+    const recordedCrc32 = async (entry: PlanEntry, head: HeadObjectCommandOutput) =>
+      head.Metadata?.[RECORDED_CRC32] ??
+      (entry.size > largeBytes
+        ? (await store.get(checksumRecordKey(input.target.prefix, entry), ChecksumRecord))?.crc32
+        : undefined);
+
     const check = async (entry: PlanEntry): Promise<FileCheck> => {
       const base = { imageKey: entry.imageKey, key: entry.key };
       let head;
@@ -64,15 +77,60 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
       } catch {
         return { ...base, ok: false, problem: 'missing from the bucket' };
       }
+      const object = {
+        ...base,
+        storageClass: head.StorageClass ?? 'STANDARD',
+        versionId: head.VersionId,
+        etag: head.ETag?.replaceAll('"', ''),
+      };
       if (head.ContentLength !== entry.size)
-        return { ...base, ok: false, problem: `size ${head.ContentLength}, original ${entry.size}` };
+        return { ...object, ok: false, problem: `size ${head.ContentLength}, original ${entry.size}` };
       if (head.Metadata?.['source-md5'] !== entry.md5)
-        return { ...base, ok: false, problem: `recorded MD5 ${head.Metadata?.['source-md5']}, original ${entry.md5}` };
+        return {
+          ...object,
+          ok: false,
+          problem: `recorded MD5 ${head.Metadata?.['source-md5']}, original ${entry.md5}`,
+        };
       const checksum =
         head.ChecksumCRC32 ?? head.ChecksumCRC32C ?? head.ChecksumCRC64NVME ?? head.ChecksumSHA256 ?? head.ChecksumSHA1;
-      if (!checksum) return { ...base, ok: false, problem: 'no S3 checksum stored' };
-      if (!deepKeys.has(entry.imageKey)) return { ...base, ok: true, checksum };
-      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: entry.key }));
+      if (!checksum) return { ...object, ok: false, problem: 'no S3 checksum stored' };
+      const recorded = await recordedCrc32(entry, head);
+      if (recorded && head.ChecksumCRC32 !== recorded)
+        return {
+          ...object,
+          ok: false,
+          checksum,
+          problem: `${entry.fileName}: the checksum S3 stored (CRC32 ${head.ChecksumCRC32 ?? 'none'}) differs from the one computed while copying (${recorded})`,
+        };
+      const proven = { ...object, ok: true, checksum };
+      // An archived object is never read (S3 would refuse): its stored checksum proves it.
+      if (deepKeys.has(entry.imageKey) && !isArchived(head)) {
+        const readBack = await readBackCheck(entry);
+        if (readBack !== 'archived') return { ...proven, ...readBack, checksum, provenBy: 'read-back' };
+      }
+      if (recorded) return { ...proven, provenBy: 'checksum-chain' };
+      if (isArchived(head))
+        return {
+          ...object,
+          ok: false,
+          checksum,
+          problem: 'archived, and copied before checksums were recorded: it cannot be proven without a restore',
+        };
+      return { ...proven, provenBy: 'stored-checksum' };
+    };
+
+    /** Reads a copy back whole: its MD5 must be the original's; a file that does not open is a warning. */
+    const readBackCheck = async (
+      entry: PlanEntry,
+    ): Promise<Pick<FileCheck, 'ok' | 'problem' | 'warning' | 'deep'> | 'archived'> => {
+      let object;
+      try {
+        object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: entry.key }));
+      } catch (err) {
+        // Archived since the HEAD (a lifecycle rule, or a tier HEAD did not name): archived, not corrupt.
+        if (isArchivedRefusal(err)) return 'archived';
+        throw err;
+      }
       const hash = createHash('md5');
       const probe = new MediaProbe(entry.format, entry.size);
       for await (const chunk of object.Body as AsyncIterable<Uint8Array>) {
@@ -81,13 +139,12 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
       }
       const md5 = hash.digest('hex');
       if (md5 !== entry.md5)
-        return { ...base, ok: false, problem: `bytes read back have MD5 ${md5}, original ${entry.md5}`, deep: true };
+        return { ok: false, problem: `bytes read back have MD5 ${md5}, original ${entry.md5}`, deep: true };
       // The bytes are SmugMug's own (MD5 equal): a file that does not open is a fact about the
       // original, not a failed copy. Its copy is faithful; it is held back from deletion.
       const opens = probe.finish();
-      if (opens)
-        return { ...base, ok: true, checksum, deep: true, warning: `the original itself does not open: ${opens}` };
-      return { ...base, ok: true, checksum, deep: true };
+      if (opens) return { ok: true, deep: true, warning: `the original itself does not open: ${opens}` };
+      return { ok: true, deep: true };
     };
 
     const limit = pLimit(16);
@@ -161,6 +218,10 @@ export function verifyAlbum({ s3 }: ActivityDeps) {
           isVideo: e.isVideo,
           ...e.metadata,
           s3Checksum: byKey.get(e.imageKey)?.checksum,
+          provenBy: byKey.get(e.imageKey)?.provenBy,
+          storageClass: byKey.get(e.imageKey)?.storageClass,
+          versionId: byKey.get(e.imageKey)?.versionId,
+          etag: byKey.get(e.imageKey)?.etag,
           verified: byKey.get(e.imageKey)?.ok ?? false,
           warning: byKey.get(e.imageKey)?.warning,
           sidecarKey: sidecars?.keys.get(e.imageKey),

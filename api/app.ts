@@ -1,3 +1,4 @@
+import { auditRoutes } from './routes/audits';
 import type { PayloadCodec } from '@temporalio/common';
 import type { MiddlewareHandler } from 'hono';
 import type { Services } from '../service';
@@ -27,6 +28,7 @@ export function apiApp(
   app.route('/', deletionRoutes(services));
   app.route('/', planRoutes(services));
   app.route('/', scheduleRoutes(services));
+  app.route('/', auditRoutes(services));
   app.doc('/openapi.json', {
     openapi: '3.0.3',
     info: {

@@ -135,3 +135,18 @@ export const Schedule = service.Schedule.extend({ runs: z.array(ScheduledRun) })
 export const ScheduleList = z
   .object({ schedules: z.array(service.ScheduleSummary.meta({ id: 'ScheduleSummary' })) })
   .meta({ id: 'ScheduleList' });
+
+export const AuditRequest = service.AuditRequest.meta({ id: 'AuditRequest' });
+export const AuditDetails = service.AuditDetails.meta({ id: 'Audit' });
+export const AuditList = z.object({ audits: z.array(AuditDetails), hasMore: z.boolean() }).meta({ id: 'AuditList' });
+export const AuditReport = service.AuditReport.meta({ id: 'AuditReport' });
+export const AuditScheduleRequest = service.AuditScheduleRequest.meta({ id: 'AuditScheduleRequest' });
+export const AuditScheduled = z
+  .object({ scheduleId: z.string(), nextRuns: z.array(z.string()) })
+  .meta({ id: 'AuditScheduled' });
+export const AuditIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^audit-[A-Za-z0-9.:_-]{5,200}$/)
+    .meta({ param: { name: 'id', in: 'path' }, example: 'audit-photos-archive-20261206142501' }),
+});

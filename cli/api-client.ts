@@ -16,6 +16,9 @@ export type PlanBody = z.infer<typeof schemas.Plan>;
 export type CreateScheduleBody = z.input<typeof schemas.CreateScheduleRequest>;
 export type ScheduleBody = z.infer<typeof schemas.Schedule>;
 export type ScheduleListBody = z.infer<typeof schemas.ScheduleList>;
+export type AuditBody = z.infer<typeof schemas.AuditDetails>;
+export type AuditReportBody = z.infer<typeof schemas.AuditReport>;
+export type AuditScheduledBody = z.infer<typeof schemas.AuditScheduled>;
 
 export class ApiError extends Error {
   constructor(

@@ -17,6 +17,7 @@ import {
   type StartPlanBody,
 } from './api-client';
 import { planTable } from './plan-table';
+import { auditCommand } from './audit-command';
 import { scheduleCommand } from './schedule-command';
 import { bucketCommand } from './bucket-command';
 import { login } from './login';
@@ -37,6 +38,10 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
                                     shows the verification report and the held items, asks, then
                                     approves deletion (held items stay unless --include-held names them)
   cancel  ID
+  audit   --bucket B [--prefix P] [--every "30 days" | --cron "0 4 1 * *"]
+                                    checks the archive at rest without downloading: every file present,
+                                    unchanged, in its class, locked where the bucket locks (exit 1 on
+                                    findings); with --every or --cron, schedules it instead
   schedule create --account NICK --bucket B [--prefix P] [--every 24h | --cron "0 3 * * *" [--time-zone Z]]
                   [--include PATTERN]... [--exclude PATTERN]... [--note TEXT]
                                     an incremental sync on a schedule: only new or changed files, never deletes
@@ -234,6 +239,9 @@ async function main(argv: string[]) {
       );
       return;
     }
+    case 'audit':
+      if (!(await auditCommand(api, values, console.log, fail))) process.exitCode = 1;
+      return;
     case 'schedule':
       return scheduleCommand(api, positionals[0], { ...values, timeZone: values['time-zone'] }, console.log, fail);
     case 'cancel': {

@@ -25,6 +25,13 @@ export function planTable(plan: PlanBody): string {
         `  ${c.storageClass.padEnd(20)} ${usd(c.monthlyUsd).padStart(9)} ${usd(c.firstYearUsd).padStart(11)} ${usd(c.putRequestsUsd).padStart(10)}  ` +
         (c.minimumDays > 0 ? `${c.minimumDays} days (${usd(c.minimumChargeUsd)})` : '–'),
     ),
+    '',
+    'Getting everything back (retrieval fees and requests; archive classes restore first, then wait):',
+    ...plan.costs.classes.map(
+      (c) =>
+        `  ${c.storageClass.padEnd(20)} ` +
+        c.retrieval.map((r) => `${r.tier === 'Instant' ? '' : `${r.tier} `}${usd(r.usd)} ${r.wait}`).join('; '),
+    ),
   ];
   if (plan.smugmug) {
     lines.push(

@@ -13,6 +13,8 @@ export const ErrorTypes = {
   WrongAccount: 'permanent',
   BucketMissing: 'permanent',
   BucketAccessDenied: 'permanent',
+  /** The store does not offer the storage class asked for (MinIO offers only STANDARD and REDUCED_REDUNDANCY). */
+  StorageClassUnsupported: 'permanent',
   PlanMissing: 'permanent',
   OriginalNotFound: 'permanent',
   NotVerified: 'permanent',
@@ -35,6 +37,8 @@ export const ErrorTypes = {
   ShortDownload: 'repeatable',
   SourceMismatch: 'repeatable',
   DeletionFailed: 'repeatable',
+  /** The operator's audit webhook did not take the summary. */
+  WebhookFailed: 'repeatable',
 } as const;
 
 export type ErrorType = keyof typeof ErrorTypes;

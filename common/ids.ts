@@ -43,3 +43,16 @@ export function accountScheduleId(account: string): string {
 export function scheduledSyncWorkflowId(account: string): string {
   return `scheduled-sync-${account.toLowerCase()}`;
 }
+
+/** An audit's workflow id: `audit-<bucket>-<auditId>`. */
+export function auditWorkflowId(bucket: string, auditId: string): string {
+  return `audit-${bucket}-${auditId}`;
+}
+
+/** The one audit schedule of a bucket (`audit-schedule-<bucket>`); its runs take ids `audit-<bucket>-scheduled-<time>`. */
+export function auditScheduleId(bucket: string): string {
+  return `audit-schedule-${bucket}`;
+}
+export function scheduledAuditWorkflowId(bucket: string): string {
+  return `audit-${bucket}-scheduled`;
+}

@@ -14,4 +14,6 @@ export const WorkflowTypes = {
   album: 'albumMigration',
   /** One firing of an account's schedule: a sync through the desk (workflows/scheduled-sync.ts). */
   scheduledSync: 'scheduledSync',
+  /** An audit of the archive at rest, by hand or on a schedule (workflows/audit.ts). */
+  audit: 'archiveAudit',
 } as const;

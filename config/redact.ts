@@ -39,6 +39,8 @@ const SECRET_SETTINGS = [
   'AWS_SESSION_TOKEN',
   'API_TOKEN',
   'TEMPORAL_API_KEY',
+  // A hook's URL often carries its token.
+  'AUDIT_WEBHOOK_URL',
 ] as const;
 
 /** The secret values among a process's settings (its environment, its parsed configuration), for `createRedactor`. */

@@ -106,8 +106,8 @@ export async function writeSidecars(
         Body: body,
         ContentType: 'application/rdf+xml',
         ContentMD5: md5.toString('base64'),
-        // Stored as the photos are: same class, encryption and tags.
-        StorageClass: target.storageClass,
+        // Encrypted and tagged as the photos are, but always STANDARD: sidecars are small and read by
+        // sync and browsing, and archive classes would bill 40 KB and 90 or 180 days for each.
         ServerSideEncryption: target.sse?.type,
         SSEKMSKeyId: target.sse?.type === 'aws:kms' ? target.sse.kmsKeyId : undefined,
         Tagging: Object.keys(target.tags).length > 0 ? new URLSearchParams(target.tags).toString() : undefined,

@@ -1,4 +1,10 @@
-import { type PriceTable, STORAGE_CLASSES, type StorageClass, type StorageClassPrice } from './s3-prices';
+import {
+  type PriceTable,
+  type RetrievalTier,
+  STORAGE_CLASSES,
+  type StorageClass,
+  type StorageClassPrice,
+} from './s3-prices';
 
 /** AWS bills storage per GB of 2^30 bytes. */
 const GB = 2 ** 30;
@@ -26,6 +32,17 @@ export interface ClassEstimate {
   putRequests: number;
   putRequestsUsd: number;
   firstYearUsd: number;
+  /** Getting every object back once, by tier: fees, and the hours until readable (a restore for archive classes). */
+  retrieval: RetrievalEstimate[];
+}
+
+export interface RetrievalEstimate {
+  tier: RetrievalTier['tier'];
+  usd: number;
+  minHours: number;
+  maxHours: number;
+  /** The wait in words: "at once", "1-5 min", "3-5 h", "within 48 h". */
+  wait: string;
 }
 
 export interface CostEstimate {
@@ -77,13 +94,21 @@ function estimateClass(
     putRequests,
     putRequestsUsd,
     firstYearUsd: monthlyUsd * 12 + putRequestsUsd,
+    retrieval: price.retrieval.map((t) => ({
+      tier: t.tier,
+      usd: (sizes.reduce((a, b) => a + b, 0) / GB) * t.perGb + (sizes.length / 1000) * t.per1000Requests,
+      minHours: t.minHours,
+      maxHours: t.maxHours,
+      wait: waitText(t),
+    })),
   };
 }
 
 /**
  * What keeping these objects in S3 costs, per storage class: monthly storage with each class's
  * minimum object size and per-object overheads (which dominate for many small photos), the
- * minimum-duration charge, and the one-off PUTs of the copy.
+ * minimum-duration charge, the one-off PUTs of the copy, and what getting everything back costs and
+ * how long it takes, by retrieval tier.
  */
 export function estimateCosts(
   sizes: number[],
@@ -110,4 +135,11 @@ export function estimateCosts(
       cheapestMonthlyUsd: cheapest.monthlyUsd,
     },
   };
+}
+
+/** How long until restored objects can be read, as people say it ("3-5 h", "within 48 h", "at once"). */
+function waitText(tier: Pick<RetrievalTier, 'minHours' | 'maxHours'>): string {
+  if (tier.maxHours === 0) return 'at once';
+  if (tier.maxHours < 1) return `${Math.round(tier.minHours * 60)}-${Math.round(tier.maxHours * 60)} min`;
+  return tier.minHours > 0 ? `${tier.minHours}-${tier.maxHours} h` : `within ${tier.maxHours} h`;
 }

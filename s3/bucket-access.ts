@@ -1,4 +1,12 @@
-import { HeadBucketCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+  type StorageClass,
+} from '@aws-sdk/client-s3';
+import { STATE_FOLDER } from '../state/layout';
 import { ApplicationFailure } from '@temporalio/common';
 import { errorType } from '../common/error-types';
 
@@ -31,4 +39,40 @@ function bucketFailure(err: unknown, bucket: string): ApplicationFailure | undef
     );
   }
   return undefined;
+}
+
+/**
+ * Whether the store offers a storage class, asked the only way S3 answers it: an empty object
+ * written in that class, then removed with its version. MinIO, for one, refuses GLACIER and
+ * DEEP_ARCHIVE (400 InvalidStorageClass); that fails at once, naming the class and the store.
+ * STANDARD is offered everywhere and not asked.
+ */
+export async function assertStorageClassOffered(
+  s3: S3Client,
+  bucket: string,
+  storageClass: StorageClass | undefined,
+  store: string,
+): Promise<void> {
+  if (!storageClass || storageClass === 'STANDARD') return;
+  const Key = `${STATE_FOLDER}/storage-class-probe/${storageClass}`;
+  let written;
+  try {
+    written = await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key,
+        Body: Buffer.alloc(0),
+        ContentLength: 0,
+        StorageClass: storageClass,
+      }),
+    );
+  } catch (err) {
+    if (err instanceof S3ServiceException && err.name === 'InvalidStorageClass')
+      throw ApplicationFailure.nonRetryable(
+        `Storage class ${storageClass} is not offered by ${store}: choose another class (STANDARD is offered everywhere)`,
+        errorType('StorageClassUnsupported'),
+      );
+    throw bucketFailure(err, bucket) ?? err;
+  }
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key, VersionId: written.VersionId }));
 }

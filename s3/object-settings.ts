@@ -57,11 +57,22 @@ export async function isAlreadyCopied(s3: S3Client, bucket: string, entry: PlanE
 }
 
 /**
+ * The metadata entry where a file written in one PUT records the CRC32 the worker computed over the
+ * bytes whose MD5 equals SmugMug's (a large file's is in its checksum record: state/layout.ts).
+ */
+export const RECORDED_CRC32 = 'source-crc32';
+
+/** Base64 of a CRC32 value as S3 shows it (big-endian). */
+export function crc32ToBase64(value: number): string {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(value >>> 0);
+  return bytes.toString('base64');
+}
+
+/**
  * A body's CRC32 as S3 wants it (base64 of the big-endian value), computed natively: given
  * explicitly, it also spares the SDK its JavaScript checksum of every byte.
  */
 export function crc32Base64(body: Buffer): string {
-  const value = Buffer.alloc(4);
-  value.writeUInt32BE(crc32(body) >>> 0);
-  return value.toString('base64');
+  return crc32ToBase64(crc32(body));
 }

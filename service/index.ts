@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
+import { AuditService } from './audits';
 import { BucketService } from './buckets';
 import { DeletionService } from './deletion';
 import { MigrationReads } from './migration-reads';
@@ -11,7 +12,7 @@ import { SmugMugConnection } from './smugmug-connection';
 
 /**
  * The service layer: what a person does with migrations, plans, deletions, schedules, the SmugMug
- * connection and the bucket, for the JSON API and the pages alike. Refusals are `Refusal`s
+ * connection, the bucket and audits of the archive, for the JSON API and the pages alike. Refusals are `Refusal`s
  * (./refusals.ts), which each face maps to its own answer.
  */
 export function createServices(deps: { client: Client; s3: S3Client; settings: ServiceSettings }) {
@@ -26,6 +27,7 @@ export function createServices(deps: { client: Client; s3: S3Client; settings: S
     schedules: new ScheduleService(client, settings.TEMPORAL_TASK_QUEUE, reads, links),
     smugmug: new SmugMugConnection(settings),
     buckets: new BucketService(s3),
+    audits: new AuditService(client, s3, reads, settings.TEMPORAL_TASK_QUEUE, links),
     links,
   };
 }

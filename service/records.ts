@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AuditPhase, AuditRequest, AuditSummary } from '../common/audit';
+export { AuditRequest } from '../common/audit';
 import { duration, MigrationInput, ScheduledSyncInput } from '../common/migration-input';
 import * as records from '../common/records';
 import * as documents from '../state/documents';
@@ -154,3 +156,29 @@ export const Schedule = z.object({
 export type Schedule = z.infer<typeof Schedule>;
 export const ScheduleSummary = Schedule.omit({ runs: true });
 export type ScheduleSummary = z.infer<typeof ScheduleSummary>;
+
+/** An audit as the API and the pages show it: where it stands and, once done, its summary. */
+export const AuditDetails = z.object({
+  id: z.string(),
+  auditId: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  phase: AuditPhase,
+  status: z.string(),
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+  summary: AuditSummary.optional(),
+  uiUrl: z.string(),
+});
+export type AuditDetails = z.infer<typeof AuditDetails>;
+
+/** Audits of one bucket on an interval or a cron (one schedule per bucket). */
+export const AuditScheduleRequest = AuditRequest.extend({
+  every: z.string().optional().describe('an interval such as "30 days"'),
+  cron: z.string().optional().describe('a cron expression such as "0 4 1 * *", in UTC'),
+}).refine((r) => Boolean(r.every) !== Boolean(r.cron), 'give either every (such as "30 days") or cron, not both');
+export type AuditScheduleRequest = z.input<typeof AuditScheduleRequest>;
+
+/** An audit's full report: every finding with its album (state/documents.ts). */
+export const AuditReport = documents.AuditReport;
+export type AuditReport = documents.AuditReport;

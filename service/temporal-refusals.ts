@@ -16,7 +16,13 @@ function innermost(err: unknown): unknown {
 }
 
 /** A target the worker cannot use: the request is well formed, but there is nothing to migrate to (or from). */
-const TARGET_UNUSABLE: ErrorType[] = ['BucketMissing', 'BucketAccessDenied', 'WrongAccount', 'SmugMugAuthError'];
+const TARGET_UNUSABLE: ErrorType[] = [
+  'BucketMissing',
+  'BucketAccessDenied',
+  'StorageClassUnsupported',
+  'WrongAccount',
+  'SmugMugAuthError',
+];
 
 /** What a failure of the service's own type means to the person who asked (common/error-types.ts). */
 function byFailureType(failure: ApplicationFailure): Refusal {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaptureDateSource } from '../common/capture-date';
+import { AuditFinding } from '../common/audit';
 import { AlbumApproval, AlbumRef } from '../common/records';
 
 /** The migration's documents in the bucket (state/layout.ts says where each lives), one schema each. */
@@ -81,6 +82,16 @@ export type HeldKind = z.infer<typeof HeldKind>;
 export const HeldItem = z.object({ imageKey: z.string(), fileName: z.string(), kind: HeldKind, reason: z.string() });
 export type HeldItem = z.infer<typeof HeldItem>;
 
+/**
+ * How a copy was proven identical to the original: its bytes read back and hashed (`read-back`);
+ * the checksum S3 stored equal to the CRC32 the worker computed over the bytes whose MD5 is
+ * SmugMug's (`checksum-chain`: what proves an archived object, which cannot be read); or, for a
+ * copy made before checksums were recorded, its size, recorded MD5 and a stored checksum
+ * (`stored-checksum`).
+ */
+export const ProvenBy = z.enum(['read-back', 'checksum-chain', 'stored-checksum']);
+export type ProvenBy = z.infer<typeof ProvenBy>;
+
 /** The check of one planned file: `ok` when the bucket holds exactly the bytes SmugMug gave. */
 export const FileCheck = z.object({
   imageKey: z.string(),
@@ -91,6 +102,12 @@ export const FileCheck = z.object({
   warning: z.string().optional(),
   checksum: z.string().optional(),
   deep: z.boolean().optional(),
+  /** Absent in reports from before the checksum chain. */
+  provenBy: ProvenBy.optional(),
+  /** The object as verified, for the audit at rest: its class, version (when versioned) and ETag. */
+  storageClass: z.string().optional(),
+  versionId: z.string().optional(),
+  etag: z.string().optional(),
 });
 export type FileCheck = z.infer<typeof FileCheck>;
 
@@ -163,8 +180,20 @@ export const Checkpoint = z.object({
   bytesDone: z.number().int().min(0),
   /** hash-wasm's saved MD5 state after `bytesDone` bytes, base64; empty before the first part. */
   md5State: z.string(),
+  /**
+   * The whole-file CRC32 of the first `bytesDone` bytes (zlib's running value). Absent in checkpoints
+   * from before the checksum chain: their uploads store a composite checksum, so they begin again.
+   */
+  crc32: z.number().int().min(0).optional(),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
+
+/**
+ * A large file's link in the checksum chain: the whole-file CRC32 (base64) the worker computed over
+ * the bytes whose MD5 equals SmugMug's, recorded before S3 completes the object with it.
+ */
+export const ChecksumRecord = z.object({ key: z.string(), crc32: z.string() });
+export type ChecksumRecord = z.infer<typeof ChecksumRecord>;
 
 /** One album's line in the migration report. */
 export const MigrationReportAlbum = z.object({
@@ -242,6 +271,12 @@ export const AlbumManifest = z.object({
       format: z.string(),
       isVideo: z.boolean(),
       s3Checksum: z.string().optional(),
+      /** How the copy was proven (absent in manifests from before the checksum chain). */
+      provenBy: ProvenBy.optional(),
+      /** The object as verified, which an audit at rest expects to find: class, version, ETag. */
+      storageClass: z.string().optional(),
+      versionId: z.string().optional(),
+      etag: z.string().optional(),
       verified: z.boolean(),
       warning: z.string().optional(),
       /** Its XMP sidecar beside it (`<file name>.xmp`), unless sidecars are off. */
@@ -250,6 +285,7 @@ export const AlbumManifest = z.object({
   ),
   unavailable: z.array(UnavailableEntry),
 });
+export type AlbumManifest = z.infer<typeof AlbumManifest>;
 
 const ClassEstimate = z.object({
   storageClass: z.string(),
@@ -262,6 +298,12 @@ const ClassEstimate = z.object({
   putRequests: z.number(),
   putRequestsUsd: z.number(),
   firstYearUsd: z.number(),
+  /** Plans from before retrieval costs read as none. */
+  retrieval: z
+    .array(
+      z.object({ tier: z.string(), usd: z.number(), minHours: z.number(), maxHours: z.number(), wait: z.string() }),
+    )
+    .default([]),
 });
 
 /** The plan of a dry run (`plan-report.json`): what a migration would copy, hold and cost (plans/plan-report.ts). */
@@ -309,3 +351,22 @@ export const PlanReport = z.object({
   }),
 });
 export type PlanReport = z.infer<typeof PlanReport>;
+
+/** An audit of the archive at rest (`_audits/<auditId>.json` beside the migrations' state): every finding, with its album. */
+export const AuditReport = z.object({
+  auditId: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  checkedAt: z.string(),
+  passed: z.boolean(),
+  albums: z.number().int(),
+  files: z.number().int(),
+  findings: z.array(AuditFinding),
+  /** Findings counted but not listed, past the report's limit. */
+  findingsNotListed: z.number().int(),
+  byKind: z.record(z.string(), z.number().int()),
+  /** Whether the bucket uses Object Lock, so each file's retention was checked. */
+  objectLock: z.boolean(),
+  requests: z.object({ list: z.number().int(), get: z.number().int(), head: z.number().int() }),
+});
+export type AuditReport = z.infer<typeof AuditReport>;

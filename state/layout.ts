@@ -12,7 +12,9 @@
  *   albums/<AlbumKey>/deletion.json      what an approval deleted (DeletionLog); deletion-dry-run.json for a dry run
  *   albums/<AlbumKey>/multipart/…        checkpoints of large files while they upload (Checkpoint)
  *
- * and `album.json` (AlbumManifest) in every album's folder of the library itself.
+ * and, for every migration, `<prefix>/_smugmug-s3-migration/_checksums/<AlbumKey>/…`: large files'
+ * recorded whole-file CRC32 (ChecksumRecord); and `album.json` (AlbumManifest) in every album's
+ * folder of the library itself.
  */
 
 export const STATE_FOLDER = '_smugmug-s3-migration';
@@ -56,3 +58,15 @@ export const deletionLogKey = (albumFolder: string, dryRun: boolean) =>
 export const checkpointPrefix = (albumFolder: string) => `${albumFolder}/multipart/`;
 export const checkpointKey = (albumFolder: string, file: { imageKey: string; serial: number }) =>
   `${checkpointPrefix(albumFolder)}${file.imageKey}-${file.serial}.json`;
+
+/**
+ * A large file's recorded CRC32 (small files carry theirs in their object's metadata), kept apart
+ * from any one migration: a later sync verifies the same object against it. (`_checksums` cannot
+ * be a migration id, which begins with a letter or digit.)
+ */
+export const checksumRecordKey = (targetPrefix: string, file: { albumKey: string; imageKey: string; serial: number }) =>
+  `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_checksums/${file.albumKey}/${file.imageKey}-${file.serial}.json`;
+
+/** An audit's report (AuditReport), beside the migrations' state (`_audits` cannot be a migration id). */
+export const auditReportKey = (targetPrefix: string, auditId: string) =>
+  `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_audits/${auditId}.json`;

@@ -50,10 +50,16 @@ export class StateStore {
     return body;
   }
 
-  /** Reads a document, checked against its schema; undefined when there is none. */
-  async get<S extends z.ZodType>(key: string, schema: S): Promise<z.infer<S> | undefined> {
+  /** Reads a document (its current version, or the one named), checked against its schema; undefined when there is none. */
+  async get<S extends z.ZodType>(key: string, schema: S, versionId?: string): Promise<z.infer<S> | undefined> {
     try {
-      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const res = await this.s3.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          VersionId: versionId === 'null' ? undefined : versionId,
+        }),
+      );
       return schema.parse(JSON.parse(await res.Body!.transformToString()));
     } catch (err) {
       if (err instanceof NoSuchKey) return undefined;

@@ -1,5 +1,5 @@
 import { apiTestbedForTests, startTestApi } from './support/api-harness';
-import { createTestBucket } from './support/migration-harness';
+import { createTestBucket, listKeys } from './support/migration-harness';
 import { AccountAttribute } from '../common/search-attributes';
 import { WorkflowTypes } from '../common/workflow-types';
 import { smallLibrary } from './support/sandbox-client';
@@ -40,6 +40,17 @@ describe('starting a migration', () => {
     const missing = await start({ target: { bucket: 'no-such-bucket-here' } });
     expect(missing.status).toBe(422);
     expect(missing.body.error.message).toContain('Bucket "no-such-bucket-here" does not exist');
+
+    // MinIO offers no archive class: refused by name, class and store, before anything is copied.
+    for (const storageClass of ['GLACIER', 'DEEP_ARCHIVE']) {
+      const archive = await start({ target: { bucket, storageClass } });
+      expect(archive.status).toBe(422);
+      expect(archive.body.error.message).toMatch(
+        new RegExp(`^Storage class ${storageClass} is not offered by the S3 store at http://127\\.0\\.0\\.1:\\d+`),
+      );
+    }
+    // The probe left nothing behind.
+    expect([...(await listKeys(testbed.harness.s3, bucket)).keys()]).toEqual([]);
 
     const foreign = await start({ account: 'someone-else' });
     expect(foreign.status).toBe(422);

@@ -1,13 +1,19 @@
 import type { Part } from '@aws-sdk/client-s3';
 import type { Checkpoint } from '../state/documents';
 
+/** The whole file's hashes up to the end of a part: the MD5's saved state and the running CRC32. */
+export interface PartHashes {
+  md5State: string;
+  crc32: number;
+}
+
 /**
  * Where a large file's copy stands: parts finish out of order, and the checkpoint moves only over
- * a gap-free run of finished parts, with the MD5 state at that point, so a crash resumes at the
+ * a gap-free run of finished parts, with the hashes at that point, so a crash resumes at the
  * first part not yet safely stored. Checkpoint writes go one after another, never blocking a part.
  */
 export class PartProgress {
-  private readonly finished = new Map<number, { part: Part; end: number; md5State: string }>();
+  private readonly finished = new Map<number, { part: Part; end: number; hashes: PartHashes }>();
   private saving = Promise.resolve();
   failure: unknown;
 
@@ -23,8 +29,8 @@ export class PartProgress {
     this.failure ??= err;
   }
 
-  finish(number: number, part: Part, end: number, md5State: string): void {
-    this.finished.set(number, { part, end, md5State });
+  finish(number: number, part: Part, end: number, hashes: PartHashes): void {
+    this.finished.set(number, { part, end, hashes });
     const { cp } = this;
     let moved = false;
     for (let next = this.finished.get(cp.nextPart); next; next = this.finished.get(cp.nextPart)) {
@@ -32,7 +38,8 @@ export class PartProgress {
       this.parts.push(next.part);
       cp.nextPart += 1;
       cp.bytesDone = next.end;
-      cp.md5State = next.md5State;
+      cp.md5State = next.hashes.md5State;
+      cp.crc32 = next.hashes.crc32;
       moved = true;
     }
     if (!moved) return;

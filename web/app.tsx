@@ -1,3 +1,4 @@
+import { auditPages } from './routes/audits';
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
@@ -98,6 +99,7 @@ export function webApp(services: Services, settings: WebSettings) {
   app.route('/', planPages(context));
   app.route('/', deletionPages(context));
   app.route('/', schedulePages(context));
+  app.route('/', auditPages(context));
   return app;
 }
 

@@ -28,6 +28,7 @@ export function Layout({ title, page, children }: { title: string; page: PageCon
             <nav aria-label="Main">
               <a href="/app/migrations">Migrations</a>
               <a href="/app/schedules">Schedules</a>
+              <a href="/app/audits">Audits</a>
               <a href="/app/connect">SmugMug account</a>
               <form method="post" action="/app/sign-out" class="inline">
                 <CsrfField token={page.csrfToken} />

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { AuditSettings } from '../common/audit';
 import { loadSettings } from '../config/load';
 import { PayloadKeySettings } from '../config/payload-keys';
 import { TemporalSettings, withTemporalProfile } from '../config/temporal';
@@ -22,6 +23,7 @@ export const WorkerConfig = z.object({
   ...TemporalSettings.shape,
   ...PayloadKeySettings.shape,
   ...TransferSettings.shape,
+  ...AuditSettings.shape,
   /** host:port of the worker's Prometheus endpoint (/metrics); unset: no metrics served. */
   WORKER_METRICS_ADDRESS: z
     .string()

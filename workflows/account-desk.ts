@@ -52,7 +52,11 @@ class MigrationDesk {
     const claim: NonNullable<typeof this.running> = { id };
     this.running = claim;
     try {
-      await checkMigrationTarget({ account: input.account, bucket: input.target.bucket });
+      await checkMigrationTarget({
+        account: input.account,
+        bucket: input.target.bucket,
+        storageClass: input.target.storageClass,
+      });
       claim.child = await startChild<typeof migrationWorkflow>(WorkflowTypes.migration, {
         workflowId: id,
         args: [input],

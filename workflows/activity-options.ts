@@ -44,3 +44,15 @@ export const waitForMigrationActivity: ActivityOptions = {
   heartbeatTimeout: '1m',
   retry,
 };
+
+/**
+ * An audit of the archive at rest: one pass over the bucket's listing, however long (an archive of
+ * 1,000,000 files takes minutes), heartbeating as it pages; a retried attempt lists again.
+ */
+export const auditActivity: ActivityOptions = { startToCloseTimeout: '12h', heartbeatTimeout: '1m', retry };
+
+/** A call to the operator's webhook: a few tries, then the audit ends without it (its report stays). */
+export const webhookActivity: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '5s', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
+};

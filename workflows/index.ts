@@ -7,3 +7,4 @@ export { migrationWorkflow as accountMigration } from './migration';
 export { accountDeskWorkflow as accountMigrations } from './account-desk';
 export { albumWorkflow as albumMigration } from './album';
 export { scheduledSyncWorkflow as scheduledSync } from './scheduled-sync';
+export { archiveAuditWorkflow as archiveAudit } from './audit';

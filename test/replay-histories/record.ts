@@ -11,6 +11,7 @@ import type { AlbumApproval } from '../../common/records';
 import { WorkflowTypes } from '../../common/workflow-types';
 import type { albumWorkflow } from '../../workflows/album';
 import type { migrationWorkflow } from '../../workflows/migration';
+import type { archiveAuditWorkflow } from '../../workflows/audit';
 import type { scheduledSyncWorkflow } from '../../workflows/scheduled-sync';
 import { fakeAccount, migrationInput, startTimeSkippingEnv, until, withWorker } from '../support/workflow-env';
 
@@ -23,6 +24,8 @@ import { fakeAccount, migrationInput, startTimeSkippingEnv, until, withWorker } 
 const dir = __dirname;
 
 async function save(client: Client, name: string, workflowId: string, recorded: Record<string, string>) {
+  // Recorded once: a history from older code is what proves that code's runs still replay.
+  if (recorded[name]) return;
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   await writeFile(join(dir, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
   recorded[name] = workflowId;
@@ -107,6 +110,34 @@ async function main() {
         args: [ScheduledSyncInput.parse({ account: 'jane', target: { bucket: 'my-bucket' } })],
       });
       await save(client, 'scheduled-sync', workflowId, recorded);
+    });
+
+    // An audit of the archive at rest that finds something, and tells the operator's webhook.
+    const audited = fakeAccount(1);
+    audited.activities.auditArchive = async (input) => ({
+      auditId: input.auditId,
+      bucket: input.bucket,
+      prefix: input.prefix,
+      passed: false,
+      checkedAt: '2026-12-06T04:00:00Z',
+      albums: 1,
+      files: 3,
+      findings: 1,
+      byKind: { missing: 1 },
+      firstFindings: [],
+      requests: { list: 1, get: 1, head: 0 },
+      reportKey: `_smugmug-s3-migration/_audits/${input.auditId}.json`,
+      digest: '0'.repeat(64),
+    });
+    audited.activities.notifyAuditWebhook = async () => ({ delivered: true });
+    await withWorker(env, audited.activities, async (taskQueue) => {
+      const workflowId = 'audit-my-bucket-20261206040000';
+      await client.workflow.execute<typeof archiveAuditWorkflow>(WorkflowTypes.audit, {
+        taskQueue,
+        workflowId,
+        args: [{ bucket: 'my-bucket', prefix: '', auditId: '20261206040000', account: 'jane' }],
+      });
+      await save(client, 'archive-audit-failed', workflowId, recorded);
     });
 
     await writeFile(join(dir, 'workflow-ids.json'), `${JSON.stringify(recorded, null, 2)}\n`);

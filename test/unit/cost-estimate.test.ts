@@ -42,6 +42,50 @@ describe('the cost estimate', () => {
     expect(byClass('DEEP_ARCHIVE').putRequestsUsd).toBeCloseTo((1105 / 1000) * 0.05, 10);
   });
 
+  test('getting everything back: by hand from the table, the fee per GB and per 1,000 requests of each tier, and the wait', () => {
+    const gbs = (1000 * 50 * KB + 100 * 5 * MiB + 40 * MiB) / GB;
+    expect(byClass('DEEP_ARCHIVE').retrieval).toEqual([
+      {
+        tier: 'Standard',
+        usd: expect.closeTo(gbs * 0.02 + 1.101 * 0.1, 10),
+        minHours: 0,
+        maxHours: 12,
+        wait: 'within 12 h',
+      },
+      {
+        tier: 'Bulk',
+        usd: expect.closeTo(gbs * 0.0025 + 1.101 * 0.025, 10),
+        minHours: 0,
+        maxHours: 48,
+        wait: 'within 48 h',
+      },
+    ]);
+    expect(byClass('GLACIER').retrieval).toEqual([
+      {
+        tier: 'Expedited',
+        usd: expect.closeTo(gbs * 0.03 + 1.101 * 10, 10),
+        minHours: 1 / 60,
+        maxHours: 5 / 60,
+        wait: '1-5 min',
+      },
+      { tier: 'Standard', usd: expect.closeTo(gbs * 0.01 + 1.101 * 0.05, 10), minHours: 3, maxHours: 5, wait: '3-5 h' },
+      { tier: 'Bulk', usd: 0, minHours: 5, maxHours: 12, wait: '5-12 h' },
+    ]);
+    // Read at once, with a retrieval fee for the infrequent classes and Glacier Instant Retrieval.
+    expect(byClass('GLACIER_IR').retrieval).toEqual([
+      {
+        tier: 'Instant',
+        usd: expect.closeTo(gbs * 0.03 + 1.101 * 0.01, 10),
+        minHours: 0,
+        maxHours: 0,
+        wait: 'at once',
+      },
+    ]);
+    expect(byClass('STANDARD').retrieval).toEqual([
+      { tier: 'Instant', usd: expect.closeTo(1.101 * 0.0004, 10), minHours: 0, maxHours: 0, wait: 'at once' },
+    ]);
+  });
+
   test('Intelligent-Tiering monitors only objects of 128 KB and more; the estimate names its table and date and compares with SmugMug', () => {
     expect(byClass('INTELLIGENT_TIERING').monthlyMonitoringUsd).toBeCloseTo((101 / 1000) * 0.0025, 10);
     expect(estimate.prices).toEqual({ source: BUILT_IN_PRICES.source, date: '2025-10-28' });

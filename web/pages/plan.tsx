@@ -49,6 +49,7 @@ export function PlanBody({ page, plan, include }: { page: PageContext; plan: Pla
               <th scope="col">Per month</th>
               <th scope="col">Copying once</th>
               <th scope="col">First year</th>
+              <th scope="col">Getting it all back (restore wait)</th>
             </tr>
           </thead>
           <tbody>
@@ -58,6 +59,11 @@ export function PlanBody({ page, plan, include }: { page: PageContext; plan: Pla
                 <td>{usd(c.monthlyUsd)}</td>
                 <td>{usd(c.putRequestsUsd)}</td>
                 <td>{usd(c.firstYearUsd)}</td>
+                <td>
+                  {c.retrieval
+                    .map((r) => `${r.tier === 'Instant' ? '' : `${r.tier} `}${usd(r.usd)} ${r.wait}`)
+                    .join('; ')}
+                </td>
               </tr>
             ))}
           </tbody>

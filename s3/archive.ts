@@ -1,0 +1,21 @@
+import { type HeadObjectCommandOutput, S3ServiceException } from '@aws-sdk/client-s3';
+
+/** The classes whose objects S3 will not read (GetObject answers 403 InvalidObjectState) until restored. */
+export const ARCHIVE_CLASSES = ['GLACIER', 'DEEP_ARCHIVE'] as const;
+
+/**
+ * Whether S3 would refuse to read this object now: stored in an archive class and not restored, or
+ * in one of Intelligent-Tiering's archive tiers (`x-amz-archive-status`). Such an object is never
+ * read back; it is proven by its stored checksum.
+ */
+export function isArchived(head: Pick<HeadObjectCommandOutput, 'StorageClass' | 'ArchiveStatus' | 'Restore'>): boolean {
+  if (head.ArchiveStatus) return true;
+  if (!(ARCHIVE_CLASSES as readonly string[]).includes(head.StorageClass ?? 'STANDARD')) return false;
+  // A finished restore (`ongoing-request="false", expiry-date=…`) serves a readable copy for a while.
+  return !/ongoing-request="false"/.test(head.Restore ?? '');
+}
+
+/** S3's refusal to read an archived object: it says "archived", never "corrupt". */
+export function isArchivedRefusal(err: unknown): boolean {
+  return err instanceof S3ServiceException && err.name === 'InvalidObjectState';
+}

@@ -1,0 +1,199 @@
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMotoServer } from '../local-stack/moto-server';
+import { startApiTestbed } from './support/api-harness';
+import { listKeys } from './support/migration-harness';
+
+/**
+ * The audit of an archive at rest, against moto (versions, delete markers and storage classes as S3
+ * keeps them): it passes on a fresh migration and names exactly what was done to the archive since.
+ */
+describe('audit of the archive at rest', () => {
+  let moto: Awaited<ReturnType<typeof startMotoServer>>;
+  let motoDir: string;
+  let s3: S3Client;
+  let testbed: Awaited<ReturnType<typeof startApiTestbed>>;
+  let hook: Server;
+  const hookCalls: Array<Record<string, unknown>> = [];
+
+  beforeAll(async () => {
+    motoDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'moto-audit-'));
+    moto = await startMotoServer(motoDir);
+    s3 = new S3Client({
+      endpoint: moto.endpoint,
+      region: moto.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
+    });
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        hookCalls.push(JSON.parse(body) as Record<string, unknown>);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/audit-hook`;
+    const onMoto = { AWS_ENDPOINT_URL_S3: moto.endpoint };
+    testbed = await startApiTestbed(
+      {
+        library: {
+          seed: 'audit',
+          nickname: `audit-${randomUUID().slice(0, 6)}`,
+          albums: 2,
+          folders: 1,
+          photosPerAlbum: 3,
+          videos: 0,
+          trickyCases: false,
+        },
+      },
+      { ...onMoto, AUDIT_WEBHOOK_URL: hookUrl },
+      () => onMoto,
+    );
+  }, 300_000);
+  afterAll(async () => {
+    await testbed?.close();
+    hook?.close();
+    s3?.destroy();
+    await moto?.stop();
+    await rm(motoDir, { recursive: true, force: true });
+  });
+
+  /** Polls an audit until it has finished; returns its details. */
+  const finished = async (id: string) => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { body } = await testbed.api.call('GET', `/v1/audits/${id}`);
+      if (body.status !== 'RUNNING') return body;
+      if (Date.now() > deadline) throw new Error(`audit ${id} still running: ${JSON.stringify(body)}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  };
+  /** The audits Temporal's visibility lists with this phase in the run-state search attribute. */
+  const auditsInPhase = async (phase: string) => {
+    const ids: string[] = [];
+    for await (const wf of testbed.harness.client.workflow.list({
+      query: `WorkflowType = 'archiveAudit' AND MigrationStatus = '${phase}'`,
+    }))
+      ids.push(wf.workflowId);
+    return ids;
+  };
+
+  test('passes right after a migration; then names exactly the deleted, overwritten, reclassed and sidecar-less files with their albums', async () => {
+    const bucket = `audited-${randomUUID().slice(0, 8)}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    const started = await testbed.api.call('POST', '/v1/migrations', {
+      account: testbed.sandbox.library.nickname,
+      migrationId: 'audited',
+      target: { bucket, prefix: 'library' },
+    });
+    expect(started.status).toBe(202);
+    const migration = await testbed.api.waitFor(started.body.id, (s) => s.status !== 'RUNNING', 180_000);
+    expect(migration.status).toBe('COMPLETED');
+
+    // Bad input starts nothing.
+    expect((await testbed.api.call('POST', '/v1/audits', { bucket: 'no' })).status).toBe(400);
+    expect((await testbed.api.call('POST', '/v1/audits', { bucket: 'never-made-bucket' })).status).toBe(422);
+
+    const first = await testbed.api.call('POST', '/v1/audits', { bucket, prefix: 'library' });
+    expect(first.status).toBe(202);
+    const clean = await finished(first.body.id);
+    expect(clean).toMatchObject({ phase: 'passed', summary: { passed: true, albums: 2, files: 6, findings: 0 } });
+    // Proven from the listing alone: one LIST page, one GET per manifest, no HEAD.
+    expect(clean.summary.requests).toEqual({ list: 1, get: 2, head: 0 });
+
+    const keys = [...(await listKeys(s3, bucket, 'library/')).keys()];
+    const photos = keys.filter((k) => k.endsWith('.JPG'));
+    const albumOf = (key: string) => key.split('/').slice(0, -1).join('/');
+    const [deleted, overwritten, reclassed] = photos;
+    const sidecarGone = photos.find((k) => k !== deleted && k !== overwritten && k !== reclassed)!;
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: deleted }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: overwritten, Body: randomBytes(1000) }));
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: reclassed,
+        CopySource: `${bucket}/${encodeURI(reclassed)}`,
+        StorageClass: 'STANDARD_IA',
+        MetadataDirective: 'COPY',
+      }),
+    );
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${sidecarGone}.xmp` }));
+
+    const second = await testbed.api.call('POST', '/v1/audits', { bucket, prefix: 'library' });
+    const failed = await finished(second.body.id);
+    expect(failed).toMatchObject({
+      phase: 'failed',
+      summary: { passed: false, findings: 4, byKind: { missing: 2, overwritten: 1, 'changed-class': 1 } },
+    });
+    const { body: report } = await testbed.api.call('GET', `/v1/audits/${second.body.id}/report`);
+    const found = (report.findings as Array<{ kind: string; object: string; key: string; album: string }>)
+      .map((f) => [f.kind, f.object, f.key])
+      .sort();
+    expect(found).toEqual(
+      [
+        ['missing', 'original', deleted],
+        ['overwritten', 'original', overwritten],
+        ['changed-class', 'original', reclassed],
+        ['missing', 'sidecar', `${sidecarGone}.xmp`],
+      ].sort(),
+    );
+    // Each with its album: the sandbox's album that holds the image, named as in the bucket's folders.
+    for (const f of report.findings as Array<{ key: string; album: string; albumKey: string; imageKey: string }>) {
+      const album = testbed.sandbox.library.albums.get(f.albumKey)!;
+      expect(album.placements.map((p) => p.imageKey)).toContain(f.imageKey);
+      expect(albumOf(f.key)).toContain(f.album.split(' / ').pop());
+    }
+
+    // Visible where operators look: the run-state search attribute (the Temporal UI), and the webhook.
+    const deadline = Date.now() + 30_000;
+    while (!(await auditsInPhase('failed')).includes(second.body.id)) {
+      if (Date.now() > deadline) throw new Error('the failed audit never showed in visibility');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect((await auditsInPhase('passed')).includes(first.body.id)).toBe(true);
+    expect(hookCalls.map((c) => [c.event, c.auditId, c.findings])).toEqual([
+      ['audit.passed', clean.summary.auditId, 0],
+      ['audit.failed', failed.summary.auditId, 4],
+    ]);
+    expect(hookCalls[1]).toMatchObject({ digest: failed.summary.digest, reportKey: failed.summary.reportKey });
+
+    // A monthly audit: scheduled, then fired now (as its first day of the month would).
+    const scheduled = await testbed.api.call('POST', '/v1/audit-schedules', {
+      bucket,
+      prefix: 'library',
+      cron: '0 4 1 * *',
+    });
+    expect(scheduled.status).toBe(201);
+    expect(scheduled.body.nextRuns[0]).toMatch(/-01T04:00:00/);
+    const schedule = testbed.harness.client.schedule.getHandle(scheduled.body.scheduleId);
+    try {
+      await schedule.trigger();
+      const fired = Date.now() + 60_000;
+      let run: string | undefined;
+      while (!run) {
+        const { body } = await testbed.api.call('GET', '/v1/audits');
+        run = (body.audits as Array<{ id: string }>).find((a) => a.id.startsWith(`audit-${bucket}-scheduled`))?.id;
+        if (!run && Date.now() > fired) throw new Error('the scheduled audit never ran');
+        if (!run) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(await finished(run)).toMatchObject({ phase: 'failed', summary: { findings: 4 } });
+    } finally {
+      await schedule.delete();
+    }
+  }, 420_000);
+});
