@@ -11,7 +11,8 @@ import pLimit from 'p-limit';
 import type { AuditFinding, AuditInput, AuditSummary } from '../common/audit';
 import { MANIFEST_NAME } from '../s3/keys';
 import { AlbumManifest, AuditReport } from '../state/documents';
-import { auditReportKey } from '../state/layout';
+import { auditBatchManifestKey, auditExpectedChecksumsKey, auditReportKey } from '../state/layout';
+import { batchManifestCsv, type ExpectedChecksum } from '../s3/batch-checksum';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
@@ -22,6 +23,10 @@ const MAX_FINDINGS_KEPT = 100_000;
 const FINDINGS_IN_SUMMARY = 20;
 /** HEAD requests in flight, where a listing cannot prove enough. */
 const HEAD_CONCURRENCY = 16;
+
+/** An original the deep audit re-hashes: where it is, the MD5 it must have, and whose it is. */
+export type ExpectedObject = ExpectedChecksum &
+  Pick<AuditFinding, 'albumKey' | 'album' | 'imageKey' | 'fileName'> & { versionId: string };
 
 /** One entry of a key's listing: a version, or a delete marker. */
 export interface ListedVersion {
@@ -179,6 +184,8 @@ export function auditArchive({ s3 }: ActivityDeps) {
       }
     };
     const limit = pLimit(HEAD_CONCURRENCY);
+    /** The deep audit's objects and the MD5 each must hash to. */
+    const expected: ExpectedObject[] = [];
 
     /** One folder's versions, complete: an album folder when it holds a manifest, passed over otherwise. */
     const auditFolder = async (folder: string, versions: Map<string, ListedVersion[]>) => {
@@ -210,6 +217,19 @@ export function auditArchive({ s3 }: ActivityDeps) {
         ]);
       const listed = albumFindings(manifest, versions, { locked });
       record(listed.findings);
+      if (input.deep)
+        for (const image of manifest.images.filter((i) => i.verified)) {
+          const latest = versions.get(image.s3Key)?.find((v) => v.isLatest && !v.deleteMarker);
+          if (latest)
+            expected.push({
+              key: image.s3Key,
+              versionId: latest.versionId,
+              md5: image.md5,
+              ...album,
+              imageKey: image.imageKey,
+              fileName: image.fileName,
+            });
+        }
       await Promise.all(
         listed.headNeeded.map(({ image, versionId }) =>
           limit(async () => {
@@ -293,6 +313,19 @@ export function auditArchive({ s3 }: ActivityDeps) {
       objectLock: locked,
       requests,
     };
+    if (input.deep) {
+      // What the Batch Operations job re-hashes, and what each must hash to (activities/deep-audit.ts).
+      await store.putText(
+        auditBatchManifestKey(input.prefix, auditId),
+        batchManifestCsv(input.bucket, expected),
+        'text/csv',
+      );
+      await store.putText(
+        auditExpectedChecksumsKey(input.prefix, auditId),
+        expected.map((e) => JSON.stringify(e)).join('\n'),
+        'application/x-ndjson',
+      );
+    }
     const reportKey = auditReportKey(input.prefix, auditId);
     const digest = await store.putWithDigest(reportKey, AuditReport, report);
     return {

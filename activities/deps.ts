@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import type { AuditSettings } from '../common/audit';
 import type { TemporalSettings } from '../config/temporal';
+import type { BatchChecksumSettings } from '../s3/batch-checksum';
 import type { S3Settings } from '../s3/client';
 import type { SmugMugClient } from '../smugmug/client';
 import type { ByteBudget } from '../transfer/byte-budget';
@@ -11,6 +12,7 @@ import type { TransferSettings } from '../transfer/settings';
 /** The settings activities read: how to copy, the store (prices, refusals that name it), the task queue (scheduled starts), the audit's webhook. */
 export type ActivitySettings = TransferSettings &
   AuditSettings &
+  BatchChecksumSettings &
   Pick<S3Settings, 'AWS_REGION' | 'AWS_ENDPOINT_URL_S3'> &
   Pick<TemporalSettings, 'TEMPORAL_TASK_QUEUE'>;
 

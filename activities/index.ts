@@ -1,5 +1,6 @@
 import { auditArchive } from './audit-archive';
 import { notifyAuditWebhook } from './audit-webhook';
+import { deepAuditActivities } from './deep-audit';
 import { preflightBucket } from './bucket-preflight';
 import { checkMigrationTarget } from './check-target';
 import { cleanUpUploads } from './clean-up-uploads';
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     awaitMigrationEnd: awaitMigrationEnd(deps),
     auditArchive: auditArchive(deps),
     notifyAuditWebhook: notifyAuditWebhook(deps),
+    ...deepAuditActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

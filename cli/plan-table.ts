@@ -30,7 +30,8 @@ export function planTable(plan: PlanBody): string {
     ...plan.costs.classes.map(
       (c) =>
         `  ${c.storageClass.padEnd(20)} ` +
-        c.retrieval.map((r) => `${r.tier === 'Instant' ? '' : `${r.tier} `}${usd(r.usd)} ${r.wait}`).join('; '),
+        c.retrieval.map((r) => `${r.tier === 'Instant' ? '' : `${r.tier} `}${usd(r.usd)} ${r.wait}`).join('; ') +
+        (c.readBackFirstUsd === undefined ? '' : `; read back before archiving: ${usd(c.readBackFirstUsd)} more`),
     ),
   ];
   if (plan.smugmug) {

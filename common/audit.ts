@@ -16,6 +16,12 @@ export const AuditRequest = z.object({
     .transform((p) => p.replace(/\/$/, '')),
   /** Names the audit in lists and the Temporal UI (the SmugMug nickname the archive came from). */
   account: z.string().max(60).optional(),
+  /**
+   * Also re-hash every original's stored bytes at rest with an S3 Batch Operations "Compute
+   * checksum" job and compare them with SmugMug's MD5s: AWS only, where the operator has set the
+   * job's role and report bucket (AUDIT_BATCH_*). Billed per object by AWS; takes hours.
+   */
+  deep: z.boolean().default(false),
 });
 export type AuditRequest = z.output<typeof AuditRequest>;
 
@@ -48,8 +54,8 @@ export const AuditFinding = z.object({
 });
 export type AuditFinding = z.infer<typeof AuditFinding>;
 
-/** An audit's totals and where its report is: what the API, the webhook and the workflow's result carry. */
-export const AuditSummary = z.object({
+/** What an audit counted, as its report and its summary both say it. */
+export const AuditTotals = z.object({
   auditId: z.string(),
   bucket: z.string(),
   prefix: z.string(),
@@ -57,11 +63,17 @@ export const AuditSummary = z.object({
   checkedAt: z.string(),
   albums: z.number().int(),
   files: z.number().int(),
-  findings: z.number().int(),
   byKind: z.record(z.string(), z.number().int()),
+  requests: z.object({ list: z.number().int(), get: z.number().int(), head: z.number().int() }),
+  /** The deep audit's Batch Operations job, when one ran. */
+  batchJobId: z.string().optional(),
+});
+
+/** An audit's totals and where its report is: what the API, the webhook and the workflow's result carry. */
+export const AuditSummary = AuditTotals.extend({
+  findings: z.number().int(),
   /** The first findings (all of them up to the report's limit), each with its album. */
   firstFindings: z.array(AuditFinding),
-  requests: z.object({ list: z.number().int(), get: z.number().int(), head: z.number().int() }),
   reportKey: z.string(),
   /** SHA-256 of the report's bytes as written. */
   digest: z.string(),

@@ -37,6 +37,10 @@ export const ErrorTypes = {
   ShortDownload: 'repeatable',
   SourceMismatch: 'repeatable',
   DeletionFailed: 'repeatable',
+  /** A deep audit asked of a worker without the Batch Operations settings (AUDIT_BATCH_*). */
+  DeepAuditNotConfigured: 'permanent',
+  /** The deep audit's Batch Operations job failed or was cancelled. */
+  BatchJobFailed: 'permanent',
   /** The operator's audit webhook did not take the summary. */
   WebhookFailed: 'repeatable',
 } as const;

@@ -10,6 +10,8 @@ import {
 const GB = 2 ** 30;
 /** A month as AWS prorates minimum durations. */
 const DAYS_PER_MONTH = 30;
+/** Days a file read back before archiving stays in STANDARD: a lifecycle transition's shortest wait. */
+const STAGING_DAYS = 1;
 
 /** How the service writes a file: whole up to the threshold, in parts above it (Create + parts + Complete). */
 export interface UploadShape {
@@ -34,6 +36,13 @@ export interface ClassEstimate {
   firstYearUsd: number;
   /** Getting every object back once, by tier: fees, and the hours until readable (a restore for archive classes). */
   retrieval: RetrievalEstimate[];
+  /**
+   * An archive class only (one S3 will not read back): what it costs more to have every file read
+   * back first, written in STANDARD, verified with `deep: all`, then moved by a lifecycle
+   * transition a day later (docs/bucket-and-storage.md): the STANDARD PUTs, a day of STANDARD
+   * storage, and the GETs of the read-back. The transitions cost what writing into the class does.
+   */
+  readBackFirstUsd?: number;
 }
 
 export interface RetrievalEstimate {
@@ -83,6 +92,9 @@ function estimateClass(
   const monthlyMonitoringUsd = (monitored / 1000) * price.monitoringPer1000;
   const monthlyUsd = monthlyStorageUsd + monthlyMonitoringUsd;
   const putRequestsUsd = (putRequests / 1000) * price.putPer1000;
+  const bytes = sizes.reduce((a, b) => a + b, 0);
+  const archived = price.retrieval.length > 0 && price.retrieval.every((t) => t.tier !== 'Instant');
+  const standardGetPer1000 = standard.retrieval.find((t) => t.tier === 'Instant')?.per1000Requests ?? 0;
   return {
     storageClass,
     billableBytes: billable + standardBillable,
@@ -96,11 +108,16 @@ function estimateClass(
     firstYearUsd: monthlyUsd * 12 + putRequestsUsd,
     retrieval: price.retrieval.map((t) => ({
       tier: t.tier,
-      usd: (sizes.reduce((a, b) => a + b, 0) / GB) * t.perGb + (sizes.length / 1000) * t.per1000Requests,
+      usd: (bytes / GB) * t.perGb + (sizes.length / 1000) * t.per1000Requests,
       minHours: t.minHours,
       maxHours: t.maxHours,
       wait: waitText(t),
     })),
+    readBackFirstUsd: archived
+      ? (putRequests / 1000) * standard.putPer1000 +
+        (bytes / GB) * standard.storagePerGbMonth * (STAGING_DAYS / DAYS_PER_MONTH) +
+        (sizes.length / 1000) * standardGetPer1000
+      : undefined,
   };
 }
 

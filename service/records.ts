@@ -172,11 +172,16 @@ export const AuditDetails = z.object({
 });
 export type AuditDetails = z.infer<typeof AuditDetails>;
 
-/** Audits of one bucket on an interval or a cron (one schedule per bucket). */
+/** Audits of one bucket on an interval or a cron, in UTC (one schedule per bucket). */
 export const AuditScheduleRequest = AuditRequest.extend({
-  every: z.string().optional().describe('an interval such as "30 days"'),
-  cron: z.string().optional().describe('a cron expression such as "0 4 1 * *", in UTC'),
-}).refine((r) => Boolean(r.every) !== Boolean(r.cron), 'give either every (such as "30 days") or cron, not both');
+  every: CreateScheduleRequest.shape.every.meta({ example: '30 days', description: 'an interval between audits' }),
+  cron: CreateScheduleRequest.shape.cron.meta({ example: '0 4 1 * *', description: 'or a cron expression, in UTC' }),
+})
+  .strict()
+  .refine((r) => (r.every === undefined) !== (r.cron === undefined), {
+    message: 'give either every (e.g. "30 days") or cron (e.g. "0 4 1 * *"), not both',
+    path: ['every'],
+  });
 export type AuditScheduleRequest = z.input<typeof AuditScheduleRequest>;
 
 /** An audit's full report: every finding with its album (state/documents.ts). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CaptureDateSource } from '../common/capture-date';
-import { AuditFinding } from '../common/audit';
+import { AuditFinding, AuditTotals } from '../common/audit';
 import { AlbumApproval, AlbumRef } from '../common/records';
 
 /** The migration's documents in the bucket (state/layout.ts says where each lives), one schema each. */
@@ -298,6 +298,8 @@ const ClassEstimate = z.object({
   putRequests: z.number(),
   putRequestsUsd: z.number(),
   firstYearUsd: z.number(),
+  /** An archive class: the extra cost of a read-back before archiving (plans/cost-estimate.ts). */
+  readBackFirstUsd: z.number().optional(),
   /** Plans from before retrieval costs read as none. */
   retrieval: z
     .array(
@@ -353,20 +355,11 @@ export const PlanReport = z.object({
 export type PlanReport = z.infer<typeof PlanReport>;
 
 /** An audit of the archive at rest (`_audits/<auditId>.json` beside the migrations' state): every finding, with its album. */
-export const AuditReport = z.object({
-  auditId: z.string(),
-  bucket: z.string(),
-  prefix: z.string(),
-  checkedAt: z.string(),
-  passed: z.boolean(),
-  albums: z.number().int(),
-  files: z.number().int(),
+export const AuditReport = AuditTotals.extend({
   findings: z.array(AuditFinding),
   /** Findings counted but not listed, past the report's limit. */
   findingsNotListed: z.number().int(),
-  byKind: z.record(z.string(), z.number().int()),
   /** Whether the bucket uses Object Lock, so each file's retention was checked. */
   objectLock: z.boolean(),
-  requests: z.object({ list: z.number().int(), get: z.number().int(), head: z.number().int() }),
 });
 export type AuditReport = z.infer<typeof AuditReport>;

@@ -70,3 +70,9 @@ export const checksumRecordKey = (targetPrefix: string, file: { albumKey: string
 /** An audit's report (AuditReport), beside the migrations' state (`_audits` cannot be a migration id). */
 export const auditReportKey = (targetPrefix: string, auditId: string) =>
   `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_audits/${auditId}.json`;
+
+/** The deep audit's files beside its report: the Batch Operations manifest, and each object's expected MD5 (JSON lines). */
+export const auditBatchManifestKey = (targetPrefix: string, auditId: string) =>
+  auditReportKey(targetPrefix, auditId).replace(/\.json$/, '/batch-manifest.csv');
+export const auditExpectedChecksumsKey = (targetPrefix: string, auditId: string) =>
+  auditReportKey(targetPrefix, auditId).replace(/\.json$/, '/expected-md5.jsonl');

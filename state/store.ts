@@ -50,6 +50,13 @@ export class StateStore {
     return body;
   }
 
+  /** Writes a text file of the service's own (a CSV manifest, JSON lines). */
+  async putText(key: string, body: string, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Buffer.from(body), ContentType: contentType }),
+    );
+  }
+
   /** Reads a document (its current version, or the one named), checked against its schema; undefined when there is none. */
   async get<S extends z.ZodType>(key: string, schema: S, versionId?: string): Promise<z.infer<S> | undefined> {
     try {

@@ -4,38 +4,23 @@ import {
   HeadObjectCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startMotoServer } from '../local-stack/moto-server';
 import { crc32Base64 } from '../s3/object-settings';
-import { startApiTestbed } from './support/api-harness';
 import { listKeys } from './support/migration-harness';
+import { startMotoTestbed } from './support/moto';
 
 /**
  * Archive classes end to end against moto, which refuses GetObject of GLACIER and DEEP_ARCHIVE
  * objects with InvalidObjectState as S3 does (MinIO refuses the classes themselves).
  */
 describe('archive classes: verified by the checksum chain, never read back', () => {
-  let moto: Awaited<ReturnType<typeof startMotoServer>>;
-  let motoDir: string;
-  let s3: S3Client;
-  let testbed: Awaited<ReturnType<typeof startApiTestbed>>;
+  let testbed: Awaited<ReturnType<typeof startMotoTestbed>>;
+  const s3 = () => testbed.moto.s3;
 
   beforeAll(async () => {
-    motoDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'moto-archive-'));
-    moto = await startMotoServer(motoDir);
-    s3 = new S3Client({
-      endpoint: moto.endpoint,
-      region: moto.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
-    });
-    const onMoto = { AWS_ENDPOINT_URL_S3: moto.endpoint };
-    testbed = await startApiTestbed(
+    testbed = await startMotoTestbed(
+      'archive',
       {
         library: {
           seed: 'archive',
@@ -49,28 +34,16 @@ describe('archive classes: verified by the checksum chain, never read back', () 
           trickyCases: false,
         },
       },
-      { ...onMoto, LARGE_FILE_THRESHOLD_MB: '4', PART_SIZE_MB: '5' },
-      () => onMoto,
+      { LARGE_FILE_THRESHOLD_MB: '4', PART_SIZE_MB: '5' },
     );
   }, 300_000);
-  afterAll(async () => {
-    await testbed?.close();
-    s3?.destroy();
-    await moto?.stop();
-    await rm(motoDir, { recursive: true, force: true });
-  });
+  afterAll(() => testbed?.close());
 
   const newBucket = async (label: string) => {
     const bucket = `${label}-${randomUUID().slice(0, 8)}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3().send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     return bucket;
-  };
-  /** The object keys moto was asked to GET (reads of bodies; listings carry a query and no key). */
-  const keysRead = async (bucket: string) => {
-    const log = await readFile(join(motoDir, 'moto.log'), 'utf8');
-    const reads = [...log.matchAll(/"GET \/([^ ?]+)(?:\?[^ ]*)? HTTP/g)].map((m) => decodeURIComponent(m[1]));
-    return reads.filter((path) => path.startsWith(`${bucket}/`)).map((path) => path.slice(bucket.length + 1));
   };
   const counters = async () =>
     (await (await fetch(`${testbed.sandbox.url}/__sandbox/counters`)).json()) as {
@@ -80,7 +53,7 @@ describe('archive classes: verified by the checksum chain, never read back', () 
   const readJson = async (bucket: string, key: string) =>
     JSON.parse(
       Buffer.from(
-        await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray(),
+        await (await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray(),
       ).toString(),
     );
   const startMigration = async (bucket: string, migrationId: string, storageClass: string, deep: string) => {
@@ -105,13 +78,13 @@ describe('archive classes: verified by the checksum chain, never read back', () 
     const { body: report } = await testbed.api.call('GET', `/v1/migrations/${id}/report`);
     expect(report.report.totals).toMatchObject({ albums: 2, passed: 2 });
 
-    const keys = [...(await listKeys(s3, bucket, 'cold/')).keys()];
+    const keys = [...(await listKeys(s3(), bucket, 'cold/')).keys()];
     const originals = keys.filter((k) => /\.(JPG|MP4)$/.test(k));
     expect(originals).toHaveLength(testbed.sandbox.library.images.size);
     const sidecarsAndManifests = keys.filter((k) => k.endsWith('.xmp') || k.endsWith('/album.json'));
     expect(sidecarsAndManifests).toHaveLength(originals.length + 2);
     const classOf = async (key: string) =>
-      (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).StorageClass ?? 'STANDARD';
+      (await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).StorageClass ?? 'STANDARD';
     for (const key of originals) expect(await classOf(key)).toBe(storageClass);
     for (const key of sidecarsAndManifests) expect(await classOf(key)).toBe('STANDARD');
 
@@ -131,7 +104,7 @@ describe('archive classes: verified by the checksum chain, never read back', () 
       );
     }
     // moto's request log: no GET of an archived object, whatever was asked for.
-    expect((await keysRead(bucket)).filter((k) => originals.includes(k))).toEqual([]);
+    expect((await testbed.moto.keysRead(bucket)).filter((k) => originals.includes(k))).toEqual([]);
     return { bucket, id, report, originals };
   };
 
@@ -142,9 +115,9 @@ describe('archive classes: verified by the checksum chain, never read back', () 
 
     // Someone overwrites a photo with other bytes, keeping its metadata: S3 stores their checksum.
     const photo = originals.find((k) => k.endsWith('.JPG'))!;
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: photo }));
+    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: photo }));
     const other = randomBytes(head.ContentLength!);
-    await s3.send(
+    await s3().send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: photo,

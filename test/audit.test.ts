@@ -4,39 +4,27 @@ import {
   DeleteObjectCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startMotoServer } from '../local-stack/moto-server';
-import { startApiTestbed } from './support/api-harness';
+import { TEST_API_TOKEN } from './support/api-harness';
+import { launchChromium } from './support/browser';
+import { cliAgainst } from './support/cli-runner';
 import { listKeys } from './support/migration-harness';
+import { startMotoTestbed } from './support/moto';
 
 /**
  * The audit of an archive at rest, against moto (versions, delete markers and storage classes as S3
  * keeps them): it passes on a fresh migration and names exactly what was done to the archive since.
  */
 describe('audit of the archive at rest', () => {
-  let moto: Awaited<ReturnType<typeof startMotoServer>>;
-  let motoDir: string;
-  let s3: S3Client;
-  let testbed: Awaited<ReturnType<typeof startApiTestbed>>;
+  let testbed: Awaited<ReturnType<typeof startMotoTestbed>>;
+  const s3 = () => testbed.moto.s3;
   let hook: Server;
   const hookCalls: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
-    motoDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'moto-audit-'));
-    moto = await startMotoServer(motoDir);
-    s3 = new S3Client({
-      endpoint: moto.endpoint,
-      region: moto.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
-    });
     hook = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -46,9 +34,8 @@ describe('audit of the archive at rest', () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/audit-hook`;
-    const onMoto = { AWS_ENDPOINT_URL_S3: moto.endpoint };
-    testbed = await startApiTestbed(
+    testbed = await startMotoTestbed(
+      'audit',
       {
         library: {
           seed: 'audit',
@@ -60,16 +47,12 @@ describe('audit of the archive at rest', () => {
           trickyCases: false,
         },
       },
-      { ...onMoto, AUDIT_WEBHOOK_URL: hookUrl },
-      () => onMoto,
+      { AUDIT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/audit-hook` },
     );
   }, 300_000);
   afterAll(async () => {
     await testbed?.close();
     hook?.close();
-    s3?.destroy();
-    await moto?.stop();
-    await rm(motoDir, { recursive: true, force: true });
   });
 
   /** Polls an audit until it has finished; returns its details. */
@@ -94,8 +77,8 @@ describe('audit of the archive at rest', () => {
 
   test('passes right after a migration; then names exactly the deleted, overwritten, reclassed and sidecar-less files with their albums', async () => {
     const bucket = `audited-${randomUUID().slice(0, 8)}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3().send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     const started = await testbed.api.call('POST', '/v1/migrations', {
       account: testbed.sandbox.library.nickname,
       migrationId: 'audited',
@@ -116,14 +99,14 @@ describe('audit of the archive at rest', () => {
     // Proven from the listing alone: one LIST page, one GET per manifest, no HEAD.
     expect(clean.summary.requests).toEqual({ list: 1, get: 2, head: 0 });
 
-    const keys = [...(await listKeys(s3, bucket, 'library/')).keys()];
+    const keys = [...(await listKeys(s3(), bucket, 'library/')).keys()];
     const photos = keys.filter((k) => k.endsWith('.JPG'));
     const albumOf = (key: string) => key.split('/').slice(0, -1).join('/');
     const [deleted, overwritten, reclassed] = photos;
     const sidecarGone = photos.find((k) => k !== deleted && k !== overwritten && k !== reclassed)!;
-    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: deleted }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: overwritten, Body: randomBytes(1000) }));
-    await s3.send(
+    await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: deleted }));
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: overwritten, Body: randomBytes(1000) }));
+    await s3().send(
       new CopyObjectCommand({
         Bucket: bucket,
         Key: reclassed,
@@ -132,7 +115,7 @@ describe('audit of the archive at rest', () => {
         MetadataDirective: 'COPY',
       }),
     );
-    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${sidecarGone}.xmp` }));
+    await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: `${sidecarGone}.xmp` }));
 
     const second = await testbed.api.call('POST', '/v1/audits', { bucket, prefix: 'library' });
     const failed = await finished(second.body.id);
@@ -166,11 +149,46 @@ describe('audit of the archive at rest', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     expect((await auditsInPhase('passed')).includes(first.body.id)).toBe(true);
-    expect(hookCalls.map((c) => [c.event, c.auditId, c.findings])).toEqual([
+    expect(hookCalls.slice(0, 2).map((c) => [c.event, c.auditId, c.findings])).toEqual([
       ['audit.passed', clean.summary.auditId, 0],
       ['audit.failed', failed.summary.auditId, 4],
     ]);
     expect(hookCalls[1]).toMatchObject({ digest: failed.summary.digest, reportKey: failed.summary.reportKey });
+
+    // The CLI waits for its audit, prints each finding with its album, and exits 1 for scripts.
+    const cli = await cliAgainst(testbed.api.url)(['audit', '--bucket', bucket, '--prefix', 'library']).done;
+    expect(cli.code).toBe(1);
+    expect(cli.output).toContain('FAILED: 2 albums, 6 files, 4 findings');
+    expect(cli.output).toMatch(
+      new RegExp(`changed-class +.*: ${reclassed.split('/').pop()} \\(original\\): storage class STANDARD_IA`),
+    );
+
+    // The photographer sees it in the web app: the failed audit stands out, and its findings by album.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${testbed.api.url}/app/audits`);
+      await page.waitForURL(/\/app\/sign-in/);
+      await page.getByLabel('Access key').fill(TEST_API_TOKEN);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.goto(`${testbed.api.url}/app/audits`);
+      // Two failed (the API's and the CLI's), one passed: the failed ones marked, the newest first.
+      const failedRows = page.locator('#audits tr.failed');
+      await failedRows.first().waitFor();
+      expect(await failedRows.count()).toBe(2);
+      expect(await page.locator('#audits tbody tr').count()).toBe(3);
+      expect(await failedRows.first().textContent()).toContain('FAILED: problems found');
+      await failedRows.first().getByRole('link').click();
+      await page.waitForURL(/\/app\/audits\/audit-/);
+      await page.locator('#findings').waitFor();
+      expect(await page.locator('#audit-outcome').textContent()).toBe('FAILED: 4 problem(s) found');
+      expect(await page.locator('#findings tbody tr').count()).toBe(4);
+      const table = await page.locator('#findings').textContent();
+      expect(table).toContain(`${sidecarGone.split('/').pop()} (sidecar)`);
+      expect(table).toContain('Moved to another storage class: storage class STANDARD_IA');
+    } finally {
+      await browser.close();
+    }
 
     // A monthly audit: scheduled, then fired now (as its first day of the month would).
     const scheduled = await testbed.api.call('POST', '/v1/audit-schedules', {

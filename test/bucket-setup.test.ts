@@ -4,43 +4,29 @@ import {
   HeadObjectCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { objectSettings } from '../s3/object-settings';
 import { checkBucket } from '../s3/bucket-checks';
 import { setUpBucket } from '../s3/bucket-setup';
 import { MigrationInput } from '../common/migration-input';
 import type { PlanEntry } from '../state/documents';
-import { startMotoServer } from '../local-stack/moto-server';
+import { startMotoForTests } from './support/moto';
 import { projectRoot } from '../local-stack/paths';
 import { minioClient } from '../local-stack/minio-server';
 import { createTestBucket } from './support/migration-harness';
 import { testStack } from './support/test-stack';
 
 describe('bucket setup against moto (what MinIO does not implement)', () => {
-  let moto: Awaited<ReturnType<typeof startMotoServer>>;
+  let moto: Awaited<ReturnType<typeof startMotoForTests>>;
   let s3: S3Client;
-  let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'moto-'));
-    moto = await startMotoServer(dataDir);
-    s3 = new S3Client({
-      endpoint: moto.endpoint,
-      region: moto.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey },
-    });
+    moto = await startMotoForTests('bucket-setup');
+    s3 = moto.s3;
   }, 300_000);
-  afterAll(async () => {
-    s3?.destroy();
-    await moto?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => moto?.stop());
 
   test('a new bucket lacks the protections; setup turns every one on, keeps what was there, and a second run changes nothing', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'photos-archive' }));

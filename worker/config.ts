@@ -4,6 +4,7 @@ import { AuditSettings } from '../common/audit';
 import { loadSettings } from '../config/load';
 import { PayloadKeySettings } from '../config/payload-keys';
 import { TemporalSettings, withTemporalProfile } from '../config/temporal';
+import { BatchChecksumSettings } from '../s3/batch-checksum';
 import { S3Settings } from '../s3/client';
 import { credentialsFromFile, SmugMugSettings } from '../smugmug/credentials';
 import { TransferSettings } from '../transfer/settings';
@@ -24,6 +25,7 @@ export const WorkerConfig = z.object({
   ...PayloadKeySettings.shape,
   ...TransferSettings.shape,
   ...AuditSettings.shape,
+  ...BatchChecksumSettings.shape,
   /** host:port of the worker's Prometheus endpoint (/metrics); unset: no metrics served. */
   WORKER_METRICS_ADDRESS: z
     .string()

@@ -56,3 +56,6 @@ export const webhookActivity: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '5s', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 };
+
+/** Waiting for the deep audit's Batch Operations job: hours, polled each minute, heartbeating. */
+export const batchJobActivity: ActivityOptions = { startToCloseTimeout: '7 days', heartbeatTimeout: '5m', retry };

@@ -135,7 +135,7 @@ async function main() {
       await client.workflow.execute<typeof archiveAuditWorkflow>(WorkflowTypes.audit, {
         taskQueue,
         workflowId,
-        args: [{ bucket: 'my-bucket', prefix: '', auditId: '20261206040000', account: 'jane' }],
+        args: [{ bucket: 'my-bucket', prefix: '', auditId: '20261206040000', account: 'jane', deep: false }],
       });
       await save(client, 'archive-audit-failed', workflowId, recorded);
     });

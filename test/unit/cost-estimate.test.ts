@@ -81,6 +81,11 @@ describe('the cost estimate', () => {
         wait: 'at once',
       },
     ]);
+    // Read back before archiving (STANDARD first, a day, then a transition): STANDARD PUTs, a day of storage, the GETs.
+    const readBack = (1105 / 1000) * 0.005 + gbs * 0.023 * (1 / 30) + 1.101 * 0.0004;
+    expect(byClass('DEEP_ARCHIVE').readBackFirstUsd).toBeCloseTo(readBack, 10);
+    expect(byClass('GLACIER').readBackFirstUsd).toBeCloseTo(readBack, 10);
+    expect(byClass('GLACIER_IR').readBackFirstUsd).toBeUndefined();
     expect(byClass('STANDARD').retrieval).toEqual([
       { tier: 'Instant', usd: expect.closeTo(1.101 * 0.0004, 10), minHours: 0, maxHours: 0, wait: 'at once' },
     ]);

@@ -22,7 +22,9 @@ const outcome = (a: AuditDetails) =>
       : `ended ${a.status.toLowerCase()}`
     : a.phase === 'passed'
       ? 'passed: everything is there, unchanged'
-      : `FAILED: ${a.summary?.findings ?? 'some'} problem(s) found`;
+      : a.summary
+        ? `FAILED: ${a.summary.findings} problem(s) found`
+        : 'FAILED: problems found, open it to see them';
 
 /** The audits of the archive: start one, see each one's outcome; a failed one stands out. */
 export function AuditsPage(props: { page: PageContext; audits: AuditDetails[]; form: AuditForm; problem?: string }) {

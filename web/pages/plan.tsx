@@ -63,6 +63,9 @@ export function PlanBody({ page, plan, include }: { page: PageContext; plan: Pla
                   {c.retrieval
                     .map((r) => `${r.tier === 'Instant' ? '' : `${r.tier} `}${usd(r.usd)} ${r.wait}`)
                     .join('; ')}
+                  {c.readBackFirstUsd === undefined
+                    ? ''
+                    : ` (read back before archiving: ${usd(c.readBackFirstUsd)} more)`}
                 </td>
               </tr>
             ))}
