@@ -118,6 +118,10 @@ describe('the HTTP API', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/codec/decode',
       '/codec/encode',
+      '/v1/audit-schedules',
+      '/v1/audits',
+      '/v1/audits/{id}',
+      '/v1/audits/{id}/report',
       '/v1/migrations',
       '/v1/migrations/{id}',
       '/v1/migrations/{id}/albums',
