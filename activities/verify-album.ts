@@ -62,10 +62,14 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
     );
 
     const largeBytes = config.LARGE_FILE_THRESHOLD_MB * 2 ** 20;
-    /** The CRC32 the worker recorded while copying: in the object's metadata, or a large file's record. */
+    /**
+     * The CRC32 the worker recorded while copying: in the object's metadata, or a large file's
+     * record. The record is looked for where it may be: above this worker's threshold, or for any
+     * archived object (copied perhaps under another threshold, and with no other proof).
+     */
     const recordedCrc32 = async (entry: PlanEntry, head: HeadObjectCommandOutput) =>
       head.Metadata?.[RECORDED_CRC32] ??
-      (entry.size > largeBytes
+      (entry.size > largeBytes || isArchived(head)
         ? (await store.get(checksumRecordKey(input.target.prefix, entry), ChecksumRecord))?.crc32
         : undefined);
 

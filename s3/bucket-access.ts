@@ -43,7 +43,8 @@ function bucketFailure(err: unknown, bucket: string): ApplicationFailure | undef
 
 /**
  * Whether the store offers a storage class, asked the only way S3 answers it: an empty object
- * written in that class, then removed with its version. MinIO, for one, refuses GLACIER and
+ * written in that class, then removed with its version (left in place where the bucket's Object
+ * Lock keeps it). MinIO, for one, refuses GLACIER and
  * DEEP_ARCHIVE (400 InvalidStorageClass); that fails at once, naming the class and the store.
  * STANDARD is offered everywhere and not asked.
  */
@@ -74,5 +75,6 @@ export async function assertStorageClassOffered(
       );
     throw bucketFailure(err, bucket) ?? err;
   }
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key, VersionId: written.VersionId }));
+  // Removed with its version; where a default retention locks it, the empty probe stays (harmless).
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key, VersionId: written.VersionId })).catch(() => undefined);
 }
