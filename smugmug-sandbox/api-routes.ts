@@ -19,7 +19,8 @@ import type { Responses } from './responses';
 /**
  * The part of SmugMug API v2 the service uses (`/api/v2…`): the user, folders (nodes) and their
  * children, albums and their images with `_expand=ImageMetadata`, images with `!metadata` and
- * `!largestvideo`, and deleting an image or an album's copy of it. What the caller's token may see
+ * `!largestvideo`, a library asset's `!components` (SmugMug Source's RAW files), and deleting an
+ * image or an album's copy of it. What the caller's token may see
  * decides what exists (Access=Public hides private albums, hidden images and originals).
  */
 export class ApiRoutes {
@@ -112,6 +113,14 @@ export class ApiRoutes {
       const image = this.findImage(view, m[2]);
       if (!album.placements.some((p) => p.imageKey === image.imageKey)) throw new HttpError(404, 'Not Found');
       return reply(objectEnvelope(e('AlbumImage', 'Image from album'), rep.albumImageObject(view, album, image)));
+    }
+    if ((m = /^\/api\/v2\/library\/asset\/([^/!]+)!components$/.exec(path))) {
+      // A library asset is named by the bare ImageKey (no serial), as SmugMug support gives the endpoint.
+      const image = this.sandbox.library.images.get(m[1]);
+      if (!image || !rep.imageVisible(view, image)) throw new HttpError(404, 'Not Found');
+      return reply(
+        listEnvelope(e('Component', 'Components of library asset'), rep.assetComponentObjects(view, image), page()),
+      );
     }
     if ((m = /^\/api\/v2\/image\/([^/!]+)(!metadata|!largestvideo)?$/.exec(path))) {
       const image = this.findImage(view, m[1]);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SeededRandom } from './seeded-random';
-import { type MediaFile, writeJpeg, writeMp4 } from './media-files';
+import { type MediaFile, writeJpeg, writeMp4, writeRawTiff } from './media-files';
 
 /** The size knobs of a generated library. The same options always give the same library. */
 export const LibraryOptions = z.object({
@@ -30,6 +30,14 @@ export const LibraryOptions = z.object({
   trickyCases: z.boolean().default(true),
   /** Images in the tricky "larger than one page" album. */
   bigAlbumImages: z.number().int().min(1).default(130),
+  /**
+   * Photos of the ordinary albums that carry a RAW file (SmugMug Source), as a component of their
+   * library asset: the first photo of each album in turn, then the second…
+   */
+  rawComponents: z.number().int().min(0).default(0),
+  rawBytes: z
+    .object({ min: z.number().int().min(64), max: z.number().int().min(64) })
+    .default({ min: 200_000, max: 400_000 }),
 });
 export type LibraryOptions = z.infer<typeof LibraryOptions>;
 
@@ -64,9 +72,18 @@ export interface SandboxImage {
   original?: MediaFile;
   /** SmugMug's own transcode of a video (LargestVideo), with a different MD5 from the original. */
   largestVideo?: MediaFile;
+  /** A RAW file kept by SmugMug Source beside the photo: a component of its library asset. */
+  raw?: SandboxComponent;
   /** Secret segment of media URLs, as SmugMug puts one in every ArchivedUri. */
   urlToken: string;
   deleted: boolean;
+}
+
+/** A component of an image's library asset (`!components`): a RAW file, with its own name, size and MD5. */
+export interface SandboxComponent extends MediaFile {
+  componentKey: string;
+  extension: 'RW2';
+  fileName: string;
 }
 
 export interface AlbumPlacement {
@@ -120,7 +137,8 @@ export function urlNameOf(name: string): string {
 }
 
 interface PendingImage {
-  image: Omit<SandboxImage, 'original' | 'largestVideo'>;
+  image: Omit<SandboxImage, 'original' | 'largestVideo' | 'raw'>;
+  raw?: { bytes: number; componentKey: string };
   original?: { kind: 'jpeg' | 'mp4' | 'mp4-without-moov'; bytes: number };
   largestVideo?: { bytes: number };
 }
@@ -288,6 +306,19 @@ function addOrdinaryContent(b: LibraryBuilder): void {
   for (let v = 0; v < options.videos && albums.length > 0; v++) {
     b.image(albums[v % albums.length], `VID_${String(v + 1).padStart(4, '0')}.MP4`, { video: 'original' });
   }
+  addRawComponents(b, albums);
+}
+
+/** RAW files beside the first photos of the albums, in turn; drawn from a random of their own, so nothing else moves. */
+function addRawComponents(b: LibraryBuilder, albums: SandboxAlbum[]): void {
+  const { rawComponents, rawBytes, seed } = b.options;
+  const random = new SeededRandom(`${seed}/raw`);
+  for (let r = 0; r < rawComponents && albums.length > 0; r++) {
+    const album = albums[r % albums.length];
+    const imageKey = album.placements[Math.floor(r / albums.length)]?.imageKey;
+    const pending = b.pending.find((p) => p.image.imageKey === imageKey && !p.image.isVideo);
+    if (pending) pending.raw = { bytes: random.int(rawBytes.min, rawBytes.max), componentKey: random.key(10) };
+  }
 }
 
 function addTrickyCases(b: LibraryBuilder): void {
@@ -389,7 +420,7 @@ export async function generateLibrary(
   };
 
   const images = new Map<string, SandboxImage>();
-  for (const { image, original, largestVideo } of b.pending) {
+  for (const { image, original, largestVideo, raw } of b.pending) {
     const seed = `${options.seed}/${image.imageKey}`;
     const full: SandboxImage = { ...image };
     if (original) {
@@ -403,6 +434,13 @@ export async function generateLibrary(
       full.largestVideo = await make(`${image.imageKey}-1920.mp4`, (p) =>
         writeMp4(p, `${seed}/1920`, largestVideo.bytes),
       );
+    if (raw)
+      full.raw = {
+        ...(await make(`${image.imageKey}-raw.rw2`, (p) => writeRawTiff(p, `${seed}/raw`, raw.bytes))),
+        componentKey: raw.componentKey,
+        extension: 'RW2',
+        fileName: image.fileName.replace(/\.[^.]+$/, '.rw2'),
+      };
     images.set(image.imageKey, full);
   }
   // Left alone when nothing changed, so several sandboxes can share one media folder.

@@ -188,3 +188,27 @@ export async function writeMp4(
   mdatHeader.writeBigUInt64BE(BigInt(16 + mdatPayload), 8);
   return writeHashed(path, `${seed}/mp4`, [header, mdatHeader, mdatPayload]);
 }
+
+/**
+ * A RAW file as cameras write them: a TIFF container (little-endian header, one IFD naming its
+ * size and a RAW-ish compression), then sensor-like filler up to `targetSize` bytes.
+ */
+export async function writeRawTiff(path: string, seed: string, targetSize: number): Promise<MediaFile> {
+  const entries: Array<[tag: number, type: number, value: number]> = [
+    [0x0100, 4, 96], // ImageWidth
+    [0x0101, 4, 64], // ImageLength
+    [0x0103, 3, 34892], // Compression: a lossy-JPEG DNG tag value, as RAW containers carry
+  ];
+  const ifd = Buffer.alloc(2 + entries.length * 12 + 4);
+  ifd.writeUInt16LE(entries.length, 0);
+  entries.forEach(([tag, type, value], i) => {
+    const at = 2 + i * 12;
+    ifd.writeUInt16LE(tag, at);
+    ifd.writeUInt16LE(type, at + 2);
+    ifd.writeUInt32LE(1, at + 4);
+    if (type === 3) ifd.writeUInt16LE(value, at + 8);
+    else ifd.writeUInt32LE(value, at + 8);
+  });
+  const header = Buffer.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]);
+  return writeHashed(path, seed, [header, ifd, Math.max(0, targetSize - header.length - ifd.length)]);
+}

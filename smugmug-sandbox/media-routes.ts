@@ -23,14 +23,14 @@ export class MediaRoutes {
     this.pace = mediaBytesPerSecond ? () => throttled(mediaBytesPerSecond) : undefined;
   }
 
-  /** Serves an original or transcode with Content-Length, ETag and single Range requests. */
+  /** Serves an original, a transcode or a RAW component (`R`) with Content-Length, ETag and single Range requests. */
   async media(req: IncomingMessage, res: ServerResponse, url: URL, fault: FaultRule | undefined): Promise<void> {
-    const m = /^\/photos\/i-([A-Za-z0-9]+)\/(\d+)\/([a-z0-9]+)\/(D|1920)\/[^/]+$/.exec(url.pathname);
+    const m = /^\/photos\/i-([A-Za-z0-9]+)\/(\d+)\/([a-z0-9]+)\/(D|1920|R)\/[^/]+$/.exec(url.pathname);
     const image = m ? this.sandbox.library.images.get(m[1]) : undefined;
     if (!m || !image || image.deleted || image.serial !== Number(m[2]) || image.urlToken !== m[3])
       throw new HttpError(404, 'Not Found');
     const file: MediaFile | undefined =
-      m[4] === 'D' ? (image.processing ? undefined : image.original) : image.largestVideo;
+      m[4] === 'D' ? (image.processing ? undefined : image.original) : m[4] === 'R' ? image.raw : image.largestVideo;
     if (!file) throw new HttpError(404, 'Not Found');
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Method Not Allowed');
 

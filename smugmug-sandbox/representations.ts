@@ -17,6 +17,10 @@ export function originalUrl(view: View, image: SandboxImage): string {
   return `${view.baseUrl}/photos/i-${image.imageKey}/${image.serial}/${image.urlToken}/D/i-${image.imageKey}-D.${ext}`;
 }
 
+export function rawComponentUrl(view: View, image: SandboxImage): string {
+  return `${view.baseUrl}/photos/i-${image.imageKey}/${image.serial}/${image.urlToken}/R/i-${image.imageKey}-R.rw2`;
+}
+
 export function largestVideoUrl(view: View, image: SandboxImage): string {
   return `${view.baseUrl}/photos/i-${image.imageKey}/${image.serial}/${image.urlToken}/1920/i-${image.imageKey}-1920.mp4`;
 }
@@ -166,7 +170,12 @@ function imageFields(view: View, image: SandboxImage): Record<string, unknown> {
     Altitude: image.altitude,
     ThumbnailUrl: `${view.baseUrl}/photos/i-${image.imageKey}/${image.serial}/${image.urlToken}/Th/i-${image.imageKey}-Th.jpg`,
     UploadKey: String(100000000 + parseInt(Buffer.from(image.imageKey).toString('hex').slice(0, 7), 16)),
-    ComponentFileTypes: image.isVideo ? { Video: ['mp4'] } : { Image: ['jpg'] },
+    // With SmugMug Source, the RAW's type beside the photo's (the real shape is unverified: clients read it broadly).
+    ComponentFileTypes: image.isVideo
+      ? { Video: ['mp4'] }
+      : image.raw
+        ? { Image: ['jpg'], Raw: ['rw2'] }
+        : { Image: ['jpg'] },
     PreferredDisplayFileExtension: image.isVideo ? 'MP4' : 'JPG',
   };
   if (image.captured) out.DateTimeOriginal = image.captured;
@@ -228,6 +237,26 @@ export function imageMetadataObject(image: SandboxImage): ApiObject {
     Uri: `/api/v2/image/${imageId(image)}!metadata`,
     UriDescription: 'Metadata for image',
   };
+}
+
+/** An image's library-asset components (`!components`): its RAW file, as SmugMug Source keeps it. */
+export function assetComponentObjects(view: View, image: SandboxImage): ApiObject[] {
+  if (!image.raw || view.access !== 'Full') return [];
+  const { raw } = image;
+  return [
+    {
+      ComponentType: 'svi',
+      ComponentKey: raw.componentKey,
+      Extension: raw.extension,
+      FileName: raw.fileName,
+      FileSize: raw.size,
+      MD5: raw.md5,
+      DownloadUrl: rawComponentUrl(view, image),
+      Url: rawComponentUrl(view, image),
+      Uri: `/api/v2/library/asset/${image.imageKey}/component/svi/${raw.componentKey}`,
+      UriDescription: 'Library asset component',
+    },
+  ];
 }
 
 export function largestVideoObject(view: View, image: SandboxImage): ApiObject | undefined {

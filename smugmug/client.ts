@@ -7,7 +7,7 @@ import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import type { z } from 'zod';
 import type { AlbumRef } from '../common/records';
 import type { SmugMugSettings } from './credentials';
-import { AlbumImage, Envelope, ImageMetadata, LargestVideo, Node, User } from './schemas';
+import { AlbumImage, AssetComponent, Envelope, ImageMetadata, LargestVideo, Node, User } from './schemas';
 
 const PAGE_SIZE = 100;
 const MAX_ATTEMPTS = 5;
@@ -247,6 +247,14 @@ export class SmugMugClient {
 
   largestVideo(uri: string, signal?: AbortSignal) {
     return this.getObject(uri, LargestVideo, signal);
+  }
+
+  /** The components of an image's library asset (SmugMug Source's RAW files), every page. */
+  async assetComponents(imageKey: string, signal?: AbortSignal): Promise<AssetComponent[]> {
+    const components: AssetComponent[] = [];
+    for await (const page of this.pages(`/api/v2/library/asset/${imageKey}!components`, AssetComponent, signal))
+      components.push(...page);
+    return components;
   }
 
   /**

@@ -90,9 +90,52 @@ export const AlbumImage = z
     WebUri: z.string().optional(),
     Uri: z.string(),
     Uris: z.object({ LargestVideo: UriLink.optional(), ImageMetadata: UriLink.optional() }).loose().default({}),
+    /**
+     * The file types of the image's library asset, by kind (`{ Image: ['jpg'] }`); with SmugMug
+     * Source, a RAW's type too. Its exact shape on a real Source account is unverified: read broadly.
+     */
+    ComponentFileTypes: z.record(z.string(), z.array(z.string()).catch([])).optional().catch(undefined),
   })
   .loose();
 export type AlbumImage = z.infer<typeof AlbumImage>;
+
+/**
+ * One component of an image's library asset (`/api/v2/library/asset/{ImageKey}!components`): with
+ * SmugMug Source, the RAW file kept beside the photo (`ComponentType: "svi"`). The shape comes from
+ * one user's paste and SmugMug support's word, never from a real account here: every field but the
+ * type is optional, and unknown ones are kept.
+ */
+export const AssetComponent = z
+  .object({
+    ComponentType: z.string(),
+    ComponentKey: z.string().optional(),
+    Extension: z.string().optional(),
+    FileName: z.string().optional(),
+    FileSize: z.number().int().min(0).optional().catch(undefined),
+    MD5: z.string().optional(),
+    DownloadUrl: z.string().optional(),
+    Url: z.string().optional(),
+    Uri: z.string().optional(),
+  })
+  .loose();
+export type AssetComponent = z.infer<typeof AssetComponent>;
+
+/**
+ * Whether an image's asset may hold more than its own file (a RAW beside the JPEG): a kind other
+ * than its own, or a second extension. Only such images are asked for their components.
+ */
+export function mayHaveOtherComponents(image: Pick<AlbumImage, 'ComponentFileTypes' | 'Format' | 'IsVideo'>): boolean {
+  const types = image.ComponentFileTypes;
+  if (!types) return false;
+  const own = image.IsVideo ? 'video' : 'image';
+  const kinds = Object.keys(types).map((k) => k.toLowerCase());
+  const extensions = new Set(
+    Object.values(types)
+      .flat()
+      .map((e) => e.toLowerCase().replace(/^\./, '')),
+  );
+  return kinds.some((k) => k !== own) || extensions.size > 1;
+}
 
 /** The raw EXIF values of `!metadata`, without a zone unless the camera wrote OffsetTimeOriginal. */
 export const ImageMetadata = z
