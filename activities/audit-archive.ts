@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import type { AuditFinding, AuditInput, AuditSummary } from '../common/audit';
+import { storedChecksumOf } from '../s3/archive';
 import { MANIFEST_NAME } from '../s3/keys';
 import { AlbumManifest, AuditReport } from '../state/documents';
 import { auditBatchManifestKey, auditExpectedChecksumsKey, auditReportKey } from '../state/layout';
@@ -20,7 +21,7 @@ import { withHeartbeats } from './keep-alive';
 /** Findings kept in the report (all are counted): an archive gone whole would otherwise fill the worker's memory. */
 const MAX_FINDINGS_KEPT = 100_000;
 /** Findings carried in the summary (the API, the webhook, the workflow's result): the report has them all. */
-const FINDINGS_IN_SUMMARY = 20;
+export const FINDINGS_IN_SUMMARY = 20;
 /** HEAD requests in flight, where a listing cannot prove enough. */
 const HEAD_CONCURRENCY = 16;
 
@@ -242,12 +243,7 @@ export function auditArchive({ s3 }: ActivityDeps) {
                 ChecksumMode: 'ENABLED',
               }),
             );
-            const checksum =
-              head.ChecksumCRC32 ??
-              head.ChecksumCRC32C ??
-              head.ChecksumCRC64NVME ??
-              head.ChecksumSHA256 ??
-              head.ChecksumSHA1;
+            const checksum = storedChecksumOf(head);
             const found = headFindings(
               image,
               { checksum, retainUntil: head.ObjectLockRetainUntilDate, legalHold: head.ObjectLockLegalHoldStatus },

@@ -9,7 +9,7 @@ import { compareCompletionReport, CompletionManifest, computeChecksumJobRequest 
 import { AuditReport } from '../state/documents';
 import { auditBatchManifestKey, auditExpectedChecksumsKey } from '../state/layout';
 import { StateStore } from '../state/store';
-import type { ExpectedObject } from './audit-archive';
+import { type ExpectedObject, FINDINGS_IN_SUMMARY } from './audit-archive';
 import type { ActivityDeps } from './deps';
 
 /** How often a running Batch Operations job is asked how it stands: jobs take minutes to hours. */
@@ -122,7 +122,7 @@ export function deepAuditActivities({ s3, config }: ActivityDeps) {
       passed: updated.passed,
       findings: input.summary.findings + deepFindings.length,
       byKind,
-      firstFindings: findings.slice(0, input.summary.firstFindings.length || 20),
+      firstFindings: findings.slice(0, FINDINGS_IN_SUMMARY),
       batchJobId: input.jobId,
       digest,
     };

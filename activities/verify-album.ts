@@ -14,7 +14,7 @@ import {
 import { writeSidecars } from '../metadata/xmp-sidecar';
 import { joinKey, MANIFEST_NAME } from '../s3/keys';
 import { checksumRecordKey, verificationKey } from '../state/layout';
-import { isArchived, isArchivedRefusal } from '../s3/archive';
+import { isArchived, isArchivedRefusal, storedChecksumOf } from '../s3/archive';
 import { RECORDED_CRC32 } from '../s3/object-settings';
 import { StateStore } from '../state/store';
 import { MediaProbe } from '../transfer/media-probe';
@@ -95,8 +95,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
           ok: false,
           problem: `recorded MD5 ${head.Metadata?.['source-md5']}, original ${entry.md5}`,
         };
-      const checksum =
-        head.ChecksumCRC32 ?? head.ChecksumCRC32C ?? head.ChecksumCRC64NVME ?? head.ChecksumSHA256 ?? head.ChecksumSHA1;
+      const checksum = storedChecksumOf(head);
       if (!checksum) return { ...object, ok: false, problem: 'no S3 checksum stored' };
       const recorded = await recordedCrc32(entry, head);
       if (recorded && head.ChecksumCRC32 !== recorded)

@@ -19,3 +19,15 @@ export function isArchived(head: Pick<HeadObjectCommandOutput, 'StorageClass' | 
 export function isArchivedRefusal(err: unknown): boolean {
   return err instanceof S3ServiceException && err.name === 'InvalidObjectState';
 }
+
+/** The checksum S3 stored with an object, whichever algorithm it was written with (HeadObject with ChecksumMode). */
+export function storedChecksumOf(
+  head: Pick<
+    HeadObjectCommandOutput,
+    'ChecksumCRC32' | 'ChecksumCRC32C' | 'ChecksumCRC64NVME' | 'ChecksumSHA256' | 'ChecksumSHA1'
+  >,
+): string | undefined {
+  return (
+    head.ChecksumCRC32 ?? head.ChecksumCRC32C ?? head.ChecksumCRC64NVME ?? head.ChecksumSHA256 ?? head.ChecksumSHA1
+  );
+}

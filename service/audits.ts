@@ -1,4 +1,5 @@
-import { HeadBucketCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ApplicationFailure } from '@temporalio/common';
 import { type Client, ScheduleOverlapPolicy, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { AuditInput, AuditPhase, AuditRequest } from '../common/audit';
@@ -6,6 +7,7 @@ import { auditScheduleId, auditWorkflowId, scheduledAuditWorkflowId } from '../c
 import { RunStateAttribute } from '../common/search-attributes';
 import { WorkflowTypes } from '../common/workflow-types';
 import { AuditReport } from '../state/documents';
+import { assertBucketUsable } from '../s3/bucket-access';
 import { StateStore } from '../state/store';
 import type { archiveAuditWorkflow } from '../workflows/audit';
 import type { MigrationReads } from './migration-reads';
@@ -109,16 +111,10 @@ export class AuditService {
     const parsed = AuditRequest.safeParse(request);
     if (!parsed.success) throw invalidInput(parsed.error);
     try {
-      await this.s3.send(new HeadBucketCommand({ Bucket: parsed.data.bucket }));
+      await assertBucketUsable(this.s3, parsed.data.bucket);
     } catch (err) {
-      const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
-      if (status === 404 || status === 403)
-        throw new Refusal(
-          'unprocessable',
-          status === 404
-            ? `Bucket "${parsed.data.bucket}" does not exist`
-            : `Access to bucket "${parsed.data.bucket}" is denied`,
-        );
+      // Missing or denied: the reason as the worker gives it; anything else, S3 not answering.
+      if (err instanceof ApplicationFailure) throw new Refusal('unprocessable', err.message);
       throw new Refusal('unavailable', `S3 did not answer about bucket "${parsed.data.bucket}": try again in a moment`);
     }
     return parsed.data;
