@@ -42,6 +42,32 @@ export interface ListedVersion {
 
 type ManifestImage = AlbumManifest['images'][number];
 
+/**
+ * The verified files of a manifest's images, each image's components (its RAW) as files of their
+ * own: checked at rest the same way, under their image's key and name.
+ */
+export function verifiedFiles(images: ManifestImage[]): ManifestImage[] {
+  return images
+    .flatMap((image) => [
+      image,
+      ...(image.components ?? []).map((c) => ({
+        ...image,
+        fileName: c.fileName,
+        s3Key: c.s3Key,
+        size: c.size,
+        md5: c.md5 ?? '',
+        s3Checksum: c.s3Checksum,
+        storageClass: c.storageClass,
+        versionId: c.versionId,
+        etag: c.etag,
+        verified: c.verified,
+        sidecarKey: undefined,
+        components: undefined,
+      })),
+    ])
+    .filter((file) => file.verified);
+}
+
 /** A file a listing cannot prove alone: no version or ETag was recorded, or the bucket holds a lock. */
 export interface HeadNeeded {
   image: ManifestImage;
@@ -73,7 +99,7 @@ export function albumFindings(
   const headNeeded: HeadNeeded[] = [];
   const album = { albumKey: manifest.album.albumKey, album: [...manifest.album.path, manifest.album.name].join(' / ') };
   const latestOf = (key: string) => versions.get(key)?.find((v) => v.isLatest);
-  for (const image of manifest.images.filter((i) => i.verified)) {
+  for (const image of verifiedFiles(manifest.images)) {
     const about = { ...album, imageKey: image.imageKey, fileName: image.fileName };
     const latest = latestOf(image.s3Key);
     const finding = (kind: AuditFinding['kind'], detail: string) =>
@@ -201,7 +227,7 @@ export function auditArchive({ s3 }: ActivityDeps) {
       const manifest = await store.get(manifestKey, AlbumManifest, readable.versionId);
       if (!manifest) return;
       albums += 1;
-      files += manifest.images.filter((i) => i.verified).length;
+      files += verifiedFiles(manifest.images).length;
       const album = {
         albumKey: manifest.album.albumKey,
         album: [...manifest.album.path, manifest.album.name].join(' / '),
@@ -219,7 +245,7 @@ export function auditArchive({ s3 }: ActivityDeps) {
       const listed = albumFindings(manifest, versions, { locked });
       record(listed.findings);
       if (input.deep)
-        for (const image of manifest.images.filter((i) => i.verified)) {
+        for (const image of verifiedFiles(manifest.images).filter((i) => i.md5)) {
           const latest = versions.get(image.s3Key)?.find((v) => v.isLatest && !v.deleteMarker);
           if (latest)
             expected.push({

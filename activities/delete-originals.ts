@@ -3,7 +3,7 @@ import { errorType } from '../common/error-types';
 import type { MigrationTarget } from '../common/migration-input';
 import type { DeletionSummary } from '../common/migration-types';
 import type { AlbumApproval, IncludeHeld } from '../common/records';
-import { AlbumVerificationReport, DeletionLog, type HeldItem, heldItemsOf } from '../state/documents';
+import { AlbumVerificationReport, DeletionLog, fileIdOf, type HeldItem, heldItemsOf } from '../state/documents';
 import { deletionLogKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
@@ -32,7 +32,7 @@ function includes(includeHeld: IncludeHeld | undefined, item: HeldItem): boolean
 
 /**
  * Deletes on SmugMug exactly the images of an approved album that its verification proved copied
- * byte for byte from the original, plus the held items the approval names, and records what went,
+ * byte for byte from the original, with every file of their asset (a RAW too), plus the held items the approval names, and records what went,
  * what stayed and why, when and on whose approval. Already gone counts as done, so a retried
  * attempt is harmless. A dry run only lists what would go.
  */
@@ -54,10 +54,11 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
     const heldIncluded = held.filter((h) => includes(input.approval.includeHeld, h));
     const heldKept = held.filter((h) => !includes(input.approval.includeHeld, h));
     const kept = new Set(heldKept.map((h) => h.imageKey));
-    const verified = new Set(report.results.filter((r) => r.ok).map((r) => r.imageKey));
+    const verified = new Set(report.results.filter((r) => r.ok).map(fileIdOf));
     const serials = new Map([...report.unavailable, ...entries].map((e) => [e.imageKey, e.serial ?? 0]));
     const doomed: Doomed[] = entries
-      .filter((e) => verified.has(e.imageKey) && !kept.has(e.imageKey))
+      // An image is deleted once, by its own file; its components (its RAW) go with it, so they held it above unless safe.
+      .filter((e) => !e.component && verified.has(fileIdOf(e)) && !kept.has(e.imageKey))
       .map((e) => ({ imageKey: e.imageKey, serial: e.serial, fileName: e.fileName }));
     // A named item SmugMug offered no bytes for has no plan entry, only its unavailable record.
     for (const h of heldIncluded)

@@ -1,11 +1,13 @@
 import { HeadObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { log } from '@temporalio/activity';
 import { captureDateOf } from '../common/capture-date';
 import type { MigrationTarget } from '../common/migration-input';
 import type { AlbumPlan, BatchRef } from '../common/migration-types';
 import type { AlbumRef } from '../common/records';
 import { albumFolderKey, fileNamesFor, joinKey } from '../s3/keys';
+import { otherComponents } from '../smugmug/asset-components';
 import type { AlbumImageWithExif } from '../smugmug/client';
-import { Album, type AlbumImage } from '../smugmug/schemas';
+import { Album, type AlbumImage, mayHaveOtherComponents } from '../smugmug/schemas';
 import { AlbumPlanRecord, PlanBatch, type PlanEntry, type UnavailableEntry } from '../state/documents';
 import { albumStateFolder, batchKey, planRecordKey } from '../state/layout';
 import { StateStore } from '../state/store';
@@ -61,6 +63,63 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     return objects;
   }
 
+  /**
+   * Plans the other files of each image's asset (SmugMug Source's RAW), asked only of images whose
+   * ComponentFileTypes say there may be some: each beside its image's file, under the same name
+   * with its own extension, copied and verified like it. One SmugMug gives no bytes for is
+   * unavailable (its image held); one without an MD5 or size is copied but marked unproven (held too).
+   */
+  async function planComponents(
+    images: Map<string, AlbumImageWithExif>,
+    entries: PlanEntry[],
+    unavailable: UnavailableEntry[],
+    isPresent: (key: string, file: { size: number; md5?: string }) => Promise<boolean>,
+  ): Promise<void> {
+    const unexpected = new Set<string>();
+    const taken = new Set(entries.map((e) => e.key.toLowerCase()));
+    for (const own of [...entries]) {
+      const image = images.get(own.imageKey)!;
+      if (!mayHaveOtherComponents(image)) continue;
+      const found = await smugmug.assetComponents(image.ImageKey);
+      for (const c of otherComponents(image, found, (what) => unexpected.add(what))) {
+        const component = { id: c.id, type: c.type, extension: c.extension, raw: c.raw };
+        const fileName = c.fileName || own.fileName.replace(/(\.[^.]*)?$/, `.${c.extension.toLowerCase()}`);
+        const size = c.url ? (c.size ?? (await smugmug.sizeOf(c.url))) : undefined;
+        if (!c.url || size === undefined) {
+          const reason = !c.url
+            ? 'SmugMug gives no download URL for it'
+            : 'SmugMug gives no size for it, and its download says none';
+          unavailable.push({ imageKey: own.imageKey, serial: own.serial, fileName, reason, component });
+          continue;
+        }
+        let key = besideKey(own.key, extensionOfName(c.fileName) ?? c.extension.toLowerCase());
+        if (taken.has(key.toLowerCase())) key = besideKey(own.key, `${c.id}.${c.extension.toLowerCase()}`, '_');
+        taken.add(key.toLowerCase());
+        const unproven = !c.md5
+          ? 'SmugMug gives no MD5 for it, so only its size was checked'
+          : c.size === undefined
+            ? 'SmugMug gives no size for it'
+            : undefined;
+        entries.push({
+          ...own,
+          fileName,
+          key,
+          source: 'component',
+          url: c.url,
+          size,
+          md5: c.md5,
+          format: c.extension,
+          isVideo: false,
+          present: await isPresent(key, { size, md5: c.md5 }),
+          component: { ...component, unproven },
+        });
+      }
+    }
+    // What differs from the shape this was built on shows in the worker's log, once per album.
+    if (unexpected.size > 0)
+      log.warn('SmugMug asset components differ from the known shape', { unexpected: [...unexpected] });
+  }
+
   return async function planAlbum(input: PlanAlbumInput): Promise<AlbumPlan> {
     let listed = 0;
     return withHeartbeats(
@@ -89,6 +148,15 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
       })),
     );
     const existing = await existingObjects(target.bucket, folder);
+    /** Whether the bucket holds this file already (sync): same size, and SmugMug's MD5 as ETag or recorded. */
+    const isPresent = async (key: string, file: { size: number; md5?: string }) => {
+      const found = existing.get(key);
+      if (!found || !file.md5 || found.size !== file.size) return false;
+      if (found.etag === file.md5) return true;
+      // Multipart or KMS-encrypted objects have other ETags: the MD5 we stored says it.
+      const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
+      return head.Metadata?.['source-md5'] === file.md5;
+    };
 
     const entries: PlanEntry[] = [];
     const unavailable: UnavailableEntry[] = [];
@@ -104,16 +172,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
         continue;
       }
       const key = joinKey(folder, names.get(image.ImageKey)!);
-      const found = existing.get(key);
-      let present = false;
-      if (found && found.size === source.size) {
-        if (found.etag === source.md5) present = true;
-        else {
-          // Multipart or KMS-encrypted objects have other ETags: the MD5 we stored says it.
-          const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
-          present = head.Metadata?.['source-md5'] === source.md5;
-        }
-      }
+      const present = await isPresent(key, source);
       const keywords =
         image.KeywordArray ??
         image.Keywords.split(';')
@@ -148,14 +207,14 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
         },
       });
     }
+    await planComponents(images, entries, unavailable, isPresent);
     entries.sort((a, b) => a.key.localeCompare(b.key));
 
     // Transfer batches first (what the workflow runs), then storage-only batches of present files.
     const largeBytes = config.LARGE_FILE_THRESHOLD_MB * 2 ** 20;
     const batchBytes = config.BATCH_MAX_MB * 2 ** 20;
     const stored: Array<{ ref: BatchRef; entries: PlanEntry[] }> = [];
-    let current: PlanEntry[] = [];
-    const close = (kind: BatchRef['kind'], list: PlanEntry[]) => {
+    const close = (kind: BatchRef['kind'], list: PlanEntry[], components: boolean) => {
       if (list.length === 0) return;
       const ref: BatchRef = {
         index: stored.length,
@@ -164,27 +223,42 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
         bytes: list.reduce((s, e) => s + e.size, 0),
       };
       if (kind === 'large') ref.label = list[0].fileName;
+      if (components) ref.components = true;
       stored.push({ ref, entries: list });
     };
-    for (const entry of entries.filter((e) => !e.present)) {
-      if (entry.size > largeBytes) {
-        close('large', [entry]);
-        continue;
+    /** Small files together up to the batch limits, each large file alone. */
+    const addBatches = (list: PlanEntry[], components: boolean) => {
+      let current: PlanEntry[] = [];
+      for (const entry of list) {
+        if (entry.size > largeBytes) {
+          close('large', [entry], components);
+          continue;
+        }
+        if (
+          current.length >= config.BATCH_MAX_FILES ||
+          current.reduce((s, e) => s + e.size, 0) + entry.size > batchBytes
+        ) {
+          close('small', current, components);
+          current = [];
+        }
+        current.push(entry);
       }
-      if (
-        current.length >= config.BATCH_MAX_FILES ||
-        current.reduce((s, e) => s + e.size, 0) + entry.size > batchBytes
-      ) {
-        close('small', current);
-        current = [];
-      }
-      current.push(entry);
-    }
-    close('small', current);
+      close('small', current, components);
+    };
+    const toCopy = entries.filter((e) => !e.present);
+    // The images' own files first; components (RAW) in batches of their own, whose failure holds their images only.
+    addBatches(
+      toCopy.filter((e) => !e.component),
+      false,
+    );
+    addBatches(
+      toCopy.filter((e) => e.component),
+      true,
+    );
     const transferBatches = stored.map((b) => b.ref);
     const present = entries.filter((e) => e.present);
     for (let i = 0; i < present.length; i += PRESENT_BATCH_SIZE)
-      close('small', present.slice(i, i + PRESENT_BATCH_SIZE));
+      close('small', present.slice(i, i + PRESENT_BATCH_SIZE), false);
 
     const store = new StateStore(s3, target.bucket);
     for (const batch of stored)
@@ -226,3 +300,14 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     };
   }
 }
+
+/** The key of a file beside another: the same name with another extension (`IMG_1.JPG` → `IMG_1.rw2`). */
+function besideKey(key: string, extension: string, separator = '.'): string {
+  const slash = key.lastIndexOf('/');
+  const dot = key.lastIndexOf('.');
+  const stem = dot > slash + 1 ? key.slice(0, dot) : key;
+  return `${stem}${separator}${extension}`;
+}
+
+/** A file name's extension as written (`rw2`), or undefined. */
+const extensionOfName = (fileName: string | undefined) => /\.([A-Za-z0-9]{1,10})$/.exec(fileName ?? '')?.[1];

@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { activityInfo, cancellationSignal } from '@temporalio/activity';
+import { activityInfo, cancellationSignal, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { MigrationTarget } from '../common/migration-input';
@@ -43,7 +44,10 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
           Metadata: { ...settings.Metadata, [RECORDED_CRC32]: crc32 },
           Body: body,
           ContentLength: body.length,
-          ContentMD5: Buffer.from(entry.md5, 'hex').toString('base64'),
+          // SmugMug's MD5, so S3 refuses other bytes; for a component without one, the MD5 of what came, so at least the way to S3 is checked.
+          ContentMD5: entry.md5
+            ? Buffer.from(entry.md5, 'hex').toString('base64')
+            : createHash('md5').update(body).digest('base64'),
           // The algorithm named too (x-amz-sdk-checksum-algorithm): S3 stores the value either way, moto only then.
           ChecksumAlgorithm: 'CRC32',
           ChecksumCRC32: crc32,
@@ -80,7 +84,20 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
                   await memory.withBuffers(1, entry.size, ([body]) => copyOnce(entry, input.target, body, signal));
                   break;
                 } catch (err) {
-                  if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+                  if (signal.aborted) throw err;
+                  const final = attempt >= FILE_ATTEMPTS || (err instanceof ApplicationFailure && err.nonRetryable);
+                  // A component (a RAW) that cannot be copied, outages aside, is left out: verification
+                  // finds it missing and holds its image on SmugMug, and the batch's other files go on.
+                  if (final && entry.component && !transientTypeOf(err)) {
+                    metrics.transferFailures.add(1);
+                    log.warn('A component was not copied; its image stays on SmugMug', {
+                      file: entry.fileName,
+                      imageKey: entry.imageKey,
+                      problem: (err as Error).message,
+                    });
+                    return;
+                  }
+                  if (err instanceof ApplicationFailure && err.nonRetryable) throw err;
                   if (attempt >= FILE_ATTEMPTS) metrics.transferFailures.add(1);
                   else metrics.transferRetries.add(1);
                   // An outage keeps its transient type, so the batch waits it out instead of failing.

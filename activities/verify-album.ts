@@ -8,7 +8,9 @@ import {
   ChecksumRecord,
   AlbumVerificationReport,
   type FileCheck,
+  fileIdOf,
   heldItemsOf,
+  type ManifestComponent,
   type PlanEntry,
 } from '../state/documents';
 import { writeSidecars } from '../metadata/xmp-sidecar';
@@ -51,13 +53,13 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
 
     const deepKeys = new Set(
       input.verification.deep === 'all'
-        ? entries.map((e) => e.imageKey)
+        ? entries.map(fileIdOf)
         : input.verification.deep === 'sample'
           ? [...entries]
-              .filter((e) => e.size <= SAMPLE_MAX_BYTES)
-              .sort((a, b) => a.md5.localeCompare(b.md5))
+              .filter((e) => e.size <= SAMPLE_MAX_BYTES && e.md5)
+              .sort((a, b) => a.md5!.localeCompare(b.md5!))
               .slice(0, input.verification.sampleSize)
-              .map((e) => e.imageKey)
+              .map(fileIdOf)
           : [],
     );
 
@@ -74,7 +76,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
         : undefined);
 
     const check = async (entry: PlanEntry): Promise<FileCheck> => {
-      const base = { imageKey: entry.imageKey, key: entry.key };
+      const base = { imageKey: entry.imageKey, component: entry.component?.id, key: entry.key };
       let head;
       try {
         head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: entry.key, ChecksumMode: 'ENABLED' }));
@@ -89,7 +91,8 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
       };
       if (head.ContentLength !== entry.size)
         return { ...object, ok: false, problem: `size ${head.ContentLength}, original ${entry.size}` };
-      if (head.Metadata?.['source-md5'] !== entry.md5)
+      // A component SmugMug gives no MD5 for is checked by size and checksum chain only (and its image held).
+      if (entry.md5 && head.Metadata?.['source-md5'] !== entry.md5)
         return {
           ...object,
           ok: false,
@@ -107,7 +110,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
         };
       const proven = { ...object, ok: true, checksum };
       // An archived object is never read (S3 would refuse): its stored checksum proves it.
-      if (deepKeys.has(entry.imageKey) && !isArchived(head)) {
+      if (deepKeys.has(fileIdOf(entry)) && !isArchived(head)) {
         const readBack = await readBackCheck(entry);
         if (readBack !== 'archived') return { ...proven, ...readBack, checksum, provenBy: 'read-back' };
       }
@@ -141,7 +144,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
         probe.update(chunk);
       }
       const md5 = hash.digest('hex');
-      if (md5 !== entry.md5)
+      if (entry.md5 && md5 !== entry.md5)
         return { ok: false, problem: `bytes read back have MD5 ${md5}, original ${entry.md5}`, deep: true };
       // The bytes are SmugMug's own (MD5 equal): a file that does not open is a fact about the
       // original, not a failed copy. Its copy is faithful; it is held back from deletion.
@@ -165,30 +168,32 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
           ),
         ),
     );
-    const byKey = new Map(results.map((r) => [r.imageKey, r]));
-    const failed = results.filter((r) => !r.ok);
+    const byKey = new Map(results.map((r) => [fileIdOf(r), r]));
+    // A component (a RAW) not copied fails nothing: its image is held on SmugMug, the album goes on.
+    const failed = results.filter((r) => !r.ok && r.component === undefined);
+    const verified = results.filter((r) => r.ok).length;
     const { filesVerified } = migrationMetrics();
-    filesVerified.add(results.length - failed.length, { result: 'ok' });
-    if (failed.length > 0) filesVerified.add(failed.length, { result: 'failed' });
+    filesVerified.add(verified, { result: 'ok' });
+    if (results.length > verified) filesVerified.add(results.length - verified, { result: 'failed' });
     const checkedAt = new Date().toISOString();
 
     const reportKey = verificationKey(input.planPrefix);
-    const entryOf = new Map(entries.map((e) => [e.imageKey, e]));
+    const entryOf = new Map(entries.map((e) => [fileIdOf(e), e]));
     const warnings = results
       .filter((r) => r.warning)
-      .map((r) => ({ imageKey: r.imageKey, fileName: entryOf.get(r.imageKey)!.fileName, warning: r.warning! }));
+      .map((r) => ({ imageKey: r.imageKey, fileName: entryOf.get(fileIdOf(r))!.fileName, warning: r.warning! }));
     const doesNotOpen = warnings.map((w) => ({
       imageKey: w.imageKey,
       fileName: w.fileName,
       kind: 'does-not-open' as const,
       reason: w.warning,
     }));
-    const held = heldItemsOf(entries, { held: doesNotOpen, unavailable: plan.unavailable });
+    const held = heldItemsOf(entries, { held: doesNotOpen, unavailable: plan.unavailable, results });
     await store.put(reportKey, AlbumVerificationReport, {
       album: plan.album,
       checkedAt,
       passed: failed.length === 0,
-      verified: results.length - failed.length,
+      verified,
       failed,
       deep: input.verification,
       unavailable: plan.unavailable,
@@ -201,6 +206,22 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
     const sidecars =
       input.sidecars === 'none' ? undefined : await writeSidecars(s3, input.target, plan.albumFolderKey, entries);
     const manifestKey = joinKey(plan.albumFolderKey, MANIFEST_NAME);
+    const componentsOf = new Map<string, ManifestComponent[]>();
+    for (const e of entries.filter((entry) => entry.component)) {
+      const check = byKey.get(fileIdOf(e));
+      componentsOf.set(e.imageKey, [
+        ...(componentsOf.get(e.imageKey) ?? []),
+        {
+          ...e.component!,
+          fileName: e.fileName,
+          s3Key: e.key,
+          size: e.size,
+          md5: e.md5,
+          ...objectFacts(check),
+          problem: check?.problem,
+        },
+      ]);
+    }
     await store.put(
       manifestKey,
       AlbumManifest,
@@ -208,27 +229,25 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
         album: plan.album,
         migratedAt: checkedAt,
         verified: failed.length === 0,
-        images: entries.map((e) => ({
-          imageKey: e.imageKey,
-          serial: e.serial,
-          fileName: e.fileName,
-          s3Key: e.key,
-          size: e.size,
-          md5: e.md5,
-          source: e.source,
-          identicalToOriginal: e.source === 'original',
-          format: e.format,
-          isVideo: e.isVideo,
-          ...e.metadata,
-          s3Checksum: byKey.get(e.imageKey)?.checksum,
-          provenBy: byKey.get(e.imageKey)?.provenBy,
-          storageClass: byKey.get(e.imageKey)?.storageClass,
-          versionId: byKey.get(e.imageKey)?.versionId,
-          etag: byKey.get(e.imageKey)?.etag,
-          verified: byKey.get(e.imageKey)?.ok ?? false,
-          warning: byKey.get(e.imageKey)?.warning,
-          sidecarKey: sidecars?.keys.get(e.imageKey),
-        })),
+        images: entries
+          .filter((e) => !e.component)
+          .map((e) => ({
+            imageKey: e.imageKey,
+            serial: e.serial,
+            fileName: e.fileName,
+            s3Key: e.key,
+            size: e.size,
+            md5: e.md5!,
+            source: e.source,
+            identicalToOriginal: e.source === 'original',
+            format: e.format,
+            isVideo: e.isVideo,
+            ...e.metadata,
+            ...objectFacts(byKey.get(fileIdOf(e))),
+            warning: byKey.get(fileIdOf(e))?.warning,
+            sidecarKey: sidecars?.keys.get(e.imageKey),
+            components: componentsOf.get(e.imageKey),
+          })),
         unavailable: plan.unavailable,
       },
       { pretty: true },
@@ -237,7 +256,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
     return {
       reportKey,
       manifestKey,
-      verified: results.length - failed.length,
+      verified,
       failed: failed.length,
       unavailable: plan.unavailable.length,
       deepChecked: results.filter((r) => r.deep).length,
@@ -245,5 +264,17 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
       held: held.length,
       warnings: warnings.length,
     };
+  };
+}
+
+/** What a manifest keeps of a file's check: how it was proven, and the object as verified. */
+function objectFacts(check: FileCheck | undefined) {
+  return {
+    s3Checksum: check?.checksum,
+    provenBy: check?.provenBy,
+    storageClass: check?.storageClass,
+    versionId: check?.versionId,
+    etag: check?.etag,
+    verified: check?.ok ?? false,
   };
 }

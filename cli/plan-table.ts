@@ -10,6 +10,12 @@ export function planTable(plan: PlanBody): string {
   const lines = [
     `Plan of ${plan.account} → s3://${plan.bucket}/${plan.prefix}`,
     `  ${t.albums} albums, ${t.files} files, ${gb(t.bytes)}: ${t.photos} photos, ${t.videos} videos; ${t.alreadyPresent} already in the bucket`,
+    ...(t.rawFiles + t.otherComponents > 0
+      ? [
+          `  RAW files: ${t.rawFiles}, ${gb(t.rawBytes)} (SmugMug Source, copied beside their photos)` +
+            (t.otherComponents > 0 ? `; other files of the photos: ${t.otherComponents}` : ''),
+        ]
+      : []),
     `  held (not deleted unless named): ${t.held}; duplicates: ${t.duplicateImages} images repeat another's bytes (${gb(t.duplicateBytes)})`,
     `  largest: ${
       plan.largest

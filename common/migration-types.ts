@@ -21,6 +21,11 @@ export interface BatchRef {
   bytes: number;
   /** The file's name for a large file's batch, shown in the Temporal UI. */
   label?: string;
+  /**
+   * Components of images (SmugMug Source's RAW files) only: a failure to copy them fails nothing,
+   * it holds their images on SmugMug (verification finds them missing).
+   */
+  components?: boolean;
 }
 
 export interface AlbumPlan {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { newPayloadKeySpec } from '../encryption/payload-codec';
 import { join } from 'node:path';
+import { DEFAULT_RAW_COMPONENTS } from '../smugmug-sandbox/library';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from '../smugmug-sandbox/server';
 import { type MinioServer, startMinio } from './minio-server';
 import { freePort } from './processes';
@@ -161,7 +162,13 @@ export async function startLocalStack(opts: {
         (m) => () => m.process.stop(),
       ),
       track(
-        startSandbox({ ...opts.sandbox, port: opts.ports.sandbox, mediaDir: join(opts.dataDir, 'sandbox-media') }),
+        startSandbox({
+          ...opts.sandbox,
+          // The sandbox's default library: an account with SmugMug Source, so a few photos carry a RAW.
+          library: { rawComponents: DEFAULT_RAW_COMPONENTS, ...opts.sandbox?.library },
+          port: opts.ports.sandbox,
+          mediaDir: join(opts.dataDir, 'sandbox-media'),
+        }),
         (s) => () => s.close(),
       ),
     ] as const;

@@ -27,11 +27,12 @@ function xmpCoordinate(value: number, positive: 'N' | 'E', negative: 'S' | 'W'):
 }
 
 /**
- * The XMP sidecar of one image: title, caption, keywords, capture date, GPS and the SmugMug ids,
- * where Lightroom, darktable and exiftool read them. Built with an XML library (escaping and
- * encoding are its job), the same bytes for the same metadata, so sync can compare by MD5.
+ * The XMP sidecar of one image: title, caption, keywords, capture date, GPS, the SmugMug ids, and
+ * the files of its asset copied beside it (its RAW: `related`, file names in the same folder, as
+ * dc:relation), where Lightroom, darktable and exiftool read them. Built with an XML library
+ * (escaping and encoding are its job), the same bytes for the same metadata, so sync can compare by MD5.
  */
-export function xmpSidecar(entry: PlanEntry): string {
+export function xmpSidecar(entry: PlanEntry, related: string[] = []): string {
   const m = entry.metadata;
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const description = doc
@@ -66,11 +67,15 @@ export function xmpSidecar(entry: PlanEntry): string {
       description.ele(NS.exif, 'exif:GPSAltitude').txt(`${Math.round(Math.abs(m.altitude) * 100)}/100`);
     }
   }
+  if (related.length > 0) {
+    const bag = description.ele(NS.dc, 'dc:relation').ele(NS.rdf, 'rdf:Bag');
+    for (const name of related) bag.ele(NS.rdf, 'rdf:li').txt(name);
+  }
   if (m.hidden) description.ele(NS.smugmug, 'smugmug:Hidden').txt('True');
   description.ele(NS.smugmug, 'smugmug:ImageKey').txt(entry.imageKey);
   description.ele(NS.smugmug, 'smugmug:AlbumKey').txt(entry.albumKey);
   if (m.webUri) description.ele(NS.smugmug, 'smugmug:WebUri').txt(m.webUri);
-  description.ele(NS.smugmug, 'smugmug:OriginalMD5').txt(entry.md5);
+  if (entry.md5) description.ele(NS.smugmug, 'smugmug:OriginalMD5').txt(entry.md5);
   return doc.end({ prettyPrint: true });
 }
 
@@ -91,11 +96,15 @@ export async function writeSidecars(
     for (const o of page.Contents ?? [])
       if (o.Key!.endsWith('.xmp')) existing.set(o.Key!, (o.ETag ?? '').replaceAll('"', ''));
   }
+  // An image's components (its RAW) have no sidecar of their own: the image's names them.
+  const related = new Map<string, string[]>();
+  for (const c of entries.filter((e) => e.component))
+    related.set(c.imageKey, [...(related.get(c.imageKey) ?? []), c.key.slice(c.key.lastIndexOf('/') + 1)]);
   const keys = new Map<string, string>();
   let written = 0;
-  for (const entry of entries) {
+  for (const entry of entries.filter((e) => !e.component)) {
     const key = sidecarKeyOf(entry.key);
-    const body = Buffer.from(xmpSidecar(entry));
+    const body = Buffer.from(xmpSidecar(entry, related.get(entry.imageKey)));
     const md5 = createHash('md5').update(body).digest();
     keys.set(entry.imageKey, key);
     if (existing.get(key) === md5.toString('hex')) continue;

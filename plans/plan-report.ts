@@ -30,6 +30,8 @@ export class PlanAccumulator {
   add({ album, record, entries }: PlannedAlbum): void {
     for (const e of entries) {
       this.sizes.push(e.size);
+      // Components (RAW files) are counted apart, never as duplicate images.
+      if (!e.md5 || e.component) continue;
       const images = this.imagesByMd5.get(e.md5) ?? new Map();
       if (!images.has(e.imageKey))
         images.set(e.imageKey, { albumKey: album.albumKey, fileName: e.fileName, size: e.size });
@@ -41,16 +43,26 @@ export class PlanAccumulator {
     ]
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, LARGEST_LISTED);
-    const videos = entries.filter((e) => e.isVideo).length;
+    const components = entries.filter((e) => e.component);
+    const raws = components.filter((e) => e.component!.raw);
+    const images = entries.filter((e) => !e.component);
+    const videos = images.filter((e) => e.isVideo).length;
     this.rows.push({
       albumKey: album.albumKey,
       path: album.path,
       files: entries.length,
       bytes: entries.reduce((s, e) => s + e.size, 0),
-      photos: entries.length - videos,
+      photos: images.length - videos,
       videos,
+      rawFiles: raws.length,
+      rawBytes: raws.reduce((s, e) => s + e.size, 0),
+      otherComponents: components.length - raws.length,
       alreadyPresent: entries.filter((e) => e.present).length,
-      held: record.unavailable.length + entries.filter((e) => e.source !== 'original').length,
+      // Items an approval leaves on SmugMug unless it names them; an image with an unproven component (no MD5) among them.
+      held: new Set([
+        ...record.unavailable.map((u) => u.imageKey),
+        ...entries.filter((e) => e.source === 'largest-video' || e.component?.unproven).map((e) => e.imageKey),
+      ]).size,
     });
   }
 
@@ -65,8 +77,18 @@ export class PlanAccumulator {
   }): PlanReport {
     const rows = this.rows;
     const duplicateGroups = [...this.imagesByMd5.entries()].filter(([, images]) => images.size > 1);
-    const sum = (key: 'files' | 'bytes' | 'photos' | 'videos' | 'held' | 'alreadyPresent') =>
-      rows.reduce((s, r) => s + r[key], 0);
+    const sum = (
+      key:
+        | 'files'
+        | 'bytes'
+        | 'photos'
+        | 'videos'
+        | 'rawFiles'
+        | 'rawBytes'
+        | 'otherComponents'
+        | 'held'
+        | 'alreadyPresent',
+    ) => rows.reduce((s, r) => s + r[key], 0);
     return {
       migrationId: opts.migrationId,
       account: opts.account,
@@ -79,6 +101,9 @@ export class PlanAccumulator {
         bytes: sum('bytes'),
         photos: sum('photos'),
         videos: sum('videos'),
+        rawFiles: sum('rawFiles'),
+        rawBytes: sum('rawBytes'),
+        otherComponents: sum('otherComponents'),
         held: sum('held'),
         alreadyPresent: sum('alreadyPresent'),
         uniqueImages: [...this.imagesByMd5.values()].reduce((s, images) => s + images.size, 0),

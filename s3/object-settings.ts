@@ -10,6 +10,7 @@ const CONTENT_TYPES: Record<string, string> = {
   GIF: 'image/gif',
   HEIC: 'image/heic',
   TIFF: 'image/tiff',
+  DNG: 'image/x-adobe-dng',
   MP4: 'video/mp4',
   MOV: 'video/quicktime',
   M4V: 'video/x-m4v',
@@ -29,7 +30,8 @@ export function objectSettings(entry: PlanEntry, target: MigrationTarget) {
     Metadata: {
       'smugmug-image-key': entry.imageKey,
       'smugmug-album-key': entry.albumKey,
-      'source-md5': entry.md5,
+      ...(entry.md5 ? { 'source-md5': entry.md5 } : {}),
+      ...(entry.component ? { 'smugmug-component': entry.component.id } : {}),
       source: entry.source,
       'capture-date': entry.metadata.captured ?? '',
       'file-name': encodeURIComponent(entry.fileName).slice(0, 1024),
@@ -41,8 +43,9 @@ export function objectSettings(entry: PlanEntry, target: MigrationTarget) {
   };
 }
 
-/** True when the bucket already holds this file, complete: same size and the same original MD5. */
+/** True when the bucket already holds this file, complete: same size and the same original MD5 (a file without one is copied again). */
 export async function isAlreadyCopied(s3: S3Client, bucket: string, entry: PlanEntry): Promise<boolean> {
+  if (!entry.md5) return false;
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: entry.key }));
     return head.ContentLength === entry.size && head.Metadata?.['source-md5'] === entry.md5;

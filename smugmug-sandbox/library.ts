@@ -32,14 +32,21 @@ export const LibraryOptions = z.object({
   bigAlbumImages: z.number().int().min(1).default(130),
   /**
    * Photos of the ordinary albums that carry a RAW file (SmugMug Source), as a component of their
-   * library asset: the first photo of each album in turn, then the second…
+   * library asset: the first photo of each album in turn, then the second… (None unless asked, as
+   * on an account without Source; the sandbox's own default library, `npm run sandbox`, has
+   * DEFAULT_RAW_COMPONENTS.)
    */
   rawComponents: z.number().int().min(0).default(0),
   rawBytes: z
     .object({ min: z.number().int().min(64), max: z.number().int().min(64) })
     .default({ min: 200_000, max: 400_000 }),
+  /** Fields the RAWs' listing leaves out, as a real account might: copied all the same, checked by what is left. */
+  rawUnlisted: z.array(z.enum(['MD5', 'FileSize'])).default([]),
 });
 export type LibraryOptions = z.infer<typeof LibraryOptions>;
+
+/** RAW files in the library `npm run sandbox` (and so the local stack and the demo) serves by default: an account with Source. */
+export const DEFAULT_RAW_COMPONENTS = 3;
 
 export type Privacy = 'Public' | 'Unlisted' | 'Private';
 
@@ -84,6 +91,8 @@ export interface SandboxComponent extends MediaFile {
   componentKey: string;
   extension: 'RW2';
   fileName: string;
+  /** Fields its listing leaves out (LibraryOptions.rawUnlisted). */
+  unlisted: Array<'MD5' | 'FileSize'>;
 }
 
 export interface AlbumPlacement {
@@ -440,6 +449,7 @@ export async function generateLibrary(
         componentKey: raw.componentKey,
         extension: 'RW2',
         fileName: image.fileName.replace(/\.[^.]+$/, '.rw2'),
+        unlisted: options.rawUnlisted,
       };
     images.set(image.imageKey, full);
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseFaultFlag } from './faults';
+import { DEFAULT_RAW_COMPONENTS } from './library';
 import { startSandbox } from './server';
 import { localStackDataDir } from '../local-stack/paths';
 
@@ -11,6 +12,8 @@ const USAGE = `npm run sandbox -- [options]
   --seed TEXT              library seed (default smugmug-sandbox)
   --albums N --folders N --photos-per-album N --videos N
   --photo-bytes MIN-MAX --video-bytes MIN-MAX
+  --raw-components N --raw-bytes MIN-MAX
+                           photos with a RAW file (SmugMug Source; default 3), and its size
   --no-tricky-cases        leave out the edge-case albums
   --max-page-size N        server-side cap on count (default 100)
   --rate-limit N/SECONDS   requests per user and app per window
@@ -44,6 +47,8 @@ async function main() {
       videos: { type: 'string' },
       'photo-bytes': { type: 'string' },
       'video-bytes': { type: 'string' },
+      'raw-components': { type: 'string' },
+      'raw-bytes': { type: 'string' },
       'no-tricky-cases': { type: 'boolean' },
       'max-page-size': { type: 'string' },
       'rate-limit': { type: 'string' },
@@ -67,6 +72,8 @@ async function main() {
       videos: int(values.videos, '--videos'),
       photoBytes: range(values['photo-bytes'], '--photo-bytes'),
       videoBytes: range(values['video-bytes'], '--video-bytes'),
+      rawComponents: int(values['raw-components'], '--raw-components') ?? DEFAULT_RAW_COMPONENTS,
+      rawBytes: range(values['raw-bytes'], '--raw-bytes'),
       trickyCases: !values['no-tricky-cases'],
     },
     maxPageSize: int(values['max-page-size'], '--max-page-size'),

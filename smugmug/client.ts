@@ -257,6 +257,19 @@ export class SmugMugClient {
     return components;
   }
 
+  /** A media file's size, from a one-byte range (`Content-Range: bytes 0-0/<size>`), for a file SmugMug lists without one. */
+  async sizeOf(url: string, signal?: AbortSignal): Promise<number | undefined> {
+    const res = await this.download(url, { from: 0, to: 0, signal });
+    await res.body.dump().catch(() => undefined);
+    // A server without ranges answers 200 with the whole file: its length is the size.
+    const size = Number(
+      res.statusCode === 206
+        ? /\/(\d+)$/.exec(String(res.headers['content-range'] ?? ''))?.[1]
+        : res.headers['content-length'],
+    );
+    return Number.isSafeInteger(size) ? size : undefined;
+  }
+
   /**
    * A signed GET of media bytes (ArchivedUri or a video URL): the whole file, or the bytes from
    * `from` to `to` (inclusive, as HTTP ranges count), each range on a connection of its own.

@@ -8,18 +8,44 @@ import { AlbumApproval, AlbumRef } from '../common/records';
 /** The albums a discovery found, in the order they run (`albums.json`). */
 export const AlbumRefList = z.array(AlbumRef);
 
-/** One image of an album plan, as stored in the plan's batch objects in the bucket. */
+/**
+ * A file of an image's library asset other than the image's own (SmugMug Source's RAW file beside
+ * the JPEG, or another component), copied beside it under the same name with its own extension.
+ */
+export const PlannedComponent = z.object({
+  /** SmugMug's ComponentKey, or the extension when SmugMug gives none: one image's components differ by it. */
+  id: z.string(),
+  /** SmugMug's ComponentType (`svi` for Source's files). */
+  type: z.string(),
+  /** Upper case, as SmugMug gives it (`RW2`). */
+  extension: z.string(),
+  /** A camera RAW format (the photographer's "RAW file"), or another kind of component. */
+  raw: z.boolean(),
+  /** Why this copy cannot be proven identical (SmugMug gave no MD5 or no size): copied, and its image held. */
+  unproven: z.string().optional(),
+});
+export type PlannedComponent = z.infer<typeof PlannedComponent>;
+
+/** One file of an album plan (an image's own file, or a component of it), as stored in the plan's batch objects in the bucket. */
 export const PlanEntry = z.object({
   imageKey: z.string(),
   serial: z.number().int(),
   albumKey: z.string(),
   fileName: z.string(),
   key: z.string(),
-  /** `original` is ArchivedUri; `largest-video` is SmugMug's transcode, for videos without an original. */
-  source: z.enum(['original', 'largest-video']),
+  /**
+   * `original` is ArchivedUri; `largest-video` is SmugMug's transcode, for videos without an
+   * original; `component` is a file of the image's library asset (`component` says which).
+   */
+  source: z.enum(['original', 'largest-video', 'component']),
   url: z.string(),
   size: z.number().int().min(0),
-  md5: z.string().regex(/^[0-9a-f]{32}$/),
+  /** SmugMug's MD5 of the file; absent only for a component SmugMug gives none for (`component.unproven`). */
+  md5: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
+  component: PlannedComponent.optional(),
   format: z.string(),
   isVideo: z.boolean(),
   present: z.boolean(),
@@ -42,6 +68,16 @@ export const PlanEntry = z.object({
 });
 export type PlanEntry = z.infer<typeof PlanEntry>;
 
+/** What tells one planned file from the others: its image, and for a component, which one. */
+export const fileIdOf = (file: { imageKey: string; component?: string | { id: string } }) =>
+  file.component === undefined
+    ? file.imageKey
+    : `${file.imageKey}/${typeof file.component === 'string' ? file.component : file.component.id}`;
+
+/** What a photographer calls a component's file: "RAW file", or "RW2 file" for another kind. */
+export const componentNoun = (component: Pick<PlannedComponent, 'raw' | 'extension'>) =>
+  component.raw ? 'RAW file' : `${component.extension} file`;
+
 export const PlanBatch = z.object({ index: z.number().int(), entries: z.array(PlanEntry) });
 export type PlanBatch = z.infer<typeof PlanBatch>;
 
@@ -51,6 +87,8 @@ export const UnavailableEntry = z.object({
   serial: z.number().int().optional(),
   fileName: z.string(),
   reason: z.string(),
+  /** A component of the image (its RAW) SmugMug offers no bytes for; the image's own file may be copied. */
+  component: PlannedComponent.omit({ unproven: true }).optional(),
 });
 export type UnavailableEntry = z.infer<typeof UnavailableEntry>;
 
@@ -74,9 +112,10 @@ export type AlbumPlanRecord = z.infer<typeof AlbumPlanRecord>;
 /**
  * Why an item stays on SmugMug after an approval unless the approval names it (`includeHeld`):
  * its copy is SmugMug's transcode, not the original; its bytes are the original's but do not open
- * as the format says; or nothing was copied (still processing, failed, no MD5).
+ * as the format says; nothing was copied (still processing, failed, no MD5); or a file of its
+ * asset (its RAW) was not copied, or cannot be proven identical (`component-not-safe`).
  */
-export const HeldKind = z.enum(['transcode', 'does-not-open', 'not-copied']);
+export const HeldKind = z.enum(['transcode', 'does-not-open', 'not-copied', 'component-not-safe']);
 export type HeldKind = z.infer<typeof HeldKind>;
 
 export const HeldItem = z.object({ imageKey: z.string(), fileName: z.string(), kind: HeldKind, reason: z.string() });
@@ -95,6 +134,8 @@ export type ProvenBy = z.infer<typeof ProvenBy>;
 /** The check of one planned file: `ok` when the bucket holds exactly the bytes SmugMug gave. */
 export const FileCheck = z.object({
   imageKey: z.string(),
+  /** For a component of the image (its RAW), the component's id (PlannedComponent.id). */
+  component: z.string().optional(),
   key: z.string(),
   ok: z.boolean(),
   problem: z.string().optional(),
@@ -134,24 +175,41 @@ export type AlbumVerificationReportInput = z.input<typeof AlbumVerificationRepor
  */
 export function heldItemsOf(
   entries: PlanEntry[],
-  report: Pick<AlbumVerificationReport, 'held' | 'unavailable'>,
+  report: Pick<AlbumVerificationReport, 'held' | 'unavailable'> & { results?: FileCheck[] },
 ): HeldItem[] {
   const held = new Map(report.held.map((h) => [h.imageKey, h]));
+  const hold = (item: HeldItem) => {
+    if (!held.has(item.imageKey)) held.set(item.imageKey, item);
+  };
+  const checks = new Map((report.results ?? []).map((r) => [fileIdOf(r), r]));
   for (const e of entries) {
-    if (e.source !== 'original' && !held.has(e.imageKey)) {
-      held.set(e.imageKey, { imageKey: e.imageKey, fileName: e.fileName, kind: 'transcode', reason: transcodeReason });
+    if (e.source === 'largest-video')
+      hold({ imageKey: e.imageKey, fileName: e.fileName, kind: 'transcode', reason: transcodeReason });
+    if (e.component) {
+      const reason = componentNotSafe(e.component, checks.get(fileIdOf(e)));
+      if (reason) hold({ imageKey: e.imageKey, fileName: e.fileName, kind: 'component-not-safe', reason });
     }
   }
-  for (const u of report.unavailable) {
-    if (!held.has(u.imageKey))
-      held.set(u.imageKey, {
-        imageKey: u.imageKey,
-        fileName: u.fileName,
-        kind: 'not-copied',
-        reason: `not copied: ${u.reason}`,
-      });
-  }
+  for (const u of report.unavailable)
+    hold(
+      u.component
+        ? {
+            imageKey: u.imageKey,
+            fileName: u.fileName,
+            kind: 'component-not-safe',
+            reason: `its ${componentNoun(u.component)} was not copied: ${u.reason}`,
+          }
+        : { imageKey: u.imageKey, fileName: u.fileName, kind: 'not-copied', reason: `not copied: ${u.reason}` },
+    );
   return [...held.values()];
+}
+
+/** Why an image stays on SmugMug for its component (its RAW), or undefined when the component is safe. */
+function componentNotSafe(component: PlannedComponent, check: FileCheck | undefined): string | undefined {
+  const noun = componentNoun(component);
+  if (!check?.ok) return `its ${noun} was not copied${check?.problem ? `: ${check.problem}` : ''}`;
+  if (component.unproven) return `its ${noun} was copied but cannot be proven identical: ${component.unproven}`;
+  return undefined;
 }
 
 export const transcodeReason =
@@ -253,6 +311,29 @@ export const DeletionLog = z
   .loose();
 export type DeletionLog = z.infer<typeof DeletionLog>;
 
+/** A component of an image (its RAW file) in `album.json`: where it is and how it was checked. */
+/** What `album.json` keeps of a file's check, for each image and each component. */
+const VerifiedObject = z.object({
+  s3Checksum: z.string().optional(),
+  /** How the copy was proven (absent in manifests from before the checksum chain). */
+  provenBy: ProvenBy.optional(),
+  /** The object as verified, which an audit at rest expects to find: class, version, ETag. */
+  storageClass: z.string().optional(),
+  versionId: z.string().optional(),
+  etag: z.string().optional(),
+  verified: z.boolean(),
+});
+
+export const ManifestComponent = PlannedComponent.extend({
+  fileName: z.string(),
+  s3Key: z.string(),
+  size: z.number(),
+  md5: z.string().optional(),
+  ...VerifiedObject.shape,
+  problem: z.string().optional(),
+});
+export type ManifestComponent = z.infer<typeof ManifestComponent>;
+
 /** `album.json` in every album's folder: the album's metadata and every image with its S3 key and verification. */
 export const AlbumManifest = z.object({
   album: AlbumPlanRecord.shape.album,
@@ -270,17 +351,12 @@ export const AlbumManifest = z.object({
       identicalToOriginal: z.boolean(),
       format: z.string(),
       isVideo: z.boolean(),
-      s3Checksum: z.string().optional(),
-      /** How the copy was proven (absent in manifests from before the checksum chain). */
-      provenBy: ProvenBy.optional(),
-      /** The object as verified, which an audit at rest expects to find: class, version, ETag. */
-      storageClass: z.string().optional(),
-      versionId: z.string().optional(),
-      etag: z.string().optional(),
-      verified: z.boolean(),
+      ...VerifiedObject.shape,
       warning: z.string().optional(),
       /** Its XMP sidecar beside it (`<file name>.xmp`), unless sidecars are off. */
       sidecarKey: z.string().optional(),
+      /** The other files of its library asset (SmugMug Source's RAW), each copied beside it and checked as it is. */
+      components: z.array(ManifestComponent).optional(),
     }),
   ),
   unavailable: z.array(UnavailableEntry),
@@ -317,6 +393,10 @@ export const PlanReport = z.object({
     bytes: z.number(),
     photos: z.number(),
     videos: z.number(),
+    /** SmugMug Source's RAW files beside the photos, and other components (plans from before read as none). */
+    rawFiles: z.number().default(0),
+    rawBytes: z.number().default(0),
+    otherComponents: z.number().default(0),
     held: z.number(),
     alreadyPresent: z.number(),
     /** Images counted once however many albums hold them (collected copies). */
@@ -333,6 +413,9 @@ export const PlanReport = z.object({
       bytes: z.number(),
       photos: z.number(),
       videos: z.number(),
+      rawFiles: z.number().default(0),
+      rawBytes: z.number().default(0),
+      otherComponents: z.number().default(0),
       alreadyPresent: z.number(),
       held: z.number(),
     }),

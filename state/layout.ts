@@ -56,16 +56,21 @@ export const deletionLogKey = (albumFolder: string, dryRun: boolean) =>
 
 /** Checkpoints of large files' multipart uploads while they run. */
 export const checkpointPrefix = (albumFolder: string) => `${albumFolder}/multipart/`;
-export const checkpointKey = (albumFolder: string, file: { imageKey: string; serial: number }) =>
-  `${checkpointPrefix(albumFolder)}${file.imageKey}-${file.serial}.json`;
+export const checkpointKey = (albumFolder: string, file: FileOfImage) =>
+  `${checkpointPrefix(albumFolder)}${fileName(file)}.json`;
+
+/** A planned file as the state's keys name it: its image, and for a component (its RAW), which one. */
+type FileOfImage = { imageKey: string; serial: number; component?: { id: string } };
+const fileName = (file: FileOfImage) =>
+  `${file.imageKey}-${file.serial}${file.component ? `-${file.component.id}` : ''}`;
 
 /**
  * A large file's recorded CRC32 (small files carry theirs in their object's metadata), kept apart
  * from any one migration: a later sync verifies the same object against it. (`_checksums` cannot
  * be a migration id, which begins with a letter or digit.)
  */
-export const checksumRecordKey = (targetPrefix: string, file: { albumKey: string; imageKey: string; serial: number }) =>
-  `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_checksums/${file.albumKey}/${file.imageKey}-${file.serial}.json`;
+export const checksumRecordKey = (targetPrefix: string, file: FileOfImage & { albumKey: string }) =>
+  `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_checksums/${file.albumKey}/${fileName(file)}.json`;
 
 /** An audit's report (AuditReport), beside the migrations' state (`_audits` cannot be a migration id). */
 export const auditReportKey = (targetPrefix: string, auditId: string) =>

@@ -29,6 +29,49 @@ const spawnWorker = (config: WorkerConfig) =>
     stdio: 'ignore',
   });
 
+/** Kills a worker (SIGKILL) once the sandbox has served more than `bytes` of an image; returns what it had served. */
+async function killOnceServed(worker: ChildProcess, sandboxUrl: string, imageKey: string, bytes: number) {
+  let served = 0;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    served = (await counters(sandboxUrl)).bytesServedByImage[imageKey] ?? 0;
+    if (served > bytes) break;
+  }
+  worker.kill('SIGKILL');
+  await once(worker, 'exit');
+  return served;
+}
+
+/**
+ * One album holding one large file, served at 8 MB/s (time to kill a worker mid-file); large files
+ * in 5 MB parts above 8 MB; worker processes to start and kill.
+ */
+async function largeFileTestbed(library: NonNullable<Parameters<typeof startPrivateSandbox>[0]>['library']) {
+  const sandbox = await startPrivateSandbox({
+    library: { albums: 1, folders: 0, photosPerAlbum: 0, videos: 0, trickyCases: false, ...library },
+    mediaBytesPerSecond: 8 * MB,
+  });
+  const harness = await startMigrationHarness(
+    sandbox,
+    { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' },
+    { inProcessWorker: false },
+  );
+  const workers: ChildProcess[] = [];
+  return {
+    sandbox,
+    harness,
+    startWorker: () => {
+      const child = spawnWorker(harness.config);
+      workers.push(child);
+      return child;
+    },
+    close: async () => {
+      for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+      await harness.stop();
+      await sandbox.close();
+    },
+  };
+}
+
 describe('a migration through faults', () => {
   test('with 429s, 5xx, HTML errors, resets, truncated and corrupted bodies spread over the run, every object is correct and no bad bytes were ever stored', async () => {
     const sandbox = await startPrivateSandbox({
@@ -93,42 +136,18 @@ describe('a worker killed in the middle of a large upload', () => {
   test('another worker finishes it from the last part: at most two parts are served again, nothing incomplete remains', async () => {
     const size = 48 * MB;
     const partSize = 5 * MB;
-    const sandbox = await startPrivateSandbox({
-      library: {
-        seed: 'kill',
-        albums: 1,
-        folders: 0,
-        photosPerAlbum: 0,
-        videos: 1,
-        videoBytes: { min: size, max: size },
-        trickyCases: false,
-      },
-      mediaBytesPerSecond: 8 * MB,
+    const { sandbox, harness, startWorker, close } = await largeFileTestbed({
+      seed: 'kill',
+      videos: 1,
+      videoBytes: { min: size, max: size },
     });
-    const harness = await startMigrationHarness(
-      sandbox,
-      { LARGE_FILE_THRESHOLD_MB: '8', PART_SIZE_MB: '5' },
-      { inProcessWorker: false },
-    );
-    const workers: ChildProcess[] = [];
-    const startWorker = () => {
-      const child = spawnWorker(harness.config);
-      workers.push(child);
-      return child;
-    };
     try {
       const video = [...sandbox.library.images.values()][0];
       const bucket = await createTestBucket(harness.s3, 'kill');
       const first = startWorker();
       const handle = await harness.start({ migrationId: 'kill', target: { bucket } });
 
-      let servedAtKill = 0;
-      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-        servedAtKill = (await counters(sandbox.url)).bytesServedByImage[video.imageKey] ?? 0;
-        if (servedAtKill > 20 * MB) break;
-      }
-      first.kill('SIGKILL');
-      await once(first, 'exit');
+      const servedAtKill = await killOnceServed(first, sandbox.url, video.imageKey, 20 * MB);
       expect(servedAtKill).toBeGreaterThan(20 * MB);
       expect(servedAtKill).toBeLessThan(size);
 
@@ -146,9 +165,48 @@ describe('a worker killed in the middle of a large upload', () => {
       expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(video.original!.md5);
       await expectNoUploadLeft(harness.s3, bucket);
     } finally {
-      for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-      await harness.stop();
-      await sandbox.close();
+      await close();
+    }
+  }, 180_000);
+});
+
+describe('a worker killed in the middle of a large RAW file', () => {
+  test('another worker finishes the RAW from its last part: at most two parts are served again, and it is byte-identical beside its JPEG', async () => {
+    const size = 40 * MB;
+    const partSize = 5 * MB;
+    const { sandbox, harness, startWorker, close } = await largeFileTestbed({
+      seed: 'kill-raw',
+      photosPerAlbum: 1,
+      rawComponents: 1,
+      rawBytes: { min: size, max: size },
+    });
+    try {
+      const photo = [...sandbox.library.images.values()][0];
+      const raw = photo.raw!;
+      const bucket = await createTestBucket(harness.s3, 'kill-raw');
+      const first = startWorker();
+      const handle = await harness.start({ migrationId: 'kill-raw', target: { bucket } });
+
+      // The photo's JPEG and its RAW count under its ImageKey; the RAW is nearly all of it.
+      const servedAtKill = await killOnceServed(first, sandbox.url, photo.imageKey, 16 * MB);
+      expect(servedAtKill).toBeGreaterThan(16 * MB);
+      expect(servedAtKill).toBeLessThan(size);
+
+      startWorker();
+      const result = await handle.result();
+      expect(result).toMatchObject({ phase: 'completed', counts: { albumsFailed: 0, files: 2, verified: 2 } });
+      const served = (await counters(sandbox.url)).bytesServedByImage[photo.imageKey];
+      expect(served - size - photo.original!.size).toBeLessThanOrEqual(2 * partSize);
+
+      const keys = [...(await listKeys(harness.s3, bucket)).keys()];
+      const jpeg = keys.find((k) => k.endsWith('.JPG'))!;
+      const rawKey = keys.find((k) => k.endsWith('.rw2'))!;
+      expect(rawKey).toBe(jpeg.replace(/\.JPG$/, '.rw2'));
+      const object = await harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key: rawKey }));
+      expect(md5Of(Buffer.from(await object.Body!.transformToByteArray()))).toBe(raw.md5);
+      await expectNoUploadLeft(harness.s3, bucket);
+    } finally {
+      await close();
     }
   }, 180_000);
 });

@@ -5,7 +5,7 @@ import { AesGcmPayloadCodec, parsePayloadKeys } from '../encryption/payload-code
 import { resolveTool } from '../local-stack/tools';
 import { RunStateAttribute } from '../common/search-attributes';
 import { testStack } from './support/test-stack';
-import type { SandboxImage } from '../smugmug-sandbox/library';
+import { DEFAULT_RAW_COMPONENTS, type SandboxImage } from '../smugmug-sandbox/library';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
 import { createTestBucket, listKeys, md5Of, readObject, startMigrationHarness } from './support/migration-harness';
 import { startPrivateSandbox } from './support/sandbox-client';
@@ -23,6 +23,7 @@ type Manifest = {
     keywords: string[];
     latitude?: number;
     fileName: string;
+    components?: Array<{ s3Key: string; fileName: string; verified: boolean }>;
   }>;
   unavailable: Array<{ imageKey: string; reason: string }>;
 };
@@ -36,7 +37,8 @@ function expectedCopy(image: SandboxImage) {
 let sandbox: RunningSandbox;
 let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
 beforeAll(async () => {
-  sandbox = await startPrivateSandbox();
+  // The default library as `npm run sandbox` serves it: an account with SmugMug Source (a few RAW files).
+  sandbox = await startPrivateSandbox({ library: { rawComponents: DEFAULT_RAW_COMPONENTS } });
   harness = await startMigrationHarness(sandbox);
 });
 afterAll(async () => {
@@ -70,6 +72,7 @@ describe("migrating the sandbox's default library", () => {
     const albums = await manifests(harness.s3, bucket, 'library/');
     expect(albums).toHaveLength(sandbox.library.albums.size);
     let copied = 0;
+    let raws = 0;
     for (const manifest of albums) {
       expect(manifest.verified).toBe(true);
       const album = sandbox.library.albums.get(manifest.album.albumKey)!;
@@ -89,13 +92,22 @@ describe("migrating the sandbox's default library", () => {
           fileName: image.fileName,
         });
         copied += 1;
+        // A RAW (SmugMug Source) beside its photo, same name, its own extension, its own bytes.
+        expect(entry.components ?? []).toHaveLength(image.raw ? 1 : 0);
+        for (const component of entry.components ?? []) {
+          expect(component.s3Key).toBe(entry.s3Key.replace(/\.[^.]+$/, '.rw2'));
+          expect(md5Of(await readObject(harness.s3, bucket, component.s3Key))).toBe(image.raw!.md5);
+          expect(component).toMatchObject({ verified: true, fileName: image.raw!.fileName });
+          raws += 1;
+        }
       }
     }
     const placementsWithBytes = [...sandbox.library.albums.values()]
       .flatMap((a) => a.placements)
       .filter((p) => expectedCopy(sandbox.library.images.get(p.imageKey)!));
     expect(copied).toBe(placementsWithBytes.length);
-    expect(result.counts.verified).toBe(copied);
+    expect(raws).toBe(DEFAULT_RAW_COMPONENTS);
+    expect(result.counts.verified).toBe(copied + raws);
 
     const keys = [...(await listKeys(harness.s3, bucket, 'library/')).keys()];
     // Five folder levels deep, as on SmugMug.

@@ -1,11 +1,14 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { BUILT_IN_PRICES } from '../plans/s3-prices';
-import type { SandboxImage } from '../smugmug-sandbox/library';
+import { DEFAULT_RAW_COMPONENTS, type SandboxImage } from '../smugmug-sandbox/library';
 import { apiTestbedForTests } from './support/api-harness';
 import { cliAgainst } from './support/cli-runner';
 import { createTestBucket } from './support/migration-harness';
 
-const testbed = apiTestbedForTests({ library: { seed: 'plan', nickname: 'plan-tester' } });
+// The default library as `npm run sandbox` serves it, RAW files included.
+const testbed = apiTestbedForTests({
+  library: { seed: 'plan', nickname: 'plan-tester', rawComponents: DEFAULT_RAW_COMPONENTS },
+});
 
 /** The bytes a migration copies for an image: the original, or the transcode when there is none. */
 const copyOf = (image: SandboxImage) =>
@@ -30,6 +33,7 @@ describe('a plan before moving', () => {
     expect(run.output).toMatch(/Costs in us-east-1 \(prices: built-in: .*, 2025-10-28\)/);
     expect(run.output).toMatch(/DEEP_ARCHIVE .* 180 days/);
     expect(run.output).toContain('SmugMug Power: $16 a month; cheapest here: DEEP_ARCHIVE');
+    expect(run.output).toMatch(/RAW files: \d+, \d+\.\d\d GB \(SmugMug Source/);
 
     const { status, body: plan } = await testbed.api.call('GET', `/v1/plans/${id}`);
     expect(status).toBe(200);
@@ -39,7 +43,10 @@ describe('a plan before moving', () => {
       a.placements.map((p) => testbed.sandbox.library.images.get(p.imageKey)!),
     );
     const copied = placements.filter((i) => copyOf(i));
-    const sizes = copied.map((i) => copyOf(i)!.size);
+    // SmugMug Source's RAW files beside their photos are files of their own, counted apart from photos.
+    const raws = copied.filter((i) => i.raw).map((i) => i.raw!);
+    expect(raws.length).toBeGreaterThan(0);
+    const sizes = [...copied.map((i) => copyOf(i)!.size), ...raws.map((r) => r.size)];
     const bytes = sizes.reduce((a, b) => a + b, 0);
     const held = placements.filter((i) => !copyOf(i) || !i.original).length;
     const byMd5 = new Map<string, Set<string>>();
@@ -47,9 +54,11 @@ describe('a plan before moving', () => {
     const duplicates = [...byMd5.values()].reduce((s, keys) => s + keys.size - 1, 0);
     expect(plan.totals).toMatchObject({
       albums: testbed.sandbox.library.albums.size,
-      files: copied.length,
+      files: copied.length + raws.length,
       bytes,
       held,
+      rawFiles: raws.length,
+      rawBytes: raws.reduce((s, r) => s + r.size, 0),
       photos: copied.filter((i) => !i.isVideo).length,
       videos: copied.filter((i) => i.isVideo).length,
       uniqueImages: new Set(copied.map((i) => i.imageKey)).size,
@@ -68,7 +77,7 @@ describe('a plan before moving', () => {
     const iaBillable = sizes.reduce((s, size) => s + Math.max(size, 128 * 1024), 0);
     expect(iaBillable).toBeGreaterThan(bytes);
     expect(cost('STANDARD_IA').monthlyUsd).toBeCloseTo((iaBillable / GB) * prices.STANDARD_IA.storagePerGbMonth, 10);
-    expect(cost('STANDARD').putRequests).toBe(copied.length);
+    expect(cost('STANDARD').putRequests).toBe(copied.length + raws.length);
 
     // Nothing was copied.
     const { Contents } = await testbed.harness.s3.send(new ListObjectsV2Command({ Bucket: bucket }));

@@ -96,6 +96,18 @@ async function main() {
       await save(client, 'album-migration-dry-run-and-held-items', workflowId, recorded);
     });
 
+    // An album whose RAW (a component batch) cannot be copied: the album goes on, verified (issue 23).
+    const raw = fakeAccount(1, { raw: 'not-copied' });
+    await withWorker(env, raw.activities, async (taskQueue) => {
+      const workflowId = albumWorkflowId(migrationWorkflowId('jane', 'raw'), 'A0');
+      await client.workflow.execute<typeof albumWorkflow>(WorkflowTypes.album, {
+        taskQueue,
+        workflowId,
+        args: [{ ...migrationInput({ migrationId: 'raw' }), album: raw.refs[0] }],
+      });
+      await save(client, 'album-migration-raw-not-copied', workflowId, recorded);
+    });
+
     // A schedule's firing: a sync through the desk, waited for to its end.
     const scheduled = fakeAccount(1);
     scheduled.activities.startScheduledMigration = async (input) => ({

@@ -87,6 +87,8 @@ export interface FakeAccountOptions {
   failing?: Set<string>;
   /** Held items each album's verification leaves (transcodes, originals that do not open). */
   heldPerAlbum?: number;
+  /** Each album's photo has a RAW (a large component, in a batch of its own) that is copied, or whose copy fails for good. */
+  raw?: 'copied' | 'not-copied';
 }
 
 /**
@@ -132,16 +134,24 @@ export function fakeAccount(albums: number, opts: FakeAccountOptions = {}) {
       return {
         planPrefix: `p/${album.albumKey}`,
         albumFolderKey: album.name,
-        files: 1,
-        bytes: 10,
+        files: opts.raw ? 2 : 1,
+        bytes: opts.raw ? 110 : 10,
         alreadyPresent: 0,
         alreadyPresentBytes: 0,
         unavailable: 0,
-        batches: [{ index: 0, kind: 'small', files: 1, bytes: 10 }],
+        batches: [
+          { index: 0, kind: 'small', files: 1, bytes: 10 },
+          ...(opts.raw ? [{ index: 1, kind: 'large' as const, files: 1, bytes: 100, components: true }] : []),
+        ],
       };
     },
     async transferSmallFiles() {
       return { files: 1, bytes: 10, alreadyPresent: 0 };
+    },
+    async transferLargeFile() {
+      if (opts.raw === 'not-copied')
+        throw ApplicationFailure.nonRetryable('The original at /R/P1.rw2 is gone (HTTP 404)', 'OriginalNotFound');
+      return { files: 1, bytes: 100, alreadyPresent: 0 };
     },
     async verifyAlbum(): Promise<VerificationSummary> {
       return {

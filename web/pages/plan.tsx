@@ -40,6 +40,12 @@ export function PlanBody({ page, plan, include }: { page: PageContext; plan: Pla
       <p id="plan-totals">
         {`${t.albums} albums, ${t.files} files (${t.photos} photos, ${t.videos} videos), ${size(t.bytes)}; ${t.held} items cannot be copied as originals; ${t.duplicateImages} duplicate images repeat ${size(t.duplicateBytes)}.`}
       </p>
+      {t.rawFiles + t.otherComponents > 0 && (
+        <p id="plan-raw-files">
+          {`RAW files: ${t.rawFiles}, ${size(t.rawBytes)} (kept by SmugMug Source beside the photos; each is copied next to its photo, and a photo whose RAW file is not safely copied stays on SmugMug)` +
+            (t.otherComponents > 0 ? `; other files of the photos: ${t.otherComponents}.` : '.')}
+        </p>
+      )}
       <div class="table-scroll">
         <table id="costs">
           <caption>{`Cost in ${plan.costs.region} (prices of ${plan.costs.prices.date})`}</caption>

@@ -9,6 +9,7 @@ const HELD_WORDS: Record<string, string> = {
   transcode: "only SmugMug's re-encoded video exists, not your original",
   'does-not-open': 'your original itself does not open',
   'not-copied': 'nothing could be copied',
+  // A component's own reason says which file ("its RAW file was not copied: …").
 };
 
 export function ReviewPage({
@@ -88,7 +89,7 @@ export function ReviewPage({
               {report.held.map((h) => (
                 <label class="choice">
                   <input type="checkbox" name="includeHeld" value={h.imageKey} />{' '}
-                  {`${h.fileName} in ${albumPath(h.path, h.albumKey)}: ${HELD_WORDS[h.kind] ?? h.kind}`}
+                  {`${h.fileName} in ${albumPath(h.path, h.albumKey)}: ${HELD_WORDS[h.kind] ?? h.reason}`}
                 </label>
               ))}
             </fieldset>

@@ -1,4 +1,4 @@
-import { CancellationScope, setCurrentDetails } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, setCurrentDetails } from '@temporalio/workflow';
 import { failureMessage } from '../../common/failure-message';
 import type { AlbumPlan, AlbumRunInput, AlbumSummary, BatchRef } from '../../common/migration-types';
 import type { AlbumProgress } from '../../common/records';
@@ -76,6 +76,20 @@ async function transferAll(
   );
   const queue = [...plan.batches];
   const runBatch = async (batch: BatchRef) => {
+    // A component (RAW) that cannot be copied holds its image on SmugMug; the album goes on without it.
+    if (batch.components) {
+      try {
+        await copyBatch(batch);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        progress.doneFiles += batch.files;
+        progress.doneBytes += batch.bytes;
+      }
+      return;
+    }
+    await copyBatch(batch);
+  };
+  const copyBatch = async (batch: BatchRef) => {
     const args: Parameters<typeof transferSmallFiles> = [
       { planPrefix: plan.planPrefix, batchIndex: batch.index, target: input.target },
     ];
