@@ -1,9 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { errorType } from '../common/error-types';
-import type { MigrationTarget } from '../common/migration-input';
+import type { MigrationInput, MigrationTarget } from '../common/migration-input';
 import type { DeletionSummary } from '../common/migration-types';
 import type { AlbumApproval, IncludeHeld } from '../common/records';
-import { AlbumVerificationReport, DeletionLog, fileIdOf, type HeldItem, heldItemsOf } from '../state/documents';
+import {
+  AlbumVerificationReport,
+  DeletionLog,
+  fileIdOf,
+  type HeldItem,
+  heldItemsOf,
+  lockShortfall,
+} from '../state/documents';
 import { deletionLogKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
@@ -16,6 +23,8 @@ export interface DeleteOriginalsInput {
   reportKey: string;
   target: MigrationTarget;
   approval: AlbumApproval;
+  /** The protection the migration requires before deleting (absent in runs from before it existed). */
+  requireObjectLock?: MigrationInput['deletion']['requireObjectLock'];
 }
 
 interface Doomed {
@@ -44,6 +53,16 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
       throw ApplicationFailure.nonRetryable(
         `Album ${input.albumKey} has no passed verification: nothing deleted`,
         errorType('NotVerified'),
+      );
+    // Checked again here, the last step before anything goes: a lock may have ended since the approval.
+    const shortfall =
+      input.requireObjectLock && !input.approval.dryRun
+        ? lockShortfall(report.protection, input.requireObjectLock.minDaysLeft, new Date())
+        : undefined;
+    if (shortfall)
+      throw ApplicationFailure.nonRetryable(
+        `Album ${input.albumKey} lacks the Object Lock this migration requires: ${shortfall}; nothing deleted`,
+        errorType('ProtectionRequired'),
       );
     const { entries } = await store.plan(input.planPrefix);
     const logKey = deletionLogKey(input.planPrefix, input.approval.dryRun);

@@ -1,3 +1,4 @@
+import { checkArchiveProtection } from './archive-protection';
 import { auditArchive } from './audit-archive';
 import { notifyAuditWebhook } from './audit-webhook';
 import { deepAuditActivities } from './deep-audit';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     verifyAlbum: verifyAlbum(deps),
     cleanUpUploads: cleanUpUploads(deps),
     deleteOriginals: deleteOriginals(deps),
+    checkArchiveProtection: checkArchiveProtection(deps),
     findAlbums: findAlbums(deps),
     recordAlbumOutcome: recordAlbumOutcome(deps),
     listFailedAlbums: listFailedAlbums(deps),

@@ -64,6 +64,7 @@ async function writeVerificationReport(
             : [{ imageKey: '', problem: 'the album was not verified' }],
           held: verification?.held ?? [],
           warnings: verification?.warnings ?? [],
+          protection: verification?.protection,
         });
       }
       return out;

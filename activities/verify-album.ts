@@ -12,11 +12,13 @@ import {
   heldItemsOf,
   type ManifestComponent,
   type PlanEntry,
+  protectionOf,
 } from '../state/documents';
 import { writeSidecars } from '../metadata/xmp-sidecar';
 import { joinKey, MANIFEST_NAME } from '../s3/keys';
 import { checksumRecordKey, verificationKey } from '../state/layout';
 import { isArchived, isArchivedRefusal, storedChecksumOf } from '../s3/archive';
+import { lockOf } from '../s3/object-lock';
 import { RECORDED_CRC32 } from '../s3/object-settings';
 import { StateStore } from '../state/store';
 import { MediaProbe } from '../transfer/media-probe';
@@ -88,6 +90,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
         storageClass: head.StorageClass ?? 'STANDARD',
         versionId: head.VersionId,
         etag: head.ETag?.replaceAll('"', ''),
+        ...lockOf(head),
       };
       if (head.ContentLength !== entry.size)
         return { ...object, ok: false, problem: `size ${head.ContentLength}, original ${entry.size}` };
@@ -200,6 +203,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
       results,
       warnings,
       held,
+      protection: protectionOf(results),
     });
 
     // Sidecars go with the copies, and are rewritten whenever the metadata changed (sync); not verified as media.
@@ -275,6 +279,8 @@ function objectFacts(check: FileCheck | undefined) {
     storageClass: check?.storageClass,
     versionId: check?.versionId,
     etag: check?.etag,
+    lockMode: check?.lockMode,
+    retainUntil: check?.retainUntil,
     verified: check?.ok ?? false,
   };
 }

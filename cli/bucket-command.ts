@@ -1,5 +1,7 @@
 import { BUCKET_CHECKS, type BucketChecks, checkBucket } from '../s3/bucket-checks';
+import { ObjectLockRetention } from '../common/migration-input';
 import { setUpBucket } from '../s3/bucket-setup';
+import { LOCK_MODE_WORDS } from '../s3/object-lock';
 import { createS3Client } from '../s3/client';
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', unknown: 'unknown' } as const;
@@ -17,12 +19,12 @@ export function formatChecks(checks: BucketChecks): string {
 export async function bucketCommand(
   action: string | undefined,
   bucket: string | undefined,
-  opts: { kmsKeyId?: string; corsOrigins?: string[]; abortAfterDays?: number },
+  opts: { kmsKeyId?: string; corsOrigins?: string[]; abortAfterDays?: number; create?: boolean; objectLock?: string },
   print: (line: string) => void,
 ): Promise<boolean> {
   if (!bucket || !['check', 'setup'].includes(action ?? ''))
     throw new Error(
-      'usage: smugmug-s3 bucket check|setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N]',
+      'usage: smugmug-s3 bucket check|setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N] [--create] [--object-lock GOVERNANCE|COMPLIANCE:PERIOD]',
     );
   const s3 = createS3Client({
     AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -39,6 +41,8 @@ export async function bucketCommand(
       kmsKeyId: opts.kmsKeyId,
       corsOrigins: opts.corsOrigins,
       abortIncompleteUploadsAfterDays: opts.abortAfterDays,
+      create: opts.create,
+      objectLock: opts.objectLock === undefined ? undefined : parseRetention(opts.objectLock),
     });
     for (const [name, s] of Object.entries(result.steps))
       print(`  ${s.outcome.padEnd(18)} ${name}${s.detail ? ` (${s.detail})` : ''}`);
@@ -47,4 +51,18 @@ export async function bucketCommand(
   } finally {
     s3.destroy();
   }
+}
+
+/** `GOVERNANCE:30d`, `COMPLIANCE:7y`: a mode and a period in days or years, as S3's default retention takes them. */
+export function parseRetention(text: string): ObjectLockRetention {
+  const m = /^(GOVERNANCE|COMPLIANCE):(\d+)(d|y)$/i.exec(text.trim());
+  if (!m)
+    throw new Error(
+      `--object-lock takes MODE:PERIOD, such as GOVERNANCE:30d or COMPLIANCE:7y (not "${text}"). ${LOCK_MODE_WORDS.GOVERNANCE}. ${LOCK_MODE_WORDS.COMPLIANCE}.`,
+    );
+  const amount = Number(m[2]);
+  return ObjectLockRetention.parse({
+    mode: m[1].toUpperCase(),
+    ...(m[3].toLowerCase() === 'd' ? { days: amount } : { years: amount }),
+  });
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { MigrationPhase, PHASES_AWAITING_A_PERSON } from '../common/records';
+import { protectionWords } from '../state/documents';
 import { credentialsFilePath } from '../smugmug/credentials';
 import {
   ApiClient,
@@ -50,9 +51,12 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
   login   [--api-base URL] [--key KEY] [--secret SECRET] [--out FILE]
                                     OAuth PIN flow; stores the tokens where the worker reads them
   bucket check BUCKET               versioning, encryption, public-access block, TLS-only policy,
-                                    abort-incomplete-uploads rule, CORS: ok / MISSING / unknown
+                                    abort-incomplete-uploads rule, CORS, Object Lock: ok / MISSING / unknown
   bucket setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N]
-                                    turns all of them on (S3 directly, AWS credentials of the environment)`;
+               [--create] [--object-lock GOVERNANCE|COMPLIANCE:PERIOD]
+                                    turns all of them on (S3 directly, AWS credentials of the environment);
+                                    --create makes the bucket (with Object Lock when asked); PERIOD as
+                                    30d or 7y: the default retention of every new version`;
 
 function fail(message: string): never {
   throw new ApiError(2, message);
@@ -88,6 +92,8 @@ async function main(argv: string[]) {
       'kms-key': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'abort-after-days': { type: 'string' },
+      create: { type: 'boolean' },
+      'object-lock': { type: 'string' },
       'include-held': { type: 'string' },
       'smugmug-plan': { type: 'string' },
       'smugmug-monthly': { type: 'string' },
@@ -104,7 +110,13 @@ async function main(argv: string[]) {
     const ok = await bucketCommand(
       action,
       bucket,
-      { kmsKeyId: values['kms-key'], corsOrigins: values['cors-origin'], abortAfterDays: days },
+      {
+        kmsKeyId: values['kms-key'],
+        corsOrigins: values['cors-origin'],
+        abortAfterDays: days,
+        create: values.create,
+        objectLock: values['object-lock'],
+      },
       console.log,
     ).catch((err: unknown) => fail((err as Error).message));
     if (!ok) process.exitCode = 1;
@@ -201,6 +213,10 @@ async function main(argv: string[]) {
       console.log(
         `Verification report of ${id} (digest ${digest}):\n  ${totals.passed} of ${totals.albums} albums passed, ${totals.verifiedFiles} files verified in the bucket.`,
       );
+      // What protects each approved album's copies beyond versioning, before anything is asked.
+      console.log('Protection of the copies:');
+      for (const a of report.albums.filter((r) => r.passed && (albums === 'all' || albums.includes(r.albumKey))))
+        console.log(`  ${a.path.join(' / ')}: ${protectionWords(a.protection)}`);
       const held = (report.held ?? []).filter((h) => albums === 'all' || albums.includes(h.albumKey));
       if (held.length > 0) {
         console.log(

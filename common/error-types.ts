@@ -19,6 +19,8 @@ export const ErrorTypes = {
   OriginalNotFound: 'permanent',
   NotVerified: 'permanent',
   VersioningRequired: 'permanent',
+  /** An approval or deletion while the archive lacks the protection the migration requires (Object Lock). */
+  ProtectionRequired: 'permanent',
   NoAlbumMatches: 'permanent',
   AlreadyMigrating: 'permanent',
   /** A retry of an album that has not failed (or is running). */

@@ -39,6 +39,23 @@ function checkPrefix(prefix: string, ctx: z.RefinementCtx): void {
     });
 }
 
+/**
+ * S3 Object Lock retention: GOVERNANCE (only someone granted s3:BypassGovernanceRetention may
+ * shorten or remove it; the service never does) or COMPLIANCE (no one can, the root account
+ * included, until it ends), for a period in days or years, as S3's default retention takes it.
+ */
+export const ObjectLockRetention = z
+  .object({
+    mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
+    days: z.number().int().min(1).max(36500).optional(),
+    years: z.number().int().min(1).max(100).optional(),
+  })
+  .refine(
+    (r) => (r.days === undefined) !== (r.years === undefined),
+    'a retention period in days or in years (one of them)',
+  );
+export type ObjectLockRetention = z.infer<typeof ObjectLockRetention>;
+
 /** What a person asks for when starting a migration: validated where it enters (API, CLI, demo). */
 export const MigrationInput = z.object({
   /** Short id of this migration; with the account it makes the workflow id `migrate-<account>-<id>`. */
@@ -72,6 +89,11 @@ export const MigrationInput = z.object({
       .record(z.string().max(128), z.string().max(256))
       .default({})
       .refine((t) => Object.keys(t).length <= 8, "at most 8 tags (S3 allows 10; 2 are the service's)"),
+    /**
+     * Object Lock retention set on every copied original at upload (the bucket must have Object
+     * Lock); without it, the bucket's default retention (if any) applies.
+     */
+    retention: ObjectLockRetention.optional(),
   }),
   /** Album filters, matched against "Folder/Sub folder/Album" or the AlbumKey; `*` matches anything. */
   albums: z
@@ -97,7 +119,15 @@ export const MigrationInput = z.object({
    * its originals.
    */
   deletion: z
-    .object({ enabled: z.boolean().default(false), approvalTimeout: duration.default('7 days') })
+    .object({
+      enabled: z.boolean().default(false),
+      approvalTimeout: duration.default('7 days'),
+      /**
+       * Beyond versioning (always required): every verified original must be under Object Lock
+       * with at least `minDaysLeft` days of retention left when the approval comes.
+       */
+      requireObjectLock: z.object({ minDaysLeft: z.number().int().min(0).max(36500).default(1) }).optional(),
+    })
     .default({ enabled: false, approvalTimeout: '7 days' }),
   /** How long a finished run stays open for retries of failed albums and for approvals. */
   keepOpenFor: duration.default('7 days'),

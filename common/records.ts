@@ -106,6 +106,7 @@ export const BUCKET_CHECKS = [
   'tlsOnlyPolicy',
   'abortIncompleteUploads',
   'cors',
+  'objectLock',
 ] as const;
 const BucketCheck = z.object({ status: z.enum(['ok', 'missing', 'unknown']), detail: z.string() });
 export type BucketCheck = z.infer<typeof BucketCheck>;

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 
 import { BUCKET_CHECKS, type BucketCheck, type BucketChecks } from '../common/records';
+import { OBJECT_LOCK_MISSING, objectLockCheck } from './object-lock';
 
 export { BUCKET_CHECKS, type BucketCheck, type BucketChecks };
 export type CheckStatus = BucketCheck['status'];
@@ -21,7 +22,7 @@ export const ABORT_UPLOADS_RULE_ID = 'smugmug-s3-abort-incomplete-multipart-uplo
 
 /** Errors that say "this is not configured" as opposed to "we could not tell". */
 const NOT_CONFIGURED =
-  /NoSuchBucketPolicy|NoSuchLifecycleConfiguration|NoSuchCORSConfiguration|NoSuchPublicAccessBlockConfiguration|ServerSideEncryptionConfigurationNotFound/;
+  /NoSuchBucketPolicy|NoSuchLifecycleConfiguration|NoSuchCORSConfiguration|NoSuchPublicAccessBlockConfiguration|ServerSideEncryptionConfigurationNotFound|ObjectLockConfigurationNotFound/;
 
 async function check(fn: () => Promise<BucketCheck>, missing: string): Promise<BucketCheck> {
   try {
@@ -56,61 +57,63 @@ export function isTlsOnlyStatement(s: PolicyStatement): boolean {
 
 /** How the bucket protects what lands in it: each setting ok, missing, or unknown (not readable here). */
 export async function checkBucket(s3: S3Client, bucket: string): Promise<BucketChecks> {
-  const [versioning, encryption, publicAccessBlock, tlsOnlyPolicy, abortIncompleteUploads, cors] = await Promise.all([
-    check(async () => {
-      const v = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
-      return v.Status === 'Enabled'
-        ? { status: 'ok', detail: 'Enabled' }
-        : { status: 'missing', detail: v.Status ?? 'never enabled' };
-    }, 'versioning off'),
-    check(async () => {
-      const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
-      const algorithms = (enc.ServerSideEncryptionConfiguration?.Rules ?? [])
-        .map((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm)
-        .filter(Boolean);
-      return algorithms.length > 0
-        ? { status: 'ok', detail: algorithms.join(',') }
-        : { status: 'missing', detail: 'no default encryption' };
-    }, 'no default encryption'),
-    check(async () => {
-      const block =
-        (await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration ?? {};
-      const off = (
-        ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const
-      ).filter((k) => !block[k]);
-      return off.length === 0
-        ? { status: 'ok', detail: 'all four settings on' }
-        : { status: 'missing', detail: `off: ${off.join(', ')}` };
-    }, 'no public-access block'),
-    check(async () => {
-      const policy = await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
-      const statements = [
-        (JSON.parse(policy.Policy ?? '{}') as { Statement?: PolicyStatement | PolicyStatement[] }).Statement ?? [],
-      ].flat();
-      return statements.some(isTlsOnlyStatement)
-        ? { status: 'ok', detail: 'plain-HTTP requests denied' }
-        : { status: 'missing', detail: 'the policy does not deny plain HTTP' };
-    }, 'no bucket policy'),
-    check(async () => {
-      const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
-      const rule = (lifecycle.Rules ?? []).find(
-        (r) =>
-          r.Status === 'Enabled' &&
-          r.AbortIncompleteMultipartUpload?.DaysAfterInitiation !== undefined &&
-          !r.Filter?.Prefix &&
-          !r.Filter?.And &&
-          !r.Filter?.Tag,
-      );
-      return rule
-        ? { status: 'ok', detail: `after ${rule.AbortIncompleteMultipartUpload!.DaysAfterInitiation} days` }
-        : { status: 'missing', detail: 'no bucket-wide rule aborts incomplete multipart uploads' };
-    }, 'no lifecycle rules'),
-    check(async () => {
-      const rules = (await s3.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? [];
-      return rules.length > 0
-        ? { status: 'ok', detail: rules.flatMap((r) => r.AllowedOrigins ?? []).join(', ') }
-        : { status: 'missing', detail: 'none (optional: only for galleries served from the bucket)' };
-    }, 'none (optional: only for galleries served from the bucket)'),
-  ]);
-  return { versioning, encryption, publicAccessBlock, tlsOnlyPolicy, abortIncompleteUploads, cors };
+  const [versioning, encryption, publicAccessBlock, tlsOnlyPolicy, abortIncompleteUploads, cors, objectLock] =
+    await Promise.all([
+      check(async () => {
+        const v = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+        return v.Status === 'Enabled'
+          ? { status: 'ok', detail: 'Enabled' }
+          : { status: 'missing', detail: v.Status ?? 'never enabled' };
+      }, 'versioning off'),
+      check(async () => {
+        const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+        const algorithms = (enc.ServerSideEncryptionConfiguration?.Rules ?? [])
+          .map((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm)
+          .filter(Boolean);
+        return algorithms.length > 0
+          ? { status: 'ok', detail: algorithms.join(',') }
+          : { status: 'missing', detail: 'no default encryption' };
+      }, 'no default encryption'),
+      check(async () => {
+        const block =
+          (await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration ?? {};
+        const off = (
+          ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const
+        ).filter((k) => !block[k]);
+        return off.length === 0
+          ? { status: 'ok', detail: 'all four settings on' }
+          : { status: 'missing', detail: `off: ${off.join(', ')}` };
+      }, 'no public-access block'),
+      check(async () => {
+        const policy = await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+        const statements = [
+          (JSON.parse(policy.Policy ?? '{}') as { Statement?: PolicyStatement | PolicyStatement[] }).Statement ?? [],
+        ].flat();
+        return statements.some(isTlsOnlyStatement)
+          ? { status: 'ok', detail: 'plain-HTTP requests denied' }
+          : { status: 'missing', detail: 'the policy does not deny plain HTTP' };
+      }, 'no bucket policy'),
+      check(async () => {
+        const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+        const rule = (lifecycle.Rules ?? []).find(
+          (r) =>
+            r.Status === 'Enabled' &&
+            r.AbortIncompleteMultipartUpload?.DaysAfterInitiation !== undefined &&
+            !r.Filter?.Prefix &&
+            !r.Filter?.And &&
+            !r.Filter?.Tag,
+        );
+        return rule
+          ? { status: 'ok', detail: `after ${rule.AbortIncompleteMultipartUpload!.DaysAfterInitiation} days` }
+          : { status: 'missing', detail: 'no bucket-wide rule aborts incomplete multipart uploads' };
+      }, 'no lifecycle rules'),
+      check(async () => {
+        const rules = (await s3.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? [];
+        return rules.length > 0
+          ? { status: 'ok', detail: rules.flatMap((r) => r.AllowedOrigins ?? []).join(', ') }
+          : { status: 'missing', detail: 'none (optional: only for galleries served from the bucket)' };
+      }, 'none (optional: only for galleries served from the bucket)'),
+      check(() => objectLockCheck(s3, bucket), OBJECT_LOCK_MISSING),
+    ]);
+  return { versioning, encryption, publicAccessBlock, tlsOnlyPolicy, abortIncompleteUploads, cors, objectLock };
 }

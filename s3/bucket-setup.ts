@@ -1,4 +1,6 @@
 import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   type LifecycleRule,
@@ -12,6 +14,8 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { ObjectLockRetention } from '../common/migration-input';
+import { setDefaultRetention } from './object-lock';
 import {
   ABORT_UPLOADS_RULE_ID,
   type BucketChecks,
@@ -31,6 +35,10 @@ export const BucketSetupOptions = z.object({
   abortIncompleteUploadsAfterDays: z.number().int().min(1).max(365).default(7),
   /** Origins allowed to GET objects from a browser (galleries); none: no CORS rule is written. */
   corsOrigins: z.array(z.url()).default([]),
+  /** Make the bucket first (with Object Lock when `objectLock` is asked; S3 can only add it at creation or, on AWS, to a versioned bucket). */
+  create: z.boolean().default(false),
+  /** Object Lock's default retention for every new version; Object Lock cannot be turned off again. */
+  objectLock: ObjectLockRetention.optional(),
 });
 export type BucketSetupOptions = z.input<typeof BucketSetupOptions>;
 
@@ -78,13 +86,31 @@ async function currentLifecycleRules(s3: S3Client, bucket: string): Promise<Life
 /**
  * `smugmug-s3 bucket setup`: makes a bucket safe to migrate into and to delete from: versioning,
  * default encryption, all public access blocked, plain HTTP denied by policy, stale multipart
- * uploads aborted, and (only if asked) CORS for galleries. Existing policy statements and
+ * uploads aborted, and (only if asked) the bucket made, Object Lock with a default retention, and CORS for galleries. Existing policy statements and
  * lifecycle rules are kept; running it again changes nothing. It never makes anything public.
  */
 export async function setUpBucket(s3: S3Client, input: BucketSetupOptions): Promise<BucketSetupResult> {
   const opts = BucketSetupOptions.parse(input);
   const Bucket = opts.bucket;
   const steps: BucketSetupResult['steps'] = {};
+  if (opts.create)
+    steps.create = await step(async () => {
+      try {
+        // Outside us-east-1, S3 wants the region named as the bucket's location.
+        const region = await s3.config.region();
+        await s3.send(
+          new CreateBucketCommand({
+            Bucket,
+            ObjectLockEnabledForBucket: Boolean(opts.objectLock),
+            CreateBucketConfiguration:
+              region === 'us-east-1' ? undefined : { LocationConstraint: region as BucketLocationConstraint },
+          }),
+        );
+      } catch (err) {
+        // Running setup again on the bucket it made changes nothing.
+        if (!(err instanceof S3ServiceException && err.name === 'BucketAlreadyOwnedByYou')) throw err;
+      }
+    });
   steps.versioning = await step(() =>
     s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } })),
   );
@@ -147,6 +173,8 @@ export async function setUpBucket(s3: S3Client, input: BucketSetupOptions): Prom
     });
     await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: rules } }));
   });
+  const retention = opts.objectLock;
+  if (retention) steps.objectLock = await step(() => setDefaultRetention(s3, Bucket, retention));
   if (opts.corsOrigins.length > 0) {
     // Read-only, for galleries showing the copies: the bucket stays private, browsers still need signed URLs.
     steps.cors = await step(() =>

@@ -2,6 +2,7 @@ import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { crc32 } from 'node:zlib';
 import type { MigrationTarget } from '../common/migration-input';
 import type { PlanEntry } from '../state/documents';
+import { retainUntil } from './object-lock';
 
 const CONTENT_TYPES: Record<string, string> = {
   JPG: 'image/jpeg',
@@ -19,7 +20,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * What every copied object carries, whether written in one PUT or in parts: SmugMug ids and the
- * original's MD5 as metadata (ASCII only, as S3 signs headers), storage class, encryption and tags.
+ * original's MD5 as metadata (ASCII only, as S3 signs headers), storage class, encryption, tags,
+ * and the Object Lock retention asked for.
  */
 export function objectSettings(entry: PlanEntry, target: MigrationTarget) {
   return {
@@ -37,6 +39,13 @@ export function objectSettings(entry: PlanEntry, target: MigrationTarget) {
       'file-name': encodeURIComponent(entry.fileName).slice(0, 1024),
     },
     StorageClass: target.storageClass,
+    // A retention asked for locks each original from its upload (the bucket's default applies otherwise).
+    ...(target.retention
+      ? {
+          ObjectLockMode: target.retention.mode,
+          ObjectLockRetainUntilDate: retainUntil(target.retention, new Date()),
+        }
+      : {}),
     ServerSideEncryption: target.sse?.type,
     SSEKMSKeyId: target.sse?.type === 'aws:kms' ? target.sse.kmsKeyId : undefined,
     Tagging: Object.keys(target.tags).length > 0 ? new URLSearchParams(target.tags).toString() : undefined,

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { migrationHandle } from '../client/start-migration';
 import { approveDeletion } from '../common/messages';
 import type { ApprovalRequest } from '../common/records';
-import { DeletionLog, type MigrationReport } from '../state/documents';
+import { DeletionLog, type MigrationReport, protectionWords } from '../state/documents';
 import { albumStateFolder, deletionLogKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { MigrationReads } from './migration-reads';
@@ -55,7 +55,7 @@ export class DeletionService {
         updateId: `approve-${approvalId}`,
       }),
     );
-    return { ...result, held };
+    return { ...result, held, protection: protectionOf(report, request) };
   }
 
   /**
@@ -76,6 +76,13 @@ export class DeletionService {
   }
 }
 export type DeletionRecords = Awaited<ReturnType<DeletionService['records']>>;
+
+/** The protection of the albums an approval names, as the report recorded it. */
+function protectionOf(report: MigrationReport, request: ApprovalByPerson): ApprovalOutcome['protection'] {
+  return report.albums
+    .filter((a) => (request.albums === 'all' ? a.passed : request.albums.includes(a.albumKey)))
+    .map((a) => ({ albumKey: a.albumKey, words: protectionWords(a.protection), recorded: a.protection }));
+}
 
 /**
  * The held items of the albums an approval names, and which it includes; an approval naming an

@@ -78,6 +78,14 @@ export const Report = z.object({ key: z.string(), digest: z.string(), report: do
 export const ApprovalOutcome = records.ApprovalResult.extend({
   /** The held items of the approved albums, and whether this approval includes them. */
   held: z.array(HeldItemChoice),
+  /** What protects each approved album's copies beyond versioning (Object Lock), in words and as recorded. */
+  protection: z.array(
+    z.object({
+      albumKey: z.string(),
+      words: z.string(),
+      recorded: documents.ArchiveProtection.optional(),
+    }),
+  ),
 });
 export type ApprovalOutcome = z.infer<typeof ApprovalOutcome>;
 

@@ -149,8 +149,60 @@ export const FileCheck = z.object({
   storageClass: z.string().optional(),
   versionId: z.string().optional(),
   etag: z.string().optional(),
+  /** Its Object Lock, when it has one: the mode and the date until which no one may delete it. */
+  lockMode: z.string().optional(),
+  retainUntil: z.string().optional(),
 });
 export type FileCheck = z.infer<typeof FileCheck>;
+
+/**
+ * What protects an album's copies beyond versioning: how many of its verified originals are under
+ * Object Lock, in which mode(s), and the earliest date any lock ends (when all are locked).
+ */
+export const ArchiveProtection = z.object({
+  files: z.number().int(),
+  locked: z.number().int(),
+  lockModes: z.array(z.string()),
+  /** The earliest retain-until date among its files; absent when any verified file is unlocked. */
+  lockedUntil: z.string().optional(),
+});
+export type ArchiveProtection = z.infer<typeof ArchiveProtection>;
+
+/** An album's protection in words, for the review page, the CLI and refusals. */
+export function protectionWords(p: ArchiveProtection | undefined): string {
+  if (!p) return 'not recorded (verified before Object Lock was recorded)';
+  if (p.files === 0) return 'no verified file';
+  if (p.lockedUntil)
+    return `Object Lock (${p.lockModes.join(', ')}) on every file until ${p.lockedUntil.slice(0, 10)} at least`;
+  if (p.locked > 0) return `Object Lock on ${p.locked} of ${p.files} files only`;
+  return 'versioning only: no Object Lock';
+}
+
+/**
+ * Why an album's copies do not meet a required Object Lock (every verified file locked, at least
+ * `minDaysLeft` days left), or undefined when they do.
+ */
+export function lockShortfall(p: ArchiveProtection | undefined, minDaysLeft: number, now: Date): string | undefined {
+  if (!p) return 'its verification recorded no Object Lock (verified before locks were recorded): verify it again';
+  if (!p.lockedUntil) return `${p.files - p.locked} of its ${p.files} verified files have no Object Lock`;
+  const left = Math.floor((Date.parse(p.lockedUntil) - now.getTime()) / (24 * 3600 * 1000));
+  if (left < minDaysLeft)
+    return `its earliest lock ends ${p.lockedUntil.slice(0, 10)}, ${left} days from now (at least ${minDaysLeft} required)`;
+  return undefined;
+}
+
+/** The protection of an album from its files' checks (only the verified ones count). */
+export function protectionOf(results: FileCheck[]): ArchiveProtection {
+  const verified = results.filter((r) => r.ok);
+  const locked = verified.filter((r) => r.retainUntil);
+  const earliest = locked.map((r) => r.retainUntil!).sort()[0];
+  return {
+    files: verified.length,
+    locked: locked.length,
+    lockModes: [...new Set(locked.map((r) => r.lockMode!))].sort(),
+    lockedUntil: locked.length === verified.length && verified.length > 0 ? earliest : undefined,
+  };
+}
 
 /** An album's verification report (`verification.json` under its plan prefix). */
 export const AlbumVerificationReport = z.object({
@@ -165,6 +217,8 @@ export const AlbumVerificationReport = z.object({
   /** Written since held items exist; reports from before read as none (the deletion derives them again). */
   held: z.array(HeldItem).default([]),
   warnings: z.array(z.object({ imageKey: z.string(), fileName: z.string(), warning: z.string() })).default([]),
+  /** Reports from before Object Lock was recorded have none. */
+  protection: ArchiveProtection.optional(),
 });
 export type AlbumVerificationReport = z.infer<typeof AlbumVerificationReport>;
 export type AlbumVerificationReportInput = z.input<typeof AlbumVerificationReport>;
@@ -265,6 +319,7 @@ export const MigrationReportAlbum = z.object({
   problems: z.array(z.object({ imageKey: z.string(), problem: z.string().optional() })),
   held: z.array(HeldItem).default([]),
   warnings: AlbumVerificationReport.shape.warnings,
+  protection: ArchiveProtection.optional(),
 });
 
 /** What every report of a migration starts with: whose, where to, and when. */
@@ -321,6 +376,8 @@ const VerifiedObject = z.object({
   storageClass: z.string().optional(),
   versionId: z.string().optional(),
   etag: z.string().optional(),
+  lockMode: z.string().optional(),
+  retainUntil: z.string().optional(),
   verified: z.boolean(),
 });
 

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { objectSettings } from '../s3/object-settings';
 import { checkBucket } from '../s3/bucket-checks';
-import { setUpBucket } from '../s3/bucket-setup';
+import { type BucketSetupOptions, setUpBucket } from '../s3/bucket-setup';
 import { MigrationInput } from '../common/migration-input';
 import type { PlanEntry } from '../state/documents';
 import { startMotoForTests } from './support/moto';
@@ -53,12 +53,19 @@ describe('bucket setup against moto (what MinIO does not implement)', () => {
       }),
     );
 
-    const first = await setUpBucket(s3, { bucket: 'photos-archive', corsOrigins: ['https://gallery.example.com'] });
-    expect(Object.values(first.steps).map((s) => s.outcome)).toEqual(new Array(6).fill('applied'));
+    // Object Lock on an existing versioned bucket, as AWS allows it, with a default retention.
+    const setup: BucketSetupOptions = {
+      bucket: 'photos-archive',
+      corsOrigins: ['https://gallery.example.com'],
+      objectLock: { mode: 'GOVERNANCE', days: 30 },
+    };
+    const first = await setUpBucket(s3, setup);
+    expect(Object.values(first.steps).map((s) => s.outcome)).toEqual(new Array(7).fill('applied'));
     for (const check of Object.values(first.checks)) expect(check.status).toBe('ok');
     expect(first.checks.encryption.detail).toBe('AES256');
+    expect(first.checks.objectLock.detail).toBe('default retention GOVERNANCE, 30 days');
 
-    const second = await setUpBucket(s3, { bucket: 'photos-archive', corsOrigins: ['https://gallery.example.com'] });
+    const second = await setUpBucket(s3, setup);
     for (const check of Object.values(second.checks)) expect(check.status).toBe('ok');
     const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: 'photos-archive' }))).Policy!) as {
       Statement: Array<{ Sid?: string; Effect: string }>;
@@ -140,6 +147,14 @@ describe('bucket setup against moto (what MinIO does not implement)', () => {
     const bad = await cli(['setup', 'Not_A_Bucket']);
     expect(bad.code).toBe(2);
     expect(bad.output).toMatch(/bucket name/);
+    // A new bucket made with Object Lock and a default retention; a period that is not one is refused, explained.
+    const locked = await cli(['setup', 'cli-locked', '--create', '--object-lock', 'COMPLIANCE:1d']);
+    expect(locked.code).toBe(0);
+    expect(locked.output).toMatch(/applied\s+create/);
+    expect(locked.output).toMatch(/ok\s+objectLock\s+default retention COMPLIANCE, 1 days/);
+    const vague = await cli(['setup', 'cli-locked', '--object-lock', 'forever']);
+    expect(vague.code).toBe(2);
+    expect(vague.output).toMatch(/GOVERNANCE:30d or COMPLIANCE:7y .* not the AWS root account/);
   }, 60_000);
 });
 

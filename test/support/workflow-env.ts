@@ -79,6 +79,7 @@ export const protectedBucket = (bucket: string): BucketReport => ({
     tlsOnlyPolicy: ok,
     abortIncompleteUploads: ok,
     cors: ok,
+    objectLock: ok,
   },
 });
 

@@ -8,12 +8,16 @@ const CHECK_WORDS: Record<(typeof BUCKET_CHECKS)[number], string> = {
   tlsOnlyPolicy: 'Only encrypted connections allowed',
   abortIncompleteUploads: 'Unfinished uploads cleaned up',
   cors: 'Galleries may read it (optional)',
+  objectLock:
+    'Object Lock: no one can delete or overwrite a copy until its date (optional; needed if the migration requires it)',
 };
+/** Protections a bucket may do without: the command is offered only for the others. */
+const OPTIONAL = new Set<string>(['cors', 'objectLock']);
 const STATUS_WORDS = { ok: 'yes', missing: 'missing', unknown: 'this storage does not say' } as const;
 
 /** The bucket's six protections, shown beside the form, with the command that sets up what is missing. */
 export function BucketCheck({ bucket, checks, problem }: { bucket: string; checks?: BucketChecks; problem?: string }) {
-  const missing = checks && BUCKET_CHECKS.some((name) => name !== 'cors' && checks[name].status === 'missing');
+  const missing = checks && BUCKET_CHECKS.some((name) => !OPTIONAL.has(name) && checks[name].status === 'missing');
   return (
     <div id="bucket-check" aria-live="polite">
       {problem && <p class="problem">{problem}</p>}

@@ -1,4 +1,4 @@
-import type { MigrationReport } from '../../state/documents';
+import { type MigrationReport, protectionWords } from '../../state/documents';
 import { albumPath } from '../format';
 import { CsrfField, Layout, type PageContext, Problem } from '../layout';
 
@@ -51,6 +51,7 @@ export function ReviewPage({
               <th scope="col">Verified</th>
               <th scope="col">Files checked</th>
               <th scope="col">Held back</th>
+              <th scope="col">Protection</th>
               <th scope="col">Notes</th>
             </tr>
           </thead>
@@ -61,6 +62,7 @@ export function ReviewPage({
                 <td>{a.passed ? 'yes' : 'no'}</td>
                 <td>{`${a.verified} verified${a.failed ? `, ${a.failed} differ` : ''}`}</td>
                 <td>{a.held.length}</td>
+                <td>{protectionWords(a.protection)}</td>
                 <td>{[...a.warnings.map((w) => w.warning), ...a.problems.map((p) => p.problem ?? '')].join('; ')}</td>
               </tr>
             ))}

@@ -104,6 +104,7 @@ export class DeletionGate {
           reportKey: summary.reportKey!,
           target: input.target,
           approval: given,
+          requireObjectLock: input.deletion.requireObjectLock,
         },
       ],
     );

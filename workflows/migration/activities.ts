@@ -11,6 +11,7 @@ export const {
   discoverAlbums,
   readAlbums,
   findAlbums,
+  checkArchiveProtection,
   writeMigrationReport: writeReports,
 } = proxyActivities<Activities>(metadataActivity);
 

@@ -4,7 +4,7 @@ import { errorType } from '../../common/error-types';
 import { approveAlbumDeletion } from '../../common/messages';
 import type { DeletionSummary } from '../../common/migration-types';
 import type { AlbumApproval, ApprovalRequest, ApprovalResult } from '../../common/records';
-import { preflightBucket } from './activities';
+import { checkArchiveProtection, preflightBucket } from './activities';
 import type { MigrationRun } from './run';
 
 /**
@@ -54,6 +54,28 @@ export class Approvals {
     if (settled.length > 0) throw new Error(`The approval window of these albums has passed: ${settled.join(', ')}`);
   }
 
+  /**
+   * Refuses an approval of albums whose copies lack the protection the migration requires (Object
+   * Lock with days left), naming them and why. A dry run is not refused: it shows what would go.
+   */
+  private async requireProtection(request: ApprovalRequest, albumKeys: string[]): Promise<void> {
+    const { input } = this.run;
+    const required = input.deletion.requireObjectLock;
+    if (!required || request.dryRun) return;
+    const { lacking, lackingCount } = await checkArchiveProtection({
+      migrationId: input.migrationId,
+      target: input.target,
+      albumKeys,
+      requireObjectLock: required,
+    });
+    if (lackingCount === 0) return;
+    const named = lacking.map((l) => `${l.albumKey}: ${l.reason}`).join('; ');
+    throw ApplicationFailure.nonRetryable(
+      `This migration requires Object Lock with at least ${required.minDaysLeft} days left before deleting; ${lackingCount} album(s) lack it, so nothing was approved: ${named}${lackingCount > lacking.length ? '; …' : ''}`,
+      errorType('ProtectionRequired'),
+    );
+  }
+
   /** A person's approval, fanned out to the albums it names (and to those keeping held items it names). */
   async approve(request: ApprovalRequest): Promise<ApprovalResult> {
     const { run } = this;
@@ -68,6 +90,7 @@ export class Approvals {
       );
     }
     const wanted = request.albums === 'all' ? state.verifiedAlbums : request.albums;
+    await this.requireProtection(request, wanted);
     // Sets, not Array.includes: tens of thousands of albums must not make this quadratic.
     const approvedBefore = new Set(state.approvedAlbums);
     const alreadyApproved = request.dryRun ? [] : wanted.filter((k) => approvedBefore.has(k));

@@ -1,0 +1,48 @@
+import type { MigrationInput, MigrationTarget } from '../common/migration-input';
+import { AlbumVerificationReport, lockShortfall } from '../state/documents';
+import { albumStateFolder, verificationKey } from '../state/layout';
+import { StateStore } from '../state/store';
+import type { ActivityDeps } from './deps';
+import { withHeartbeats } from './keep-alive';
+
+/** Albums named in a refusal; the others are counted. */
+const LACKING_LISTED = 20;
+
+export interface ArchiveProtectionInput {
+  migrationId: string;
+  target: MigrationTarget;
+  albumKeys: string[];
+  requireObjectLock: NonNullable<MigrationInput['deletion']['requireObjectLock']>;
+}
+
+export interface ArchiveProtectionResult {
+  /** The first albums whose copies lack the required protection, each with why. */
+  lacking: Array<{ albumKey: string; reason: string }>;
+  lackingCount: number;
+}
+
+/**
+ * Which of the albums an approval names lack the protection the migration requires before deletion
+ * (Object Lock on every verified original, with days left), from their verification reports.
+ */
+export function checkArchiveProtection({ s3 }: ActivityDeps) {
+  return async function checkArchiveProtection(input: ArchiveProtectionInput): Promise<ArchiveProtectionResult> {
+    const store = new StateStore(s3, input.target.bucket);
+    const now = new Date();
+    const lacking: ArchiveProtectionResult['lacking'] = [];
+    let read = 0;
+    await withHeartbeats(
+      () => ({ read }),
+      async () => {
+        for (const albumKey of input.albumKeys) {
+          const folder = albumStateFolder(input.target.prefix, input.migrationId, albumKey);
+          const report = await store.get(verificationKey(folder), AlbumVerificationReport);
+          read += 1;
+          const reason = lockShortfall(report?.protection, input.requireObjectLock.minDaysLeft, now);
+          if (reason) lacking.push({ albumKey, reason });
+        }
+      },
+    );
+    return { lacking: lacking.slice(0, LACKING_LISTED), lackingCount: lacking.length };
+  };
+}
