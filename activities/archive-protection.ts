@@ -17,7 +17,7 @@ export interface ArchiveProtectionInput {
 
 export interface ArchiveProtectionResult {
   /** The first albums whose copies lack the required protection, each with why. */
-  lacking: Array<{ albumKey: string; reason: string }>;
+  lacking: Array<{ albumKey: string; album: string; reason: string }>;
   lackingCount: number;
 }
 
@@ -39,7 +39,9 @@ export function checkArchiveProtection({ s3 }: ActivityDeps) {
           const report = await store.get(verificationKey(folder), AlbumVerificationReport);
           read += 1;
           const reason = lockShortfall(report?.protection, input.requireObjectLock.minDaysLeft, now);
-          if (reason) lacking.push({ albumKey, reason });
+          // Named as the photographer sees it, with its key for the API.
+          const album = report ? `${report.album.path.join(' / ')} (${albumKey})` : albumKey;
+          if (reason) lacking.push({ albumKey, album, reason });
         }
       },
     );

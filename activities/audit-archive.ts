@@ -97,7 +97,7 @@ export function albumFindings(
 ): { findings: AuditFinding[]; headNeeded: HeadNeeded[] } {
   const findings: AuditFinding[] = [];
   const headNeeded: HeadNeeded[] = [];
-  const album = { albumKey: manifest.album.albumKey, album: [...manifest.album.path, manifest.album.name].join(' / ') };
+  const album = { albumKey: manifest.album.albumKey, album: manifest.album.path.join(' / ') };
   const latestOf = (key: string) => versions.get(key)?.find((v) => v.isLatest);
   for (const image of verifiedFiles(manifest.images)) {
     const about = { ...album, imageKey: image.imageKey, fileName: image.fileName };
@@ -230,7 +230,7 @@ export function auditArchive({ s3 }: ActivityDeps) {
       files += verifiedFiles(manifest.images).length;
       const album = {
         albumKey: manifest.album.albumKey,
-        album: [...manifest.album.path, manifest.album.name].join(' / '),
+        album: manifest.album.path.join(' / '),
       };
       if (!readable.isLatest)
         record([

@@ -139,7 +139,8 @@ describe('audit of the archive at rest', () => {
     for (const f of report.findings as Array<{ key: string; album: string; albumKey: string; imageKey: string }>) {
       const album = testbed.sandbox.library.albums.get(f.albumKey)!;
       expect(album.placements.map((p) => p.imageKey)).toContain(f.imageKey);
-      expect(albumOf(f.key)).toContain(f.album.split(' / ').pop());
+      // Its folders and name, as the bucket's folders show them (key = prefix / folders / album / file).
+      expect(albumOf(f.key)).toBe(`library/${f.album.split(' / ').join('/')}`);
     }
 
     // Visible where operators look: the run-state search attribute (the Temporal UI), and the webhook.

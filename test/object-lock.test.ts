@@ -81,7 +81,7 @@ describe('Object Lock', () => {
     });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(
-      /requires Object Lock with at least 1 days left before deleting; 2 album\(s\) lack it, so nothing was approved: .*2 of its 2 verified files have no Object Lock/,
+      /requires Object Lock with at least 1 days left before deleting; 2 album\(s\) lack it, so nothing was approved: .*Folder 1 level 1 \/ Album 1 \([A-Za-z0-9]+\): 2 of its 2 verified files have no Object Lock/,
     );
     await new Promise((r) => setTimeout(r, 1000));
     expect((await counters()).deletions).toEqual([]);

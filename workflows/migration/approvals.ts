@@ -69,7 +69,7 @@ export class Approvals {
       requireObjectLock: required,
     });
     if (lackingCount === 0) return;
-    const named = lacking.map((l) => `${l.albumKey}: ${l.reason}`).join('; ');
+    const named = lacking.map((l) => `${l.album}: ${l.reason}`).join('; ');
     throw ApplicationFailure.nonRetryable(
       `This migration requires Object Lock with at least ${required.minDaysLeft} days left before deleting; ${lackingCount} album(s) lack it, so nothing was approved: ${named}${lackingCount > lacking.length ? '; …' : ''}`,
       errorType('ProtectionRequired'),
