@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startMigration } from '../../client/start-migration';
 import { accountDeskWorkflowId, albumWorkflowId, migrationWorkflowId } from '../../common/ids';
-import { approveAlbumDeletion, migrationProgress, retryAlbums } from '../../common/messages';
+import { approveAlbumDeletion, approveDeletion, migrationProgress, retryAlbums } from '../../common/messages';
 import type { AlbumRunInput } from '../../common/migration-types';
 import { ScheduledSyncInput } from '../../common/migration-input';
 import type { AlbumApproval } from '../../common/records';
@@ -106,6 +106,35 @@ async function main() {
         args: [{ ...migrationInput({ migrationId: 'raw' }), album: raw.refs[0] }],
       });
       await save(client, 'album-migration-raw-not-copied', workflowId, recorded);
+    });
+
+    // A migration requiring Object Lock: an approval refused while an album lacks it, then one that goes through (issue 24).
+    const lock = fakeAccount(1);
+    let locked = false;
+    lock.activities.checkArchiveProtection = async () =>
+      locked
+        ? { lacking: [], lackingCount: 0 }
+        : { lacking: [{ albumKey: 'A0', album: 'Album 0 (A0)', reason: 'no Object Lock' }], lackingCount: 1 };
+    await withWorker(env, lock.activities, async (taskQueue) => {
+      const id = migrationWorkflowId('jane', 'locked');
+      const handle = await client.workflow.start<typeof migrationWorkflow>(WorkflowTypes.migration, {
+        taskQueue,
+        workflowId: id,
+        args: [
+          migrationInput({
+            migrationId: 'locked',
+            deletion: { enabled: true, approvalTimeout: '7 days', requireObjectLock: { minDaysLeft: 30 } },
+          }),
+        ],
+      });
+      await until(async () => (await handle.query(migrationProgress).catch(() => undefined))?.phase === 'awaiting-approval');
+      const approval = { approvedBy: 'Jane', albums: 'all' as const, reportDigest: 'd'.repeat(64), dryRun: false };
+      await handle.executeUpdate(approveDeletion, { args: [{ ...approval, approvalId: 'unlocked' }] }).catch(() => undefined);
+      locked = true;
+      await handle.executeUpdate(approveDeletion, { args: [{ ...approval, approvalId: 'locked' }] });
+      await until(() => lock.deletions.length === 1);
+      await save(client, 'account-migration-lock-required', id, recorded);
+      await handle.terminate('recorded');
     });
 
     // A schedule's firing: a sync through the desk, waited for to its end.

@@ -147,4 +147,58 @@ describe('the deletion gate behind the migration, with time skipping', () => {
       ]);
     });
   });
+
+  test('a migration that requires Object Lock refuses an approval while an album lacks it, naming it; once it is locked, the same approval goes through', async () => {
+    const account = fakeAccount(1);
+    let locked = false;
+    const asked: Array<{ albumKeys: string[]; minDaysLeft: number }> = [];
+    account.activities.checkArchiveProtection = async ({ albumKeys, requireObjectLock }) => {
+      asked.push({ albumKeys, minDaysLeft: requireObjectLock.minDaysLeft });
+      return locked
+        ? { lacking: [], lackingCount: 0 }
+        : {
+            lacking: [
+              { albumKey: 'A0', album: 'Album 0 (A0)', reason: '2 of its 2 verified files have no Object Lock' },
+            ],
+            lackingCount: 1,
+          };
+    };
+    const input = migrationInput({
+      deletion: { enabled: true, approvalTimeout: '7 days', requireObjectLock: { minDaysLeft: 30 } },
+    });
+    await withWorker(migrationEnv(), account.activities, async (taskQueue) => {
+      const handle = await migrationEnv().client.workflow.start<typeof migrationWorkflow>(WorkflowTypes.migration, {
+        taskQueue,
+        workflowId: 'gate-lock-required',
+        args: [input],
+      });
+      await until(
+        async () => (await handle.query(migrationProgress).catch(() => undefined))?.phase === 'awaiting-approval',
+      );
+      const approval = { approvedBy: 'Jane', albums: 'all' as const, reportDigest: 'd'.repeat(64), dryRun: false };
+      await expect(
+        handle.executeUpdate(approveDeletion, { args: [{ ...approval, approvalId: 'unlocked' }] }),
+      ).rejects.toMatchObject({
+        cause: expect.objectContaining({
+          type: 'ProtectionRequired',
+          message: expect.stringContaining('Album 0 (A0): 2 of its 2 verified files have no Object Lock'),
+        }),
+      });
+      expect(account.deletions).toEqual([]);
+      // A dry run is not refused, and asks nothing of the bucket.
+      await handle.executeUpdate(approveDeletion, { args: [{ ...approval, dryRun: true, approvalId: 'dry' }] });
+      locked = true;
+      await handle.executeUpdate(approveDeletion, { args: [{ ...approval, approvalId: 'locked' }] });
+      await until(() => account.deletions.some((d) => d.approval.approvalId === 'locked'));
+      expect(asked).toEqual([
+        { albumKeys: ['A0'], minDaysLeft: 30 },
+        { albumKeys: ['A0'], minDaysLeft: 30 },
+      ]);
+      // The deletion itself is told the requirement, to check it once more.
+      expect(account.deletions.find((d) => d.approval.approvalId === 'locked')).toMatchObject({
+        requireObjectLock: { minDaysLeft: 30 },
+      });
+      await handle.cancel();
+    });
+  });
 });
