@@ -24,7 +24,8 @@ const image = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const manifest = (...images: ReturnType<typeof image>[]) => ({
-  album: { albumKey: 'ALB', name: 'Trip', path: ['Travel'], nodeId: 'n' },
+  // As discovery records an album: its folders, then its own name.
+  album: { albumKey: 'ALB', name: 'Trip', path: ['Travel', 'Trip'], nodeId: 'n' },
   images,
 });
 const version = (key: string, extra: Partial<ListedVersion> = {}): ListedVersion => ({
