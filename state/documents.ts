@@ -131,6 +131,17 @@ export type HeldItem = z.infer<typeof HeldItem>;
 export const ProvenBy = z.enum(['read-back', 'checksum-chain', 'stored-checksum']);
 export type ProvenBy = z.infer<typeof ProvenBy>;
 
+/** The object as verified, which an audit at rest expects to find, in a file's check and in `album.json`. */
+const ObjectAsVerified = z.object({
+  /** Its class, version (when versioned) and ETag. */
+  storageClass: z.string().optional(),
+  versionId: z.string().optional(),
+  etag: z.string().optional(),
+  /** Its Object Lock, when it has one: the mode and the date until which no one may delete it. */
+  lockMode: z.string().optional(),
+  retainUntil: z.string().optional(),
+});
+
 /** The check of one planned file: `ok` when the bucket holds exactly the bytes SmugMug gave. */
 export const FileCheck = z.object({
   imageKey: z.string(),
@@ -145,13 +156,7 @@ export const FileCheck = z.object({
   deep: z.boolean().optional(),
   /** Absent in reports from before the checksum chain. */
   provenBy: ProvenBy.optional(),
-  /** The object as verified, for the audit at rest: its class, version (when versioned) and ETag. */
-  storageClass: z.string().optional(),
-  versionId: z.string().optional(),
-  etag: z.string().optional(),
-  /** Its Object Lock, when it has one: the mode and the date until which no one may delete it. */
-  lockMode: z.string().optional(),
-  retainUntil: z.string().optional(),
+  ...ObjectAsVerified.shape,
 });
 export type FileCheck = z.infer<typeof FileCheck>;
 
@@ -366,21 +371,15 @@ export const DeletionLog = z
   .loose();
 export type DeletionLog = z.infer<typeof DeletionLog>;
 
-/** A component of an image (its RAW file) in `album.json`: where it is and how it was checked. */
 /** What `album.json` keeps of a file's check, for each image and each component. */
-const VerifiedObject = z.object({
+const VerifiedObject = ObjectAsVerified.extend({
   s3Checksum: z.string().optional(),
   /** How the copy was proven (absent in manifests from before the checksum chain). */
   provenBy: ProvenBy.optional(),
-  /** The object as verified, which an audit at rest expects to find: class, version, ETag. */
-  storageClass: z.string().optional(),
-  versionId: z.string().optional(),
-  etag: z.string().optional(),
-  lockMode: z.string().optional(),
-  retainUntil: z.string().optional(),
   verified: z.boolean(),
 });
 
+/** A component of an image (its RAW file) in `album.json`: where it is and how it was checked. */
 export const ManifestComponent = PlannedComponent.extend({
   fileName: z.string(),
   s3Key: z.string(),
