@@ -1,5 +1,5 @@
-import type { MigrationInput, MigrationTarget } from '../common/migration-input';
-import { AlbumVerificationReport, lockShortfall } from '../state/documents';
+import type { MigrationTarget } from '../common/migration-input';
+import { AlbumVerificationReport, type ProtectionRequired, protectionShortfall } from '../state/documents';
 import { albumStateFolder, verificationKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
@@ -12,7 +12,9 @@ export interface ArchiveProtectionInput {
   migrationId: string;
   target: MigrationTarget;
   albumKeys: string[];
-  requireObjectLock: NonNullable<MigrationInput['deletion']['requireObjectLock']>;
+  /** What the migration requires; a run from before replicas names only the lock. */
+  requireObjectLock?: ProtectionRequired['requireObjectLock'];
+  requireReplica?: boolean;
 }
 
 export interface ArchiveProtectionResult {
@@ -23,7 +25,8 @@ export interface ArchiveProtectionResult {
 
 /**
  * Which of the albums an approval names lack the protection the migration requires before deletion
- * (Object Lock on every verified original, with days left), from their verification reports.
+ * (Object Lock on every verified original with days left, a verified copy of each in the replica),
+ * from their verification reports.
  */
 export function checkArchiveProtection({ s3 }: ActivityDeps) {
   return async function checkArchiveProtection(input: ArchiveProtectionInput): Promise<ArchiveProtectionResult> {
@@ -38,7 +41,7 @@ export function checkArchiveProtection({ s3 }: ActivityDeps) {
           const folder = albumStateFolder(input.target.prefix, input.migrationId, albumKey);
           const report = await store.get(verificationKey(folder), AlbumVerificationReport);
           read += 1;
-          const reason = lockShortfall(report?.protection, input.requireObjectLock.minDaysLeft, now);
+          const reason = protectionShortfall(report?.protection, input, now);
           // Named as the photographer sees it, with its key for the API.
           const album = report ? `${report.album.path.join(' / ')} (${albumKey})` : albumKey;
           if (reason) lacking.push({ albumKey, album, reason });

@@ -9,7 +9,7 @@ import {
   fileIdOf,
   type HeldItem,
   heldItemsOf,
-  lockShortfall,
+  protectionShortfall,
 } from '../state/documents';
 import { deletionLogKey } from '../state/layout';
 import { StateStore } from '../state/store';
@@ -25,6 +25,7 @@ export interface DeleteOriginalsInput {
   approval: AlbumApproval;
   /** The protection the migration requires before deleting (absent in runs from before it existed). */
   requireObjectLock?: MigrationInput['deletion']['requireObjectLock'];
+  requireReplica?: boolean;
 }
 
 interface Doomed {
@@ -55,13 +56,10 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
         errorType('NotVerified'),
       );
     // Checked again here, the last step before anything goes: a lock may have ended since the approval.
-    const shortfall =
-      input.requireObjectLock && !input.approval.dryRun
-        ? lockShortfall(report.protection, input.requireObjectLock.minDaysLeft, new Date())
-        : undefined;
+    const shortfall = input.approval.dryRun ? undefined : protectionShortfall(report.protection, input, new Date());
     if (shortfall)
       throw ApplicationFailure.nonRetryable(
-        `Album ${input.albumKey} lacks the Object Lock this migration requires: ${shortfall}; nothing deleted`,
+        `Album ${input.albumKey} lacks the protection this migration requires: ${shortfall}; nothing deleted`,
         errorType('ProtectionRequired'),
       );
     const { entries } = await store.plan(input.planPrefix);

@@ -4,6 +4,7 @@ import type { AuditSettings } from '../common/audit';
 import type { TemporalSettings } from '../config/temporal';
 import type { BatchChecksumSettings } from '../s3/batch-checksum';
 import type { S3Settings } from '../s3/client';
+import type { ReplicaClients } from '../s3/replicas';
 import type { SmugMugClient } from '../smugmug/client';
 import type { ByteBudget } from '../transfer/byte-budget';
 import type { Md5Thread } from '../transfer/md5-thread';
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   config: ActivitySettings;
   smugmug: SmugMugClient;
   s3: S3Client;
+  /** The replica connections the worker's configuration names (S3_REPLICAS): a second copy's store. */
+  replicas: ReplicaClients;
   /** Bytes all transfers of this worker may hold in memory at once. */
   memory: ByteBudget;
   /** The MD5 of large files, off the worker's JavaScript thread. */

@@ -1,4 +1,4 @@
-import { HeadObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { log } from '@temporalio/activity';
 import { captureDateOf } from '../common/capture-date';
 import type { MigrationTarget } from '../common/migration-input';
@@ -30,7 +30,7 @@ type Source = { source: PlanEntry['source']; url: string; size: number; md5: str
  * bucket already holds (sync), and stores the plan in batches under the migration's state prefix.
  * Returns only totals and batch references, however large the album.
  */
-export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
+export function planAlbum({ smugmug, s3, config, replicas }: ActivityDeps) {
   async function sourceOf(image: AlbumImage): Promise<Source> {
     if (image.Processing) return { unavailable: 'still processing on SmugMug: no original to download yet' };
     if (image.SubStatus === 'CanNotProcess')
@@ -53,14 +53,24 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     return { unavailable: 'SmugMug offers no downloadable original for this item' };
   }
 
-  /** What the album's folder already holds: key → size and ETag. */
-  async function existingObjects(bucket: string, folder: string) {
-    const objects = new Map<string, { size: number; etag: string }>();
-    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: `${folder}/` })) {
+  /**
+   * Whether a bucket holds a file already (sync): same size, and SmugMug's MD5 as ETag or recorded.
+   * The album's folder is listed once; a HEAD is asked only where the ETag is not an MD5.
+   */
+  async function presenceIn(client: S3Client, bucket: string, folder: string) {
+    const existing = new Map<string, { size: number; etag: string }>();
+    for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: `${folder}/` })) {
       for (const o of page.Contents ?? [])
-        objects.set(o.Key!, { size: o.Size ?? -1, etag: (o.ETag ?? '').replace(/"/g, '') });
+        existing.set(o.Key!, { size: o.Size ?? -1, etag: (o.ETag ?? '').replace(/"/g, '') });
     }
-    return objects;
+    return async (key: string, file: { size: number; md5?: string }) => {
+      const found = existing.get(key);
+      if (!found || !file.md5 || found.size !== file.size) return false;
+      if (found.etag === file.md5) return true;
+      // Multipart or KMS-encrypted objects have other ETags: the MD5 we stored says it.
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return head.Metadata?.['source-md5'] === file.md5;
+    };
   }
 
   /**
@@ -73,7 +83,10 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
     images: Map<string, AlbumImageWithExif>,
     entries: PlanEntry[],
     unavailable: UnavailableEntry[],
-    isPresent: (key: string, file: { size: number; md5?: string }) => Promise<boolean>,
+    presence: (
+      key: string,
+      file: { size: number; md5?: string },
+    ) => Promise<Pick<PlanEntry, 'present' | 'replicaOnly'>>,
   ): Promise<void> {
     const unexpected = new Set<string>();
     const taken = new Set(entries.map((e) => e.key.toLowerCase()));
@@ -110,7 +123,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
           md5: c.md5,
           format: c.extension,
           isVideo: false,
-          present: await isPresent(key, { size, md5: c.md5 }),
+          ...(await presence(key, { size, md5: c.md5 })),
           component: { ...component, unproven },
         });
       }
@@ -147,15 +160,16 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
         uploaded: i.DateTimeUploaded,
       })),
     );
-    const existing = await existingObjects(target.bucket, folder);
-    /** Whether the bucket holds this file already (sync): same size, and SmugMug's MD5 as ETag or recorded. */
-    const isPresent = async (key: string, file: { size: number; md5?: string }) => {
-      const found = existing.get(key);
-      if (!found || !file.md5 || found.size !== file.size) return false;
-      if (found.etag === file.md5) return true;
-      // Multipart or KMS-encrypted objects have other ETags: the MD5 we stored says it.
-      const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
-      return head.Metadata?.['source-md5'] === file.md5;
+    const inPrimary = await presenceIn(s3, target.bucket, folder);
+    // A replica the worker writes must hold each file too; one S3 replication writes is only verified.
+    const replica = target.replica?.by === 'copy' ? target.replica : undefined;
+    const inReplica = replica
+      ? await presenceIn(replicas.get(replica.connection), replica.bucket, folder)
+      : async () => true;
+    /** Present where it must be; or in the primary bucket only, when only the replica lacks it. */
+    const presence = async (key: string, file: { size: number; md5?: string }) => {
+      if (!(await inPrimary(key, file))) return { present: false };
+      return (await inReplica(key, file)) ? { present: true } : { present: false, replicaOnly: true };
     };
 
     const entries: PlanEntry[] = [];
@@ -172,7 +186,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
         continue;
       }
       const key = joinKey(folder, names.get(image.ImageKey)!);
-      const present = await isPresent(key, source);
+      const present = await presence(key, source);
       const keywords =
         image.KeywordArray ??
         image.Keywords.split(';')
@@ -190,7 +204,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
         md5: source.md5,
         format: image.Format,
         isVideo: image.IsVideo,
-        present,
+        ...present,
         metadata: {
           title: image.Title,
           caption: image.Caption,
@@ -207,7 +221,7 @@ export function planAlbum({ smugmug, s3, config }: ActivityDeps) {
         },
       });
     }
-    await planComponents(images, entries, unavailable, isPresent);
+    await planComponents(images, entries, unavailable, presence);
     entries.sort((a, b) => a.key.localeCompare(b.key));
 
     // Transfer batches first (what the workflow runs), then storage-only batches of present files.

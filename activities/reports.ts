@@ -92,11 +92,12 @@ async function writeVerificationReport(
 
 /** A dry run's plan, from the albums' stored plans, one album at a time (plans/plan-report.ts). */
 async function writePlanReport(
-  { config }: ActivityDeps,
+  { config, replicas }: ActivityDeps,
   store: StateStore,
   input: { migrationId: string; account: string; target: MigrationTarget; albums: AlbumRef[] },
 ): Promise<void> {
   const plan = new PlanAccumulator();
+  const { replica } = input.target;
   let read = 0;
   await withHeartbeats(
     () => ({ planned: read }),
@@ -121,6 +122,14 @@ async function writePlanReport(
     upload: {
       largeFileThresholdBytes: config.LARGE_FILE_THRESHOLD_MB * 2 ** 20,
       partSizeBytes: config.PART_SIZE_MB * 2 ** 20,
+    },
+    replica: replica && {
+      connection: replica.connection,
+      bucket: replica.bucket,
+      by: replica.by,
+      storageClass: replica.storageClass ?? 'STANDARD',
+      region: replicas.connection(replica.connection).region,
+      endpoint: replicas.connection(replica.connection).endpoint,
     },
   });
   await store.put(planReportKey(input.target.prefix, input.migrationId), PlanReport, report, { pretty: true });

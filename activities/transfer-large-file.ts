@@ -11,14 +11,16 @@ import {
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { errorType } from '../common/error-types';
+import { transientTypeOf } from '../common/failure-classes';
 import type { BatchInput, TransferResult } from '../common/migration-types';
 import { Checkpoint, ChecksumRecord } from '../state/documents';
 import { checkpointKey, checksumRecordKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import { crc32 } from 'node:zlib';
-import { crc32Base64, crc32ToBase64, isAlreadyCopied, objectSettings } from '../s3/object-settings';
+import { crc32Base64, crc32ToBase64, objectSettings } from '../s3/object-settings';
 import { Md5Turns, PartProgress } from '../transfer/part-progress';
 import { partReader } from '../transfer/part-reader';
+import { copyDestinations } from './copy-destinations';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
@@ -51,49 +53,72 @@ async function listAllParts(s3: S3Client, bucket: string, key: string, uploadId:
  * bytes in order, is recorded (ChecksumRecord) and given to S3 as the object's full-object
  * checksum, which S3 checks against the parts and stores: verification compares the two without
  * reading the object back (the checksum chain), and the value does not depend on the part size.
+ * With a replica the worker writes, each part read goes to an upload in each bucket: one download.
  */
-export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: ActivityDeps) {
+export function transferLargeFile(deps: ActivityDeps) {
+  const { smugmug, s3, config, memory, md5Thread } = deps;
   return async function transferLargeFile(input: BatchInput): Promise<TransferResult> {
     const signal = cancellationSignal();
     const { bucket } = input.target;
     const store = new StateStore(s3, bucket);
     const [entry] = await store.planBatch(input.planPrefix, input.batchIndex);
-    if (await isAlreadyCopied(s3, bucket, entry)) return { files: 0, bytes: 0, alreadyPresent: 1 };
+    // Each destination (the bucket, the replica the worker writes) gets its own upload of the same parts.
+    const { all, lacking } = copyDestinations(deps, input.target);
+    const destinations = await lacking(entry);
+    if (destinations.length === 0) return { files: 0, bytes: 0, alreadyPresent: 1 };
     const cpKey = checkpointKey(input.planPrefix, entry);
-    const abort = async (uploadId: string) => {
-      await s3
-        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: entry.key, UploadId: uploadId }))
-        .catch(() => undefined);
+    const abort = async (uploads: NonNullable<Checkpoint['uploads']>) => {
+      for (const { to, uploadId } of uploads) {
+        const d = all.find((a) => a.to === to);
+        await d?.s3
+          .send(new AbortMultipartUploadCommand({ Bucket: d.target.bucket, Key: entry.key, UploadId: uploadId }))
+          .catch(() => undefined);
+      }
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: cpKey }));
     };
 
-    // Resume from the checkpoint when its parts are all still there; otherwise start over.
+    // Resume from the checkpoint when it writes where this attempt must and its parts are all still
+    // there; otherwise start over. An outage while asking is waited out, not taken for lost parts.
     let checkpoint = await store.get(cpKey, Checkpoint);
-    let parts: Part[] = [];
+    let parts: Part[][] = [];
     if (checkpoint) {
+      const uploads = uploadsOf(checkpoint);
       try {
         if (checkpoint.crc32 === undefined) throw new Error('an upload from before the checksum chain');
-        parts = (await listAllParts(s3, bucket, entry.key, checkpoint.uploadId)).filter(
-          (p) => p.PartNumber! < checkpoint!.nextPart,
+        if (uploads.map((u) => u.to).join() !== destinations.map((d) => d.to).join())
+          throw new Error('an upload to other destinations');
+        parts = await Promise.all(
+          destinations.map(async (d, i) =>
+            (await listAllParts(d.s3, d.target.bucket, entry.key, uploads[i].uploadId)).filter(
+              (p) => p.PartNumber! < checkpoint!.nextPart,
+            ),
+          ),
         );
-        if (parts.length !== checkpoint.nextPart - 1) throw new Error('parts missing');
-      } catch {
-        await abort(checkpoint.uploadId);
+        if (parts.some((list) => list.length !== checkpoint!.nextPart - 1)) throw new Error('parts missing');
+      } catch (err) {
+        if (transientTypeOf(err)) throw err;
+        await abort(uploads);
         checkpoint = undefined;
         parts = [];
       }
     }
     if (!checkpoint) {
       const partSize = Math.max(config.PART_SIZE_MB * 2 ** 20, Math.ceil(entry.size / 9_000));
-      const created = await s3.send(
-        new CreateMultipartUploadCommand({
-          ...objectSettings(entry, input.target),
-          ChecksumAlgorithm: 'CRC32',
-          ChecksumType: 'FULL_OBJECT',
+      const uploads = await Promise.all(
+        destinations.map(async (d) => {
+          const created = await d.s3.send(
+            new CreateMultipartUploadCommand({
+              ...objectSettings(entry, d.target),
+              ChecksumAlgorithm: 'CRC32',
+              ChecksumType: 'FULL_OBJECT',
+            }),
+          );
+          return { to: d.to, uploadId: created.UploadId! };
         }),
       );
       checkpoint = {
-        uploadId: created.UploadId!,
+        uploadId: uploads[0].uploadId,
+        uploads,
         key: entry.key,
         partSize,
         nextPart: 1,
@@ -101,8 +126,10 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
         md5State: '',
         crc32: 0,
       };
+      parts = destinations.map(() => []);
       await store.put(cpKey, Checkpoint, checkpoint);
     }
+    const uploadIds = uploadsOf(checkpoint).map((u) => u.uploadId);
     const md5 = md5Thread.open(checkpoint.md5State || undefined);
     const cp: Checkpoint = checkpoint;
     // The CRC32 runs over the parts in the MD5's order (its turns), natively on this thread.
@@ -148,17 +175,22 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
                         `${entry.fileName}: the download ended after ${start + received} of ${entry.size} bytes`,
                         errorType('ShortDownload'),
                       );
-                    const upload = s3.send(
-                      new UploadPartCommand({
-                        Bucket: bucket,
-                        Key: entry.key,
-                        UploadId: cp.uploadId,
-                        PartNumber: number,
-                        Body: piece,
-                        ContentLength: piece.length,
-                        ChecksumCRC32: crc32Base64(piece),
-                      }),
-                      { abortSignal: signal },
+                    const partCrc32 = crc32Base64(piece);
+                    const upload = Promise.all(
+                      destinations.map((d, i) =>
+                        d.s3.send(
+                          new UploadPartCommand({
+                            Bucket: d.target.bucket,
+                            Key: entry.key,
+                            UploadId: uploadIds[i],
+                            PartNumber: number,
+                            Body: piece,
+                            ContentLength: piece.length,
+                            ChecksumCRC32: partCrc32,
+                          }),
+                          { abortSignal: signal },
+                        ),
+                      ),
                     );
                     uploading = upload;
                     await turn.ready;
@@ -170,7 +202,7 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
                     const [md5State, uploaded] = await Promise.all([md5StateAfter, upload]);
                     progress.finish(
                       number,
-                      { PartNumber: number, ETag: uploaded.ETag, ChecksumCRC32: uploaded.ChecksumCRC32 },
+                      uploaded.map((u) => ({ PartNumber: number, ETag: u.ETag, ChecksumCRC32: u.ChecksumCRC32 })),
                       start + piece.length,
                       { md5State, crc32: crc32After },
                     );
@@ -197,7 +229,7 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
 
     // A component SmugMug gives no MD5 for is checked by its size alone (and held from deletion).
     if (cp.bytesDone !== entry.size || (entry.md5 !== undefined && digest !== entry.md5)) {
-      await abort(cp.uploadId);
+      await abort(uploadsOf(cp));
       migrationMetrics().transferFailures.add(1);
       if (cp.bytesDone < entry.size)
         throw ApplicationFailure.retryable(
@@ -216,24 +248,33 @@ export function transferLargeFile({ smugmug, s3, config, memory, md5Thread }: Ac
       key: entry.key,
       crc32: wholeCrc32,
     });
-    await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucket,
-        Key: entry.key,
-        UploadId: cp.uploadId,
-        ChecksumType: 'FULL_OBJECT',
-        ChecksumCRC32: wholeCrc32,
-        MultipartUpload: {
-          Parts: parts
-            .sort((a, b) => a.PartNumber! - b.PartNumber!)
-            .map((p) => ({ PartNumber: p.PartNumber, ETag: p.ETag, ChecksumCRC32: p.ChecksumCRC32 })),
-        },
-      }),
-    );
+    // The replica first: once the bucket's copy is complete, a retry would not look for the replica's upload.
+    for (const i of [...destinations.keys()].reverse()) {
+      const d = destinations[i];
+      await d.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: d.target.bucket,
+          Key: entry.key,
+          UploadId: uploadIds[i],
+          ChecksumType: 'FULL_OBJECT',
+          ChecksumCRC32: wholeCrc32,
+          MultipartUpload: {
+            Parts: parts[i]
+              .sort((a, b) => a.PartNumber! - b.PartNumber!)
+              .map((p) => ({ PartNumber: p.PartNumber, ETag: p.ETag, ChecksumCRC32: p.ChecksumCRC32 })),
+          },
+        }),
+      );
+    }
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: cpKey }));
     const metrics = migrationMetrics();
     metrics.filesTransferred.add(1);
     metrics.bytesTransferred.add(entry.size);
     return { files: 1, bytes: entry.size, alreadyPresent: 0 };
   };
+}
+
+/** A checkpoint's uploads, one per destination; one from before replicas has its bucket's only. */
+function uploadsOf(cp: Checkpoint): NonNullable<Checkpoint['uploads']> {
+  return cp.uploads ?? [{ to: 'primary', uploadId: cp.uploadId }];
 }

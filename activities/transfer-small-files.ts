@@ -4,14 +4,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import type { MigrationTarget } from '../common/migration-input';
 import type { BatchInput, TransferResult } from '../common/migration-types';
 import { errorType } from '../common/error-types';
 import { transientTypeOf } from '../common/failure-classes';
-import { crc32Base64, isAlreadyCopied, objectSettings, RECORDED_CRC32 } from '../s3/object-settings';
+import { crc32Base64, objectSettings, RECORDED_CRC32 } from '../s3/object-settings';
 import type { PlanEntry } from '../state/documents';
 import { StateStore } from '../state/store';
 import { readInto } from '../transfer/part-reader';
+import { type CopyDestination, copyDestinations } from './copy-destinations';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
@@ -24,19 +24,26 @@ const FILE_ATTEMPTS = 3;
  * SmugMug's size, and written with SmugMug's MD5 as Content-MD5: S3 computes the MD5 of what it
  * receives and refuses the write when they differ (BadDigest), so the bytes are hashed once, by S3,
  * not also here. The CRC32 of the same bytes, computed natively here, is sent for S3 to check and
- * store, and recorded in the object's metadata: verification compares the two (the checksum chain). A retried attempt skips files an
- * earlier attempt already finished.
+ * store, and recorded in the object's metadata: verification compares the two (the checksum chain).
+ * With a replica the worker writes, the same bytes go to both buckets, read once. A retried attempt
+ * skips the writes an earlier attempt already finished.
  */
-export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps) {
-  async function copyOnce(entry: PlanEntry, target: MigrationTarget, body: Buffer, signal: AbortSignal) {
+export function transferSmallFiles(deps: ActivityDeps) {
+  const { smugmug, s3, config, memory } = deps;
+  /** Reads a file from SmugMug once, and writes the same bytes to each of its destinations. */
+  async function copyOnce(entry: PlanEntry, destinations: CopyDestination[], body: Buffer, signal: AbortSignal) {
     const res = await smugmug.download(entry.url, { signal });
     // Straight into a buffer of the expected size: the file is held once, not once per copy.
     const received = await readInto(res, body, 'it lists');
     if (received !== entry.size) throw new Error(`received ${received} of ${entry.size} bytes`);
     const crc32 = crc32Base64(body);
-    const settings = objectSettings(entry, target);
+    await Promise.all(destinations.map((d) => put(entry, d, body, crc32, signal)));
+  }
+
+  async function put(entry: PlanEntry, destination: CopyDestination, body: Buffer, crc32: string, signal: AbortSignal) {
+    const settings = objectSettings(entry, destination.target);
     try {
-      await s3.send(
+      await destination.s3.send(
         new PutObjectCommand({
           ...settings,
           // The CRC32 is recorded with the object, computed over the same bytes whose MD5 S3 checks:
@@ -56,7 +63,9 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
       );
     } catch (err) {
       if ((err as Error).name === 'BadDigest')
-        throw new Error(`received bytes differ from SmugMug's MD5 ${entry.md5}: S3 refused them (BadDigest)`);
+        throw new Error(
+          `received bytes differ from SmugMug's MD5 ${entry.md5}: ${destination.to === 'replica' ? "the replica's store" : 'S3'} refused them (BadDigest)`,
+        );
       throw err;
     }
   }
@@ -64,6 +73,7 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
   return async function transferSmallFiles(input: BatchInput): Promise<TransferResult> {
     const signal = cancellationSignal();
     const entries = await new StateStore(s3, input.target.bucket).planBatch(input.planPrefix, input.batchIndex);
+    const destinations = copyDestinations(deps, input.target);
     const retried = activityInfo().attempt > 1;
     const result: TransferResult = { files: 0, bytes: 0, alreadyPresent: 0 };
     const limit = pLimit(config.FILE_CONCURRENCY);
@@ -74,14 +84,16 @@ export function transferSmallFiles({ smugmug, s3, config, memory }: ActivityDeps
         Promise.all(
           entries.map((entry) =>
             limit(async () => {
-              if (retried && (await isAlreadyCopied(s3, input.target.bucket, entry))) {
+              // A retried attempt writes only where an earlier one did not finish.
+              const to = retried ? await destinations.lacking(entry) : destinations.of(entry);
+              if (to.length === 0) {
                 result.alreadyPresent += 1;
                 return;
               }
               for (let attempt = 1; ; attempt++) {
                 try {
                   // The whole file is held in memory while it is checked and written: within the worker's budget.
-                  await memory.withBuffers(1, entry.size, ([body]) => copyOnce(entry, input.target, body, signal));
+                  await memory.withBuffers(1, entry.size, ([body]) => copyOnce(entry, to, body, signal));
                   break;
                 } catch (err) {
                   if (signal.aborted) throw err;

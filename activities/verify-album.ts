@@ -1,6 +1,9 @@
-import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
+import { errorType } from '../common/error-types';
+import { transientTypeOf } from '../common/failure-classes';
 import type { MigrationInput, MigrationTarget } from '../common/migration-input';
 import type { VerificationSummary } from '../common/migration-types';
 import {
@@ -32,6 +35,12 @@ import { migrationMetrics } from './migration-metrics';
  */
 const SAMPLE_MAX_BYTES = 64 * 2 ** 20;
 
+/** A bucket with the client that reaches it: the migration's, or its replica's. */
+interface ObjectStore {
+  s3: S3Client;
+  bucket: string;
+}
+
 export interface VerifyAlbumInput {
   planPrefix: string;
   target: MigrationTarget;
@@ -47,7 +56,7 @@ export interface VerifyAlbumInput {
  * and the chain proves. The report says how each file was proven. Writes the
  * report and the album's album.json manifest; returns only the totals.
  */
-export function verifyAlbum({ s3, config }: ActivityDeps) {
+export function verifyAlbum({ s3, config, replicas }: ActivityDeps) {
   return async function verifyAlbum(input: VerifyAlbumInput): Promise<VerificationSummary> {
     const { bucket } = input.target;
     const store = new StateStore(s3, bucket);
@@ -77,14 +86,29 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
         ? (await store.get(checksumRecordKey(input.target.prefix, entry), ChecksumRecord))?.crc32
         : undefined);
 
-    const check = async (entry: PlanEntry): Promise<FileCheck> => {
+    /** One copy's check in one bucket (the migration's, or its replica's), with the object's HEAD when there. */
+    const checkAt = async (
+      at: ObjectStore,
+      entry: PlanEntry,
+    ): Promise<{ check: FileCheck; head?: HeadObjectCommandOutput }> => {
       const base = { imageKey: entry.imageKey, component: entry.component?.id, key: entry.key };
       let head;
       try {
-        head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: entry.key, ChecksumMode: 'ENABLED' }));
-      } catch {
-        return { ...base, ok: false, problem: 'missing from the bucket' };
+        head = await at.s3.send(new HeadObjectCommand({ Bucket: at.bucket, Key: entry.key, ChecksumMode: 'ENABLED' }));
+      } catch (err) {
+        // An outage (of the replica's store, say) is waited out; only a missing object is a finding.
+        if (transientTypeOf(err)) throw err;
+        return { check: { ...base, ok: false, problem: 'missing from the bucket' } };
       }
+      return { check: await checkHead(at, entry, base, head), head };
+    };
+
+    const checkHead = async (
+      at: ObjectStore,
+      entry: PlanEntry,
+      base: Pick<FileCheck, 'imageKey' | 'component' | 'key'>,
+      head: HeadObjectCommandOutput,
+    ): Promise<FileCheck> => {
       const object = {
         ...base,
         storageClass: head.StorageClass ?? 'STANDARD',
@@ -114,7 +138,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
       const proven = { ...object, ok: true, checksum };
       // An archived object is never read (S3 would refuse): its stored checksum proves it.
       if (deepKeys.has(fileIdOf(entry)) && !isArchived(head)) {
-        const readBack = await readBackCheck(entry);
+        const readBack = await readBackCheck(at, entry);
         if (readBack !== 'archived') return { ...proven, ...readBack, checksum, provenBy: 'read-back' };
       }
       if (recorded) return { ...proven, provenBy: 'checksum-chain' };
@@ -130,11 +154,12 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
 
     /** Reads a copy back whole: its MD5 must be the original's; a file that does not open is a warning. */
     const readBackCheck = async (
+      at: ObjectStore,
       entry: PlanEntry,
     ): Promise<Pick<FileCheck, 'ok' | 'problem' | 'warning' | 'deep'> | 'archived'> => {
       let object;
       try {
-        object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: entry.key }));
+        object = await at.s3.send(new GetObjectCommand({ Bucket: at.bucket, Key: entry.key }));
       } catch (err) {
         // Archived since the HEAD (a lifecycle rule, or a tier HEAD did not name): archived, not corrupt.
         if (isArchivedRefusal(err)) return 'archived';
@@ -156,6 +181,34 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
       return { ok: true, deep: true };
     };
 
+    const replica = input.target.replica;
+    const replicaAt = replica && { s3: replicas.get(replica.connection), bucket: replica.bucket };
+    const replicaName = replica && `replica "${replica.connection}" (s3://${replica.bucket})`;
+    let replicationPending = 0;
+
+    /**
+     * A file's check: its copy in the bucket, then (when that holds) its copy in the replica, which
+     * must hold exactly the same (size, MD5, stored checksum); a replica that differs fails the file
+     * naming the replica. Where S3 replication writes the replica, the bucket's object must say its
+     * replication COMPLETED first.
+     */
+    const check = async (entry: PlanEntry): Promise<FileCheck> => {
+      const { check: primary, head } = await checkAt({ s3, bucket }, entry);
+      if (!replicaAt || !primary.ok) return primary;
+      if (replica.by === 'replication' && head?.ReplicationStatus !== 'COMPLETED') {
+        if (head?.ReplicationStatus === 'PENDING') {
+          replicationPending += 1;
+          return primary;
+        }
+        const status = head?.ReplicationStatus ?? 'none: no replication rule covers it';
+        return { ...primary, ok: false, problem: `${replicaName}: S3 replication status ${status}` };
+      }
+      const { check: copy } = await checkAt(replicaAt, entry);
+      const facts = replicaFacts(copy);
+      if (!copy.ok) return { ...primary, ok: false, problem: `${replicaName}: ${copy.problem}`, replica: facts };
+      return { ...primary, replica: facts };
+    };
+
     const limit = pLimit(16);
     let done = 0;
     const results = await withHeartbeats(
@@ -171,6 +224,12 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
           ),
         ),
     );
+    // Checked again on the next attempt, as an outage is: S3 replicates within minutes, or says FAILED.
+    if (replicationPending > 0)
+      throw ApplicationFailure.retryable(
+        `${replicationPending} file(s) not yet copied by S3 replication to ${replicaName} (status PENDING): verification waits for them`,
+        errorType('ReplicationPending'),
+      );
     const byKey = new Map(results.map((r) => [fileIdOf(r), r]));
     // A component (a RAW) not copied fails nothing: its image is held on SmugMug, the album goes on.
     const failed = results.filter((r) => !r.ok && r.component === undefined);
@@ -203,7 +262,7 @@ export function verifyAlbum({ s3, config }: ActivityDeps) {
       results,
       warnings,
       held,
-      protection: protectionOf(results),
+      protection: protectionOf(results, replica),
     });
 
     // Sidecars go with the copies, and are rewritten whenever the metadata changed (sync); not verified as media.
@@ -282,5 +341,12 @@ function objectFacts(check: FileCheck | undefined) {
     lockMode: check?.lockMode,
     retainUntil: check?.retainUntil,
     verified: check?.ok ?? false,
+    replica: check?.replica,
   };
+}
+
+/** What a file's check keeps of its copy in the replica: the object as verified, and how it was proven. */
+function replicaFacts(copy: FileCheck): NonNullable<FileCheck['replica']> {
+  const { ok, problem, checksum, deep, provenBy, storageClass, versionId, etag, lockMode, retainUntil } = copy;
+  return { ok, problem, checksum, deep, provenBy, storageClass, versionId, etag, lockMode, retainUntil };
 }

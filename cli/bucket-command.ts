@@ -3,6 +3,9 @@ import { ObjectLockRetention } from '../common/migration-input';
 import { setUpBucket } from '../s3/bucket-setup';
 import { LOCK_MODE_WORDS } from '../s3/object-lock';
 import { createS3Client } from '../s3/client';
+import { ReplicaClients } from '../s3/replicas';
+import { loadSettings } from '../config/load';
+import { ReplicaSettings } from '../config/replicas';
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', unknown: 'unknown' } as const;
 
@@ -19,21 +22,35 @@ export function formatChecks(checks: BucketChecks): string {
 export async function bucketCommand(
   action: string | undefined,
   bucket: string | undefined,
-  opts: { kmsKeyId?: string; corsOrigins?: string[]; abortAfterDays?: number; create?: boolean; objectLock?: string },
+  opts: {
+    kmsKeyId?: string;
+    corsOrigins?: string[];
+    abortAfterDays?: number;
+    create?: boolean;
+    objectLock?: string;
+    /** The bucket is a replica's, at this connection of S3_REPLICAS (its endpoint and credentials). */
+    replica?: string;
+  },
   print: (line: string) => void,
 ): Promise<boolean> {
   if (!bucket || !['check', 'setup'].includes(action ?? ''))
     throw new Error(
-      'usage: smugmug-s3 bucket check|setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N] [--create] [--object-lock GOVERNANCE|COMPLIANCE:PERIOD]',
+      'usage: smugmug-s3 bucket check|setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N] [--create] [--object-lock GOVERNANCE|COMPLIANCE:PERIOD] [--replica NAME]',
     );
-  const s3 = createS3Client({
-    AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3,
-  });
+  const replicas = opts.replica
+    ? new ReplicaClients(loadSettings(ReplicaSettings, process.env, 'The replica').S3_REPLICAS)
+    : undefined;
+  const s3 =
+    replicas?.get(opts.replica!) ??
+    createS3Client({
+      AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3,
+    });
+  const name = opts.replica ? `${bucket} (replica ${opts.replica})` : bucket;
   try {
     if (action === 'check') {
       const checks = await checkBucket(s3, bucket);
-      print(`Bucket ${bucket}:\n${formatChecks(checks)}`);
+      print(`Bucket ${name}:\n${formatChecks(checks)}`);
       return checks.versioning.status === 'ok';
     }
     const result = await setUpBucket(s3, {
@@ -46,10 +63,11 @@ export async function bucketCommand(
     });
     for (const [name, s] of Object.entries(result.steps))
       print(`  ${s.outcome.padEnd(18)} ${name}${s.detail ? ` (${s.detail})` : ''}`);
-    print(`Bucket ${bucket} now:\n${formatChecks(result.checks)}`);
+    print(`Bucket ${name} now:\n${formatChecks(result.checks)}`);
     return !Object.values(result.steps).some((s) => s.outcome === 'failed');
   } finally {
     s3.destroy();
+    replicas?.destroy();
   }
 }
 

@@ -50,13 +50,15 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
          | delete --account NICK
   login   [--api-base URL] [--key KEY] [--secret SECRET] [--out FILE]
                                     OAuth PIN flow; stores the tokens where the worker reads them
-  bucket check BUCKET               versioning, encryption, public-access block, TLS-only policy,
+  bucket check BUCKET [--replica NAME]
+                                    versioning, encryption, public-access block, TLS-only policy,
                                     abort-incomplete-uploads rule, CORS, Object Lock: ok / MISSING / unknown
   bucket setup BUCKET [--kms-key ID] [--cors-origin URL]... [--abort-after-days N]
-               [--create] [--object-lock GOVERNANCE|COMPLIANCE:PERIOD]
+               [--create] [--object-lock GOVERNANCE|COMPLIANCE:PERIOD] [--replica NAME]
                                     turns all of them on (S3 directly, AWS credentials of the environment);
                                     --create makes the bucket (with Object Lock when asked); PERIOD as
-                                    30d or 7y: the default retention of every new version`;
+                                    30d or 7y: the default retention of every new version; --replica:
+                                    the bucket is at the replica connection NAME of S3_REPLICAS`;
 
 function fail(message: string): never {
   throw new ApiError(2, message);
@@ -94,6 +96,7 @@ async function main(argv: string[]) {
       'abort-after-days': { type: 'string' },
       create: { type: 'boolean' },
       'object-lock': { type: 'string' },
+      replica: { type: 'string' },
       'include-held': { type: 'string' },
       'smugmug-plan': { type: 'string' },
       'smugmug-monthly': { type: 'string' },
@@ -116,6 +119,7 @@ async function main(argv: string[]) {
         abortAfterDays: days,
         create: values.create,
         objectLock: values['object-lock'],
+        replica: values.replica,
       },
       console.log,
     ).catch((err: unknown) => fail((err as Error).message));

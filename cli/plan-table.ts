@@ -1,3 +1,4 @@
+import { replicaCostWords } from '../state/documents';
 import type { PlanBody } from './api-client';
 
 const GB = 1e9;
@@ -40,6 +41,7 @@ export function planTable(plan: PlanBody): string {
         (c.readBackFirstUsd === undefined ? '' : `; read back before archiving: ${usd(c.readBackFirstUsd)} more`),
     ),
   ];
+  if (plan.costs.replica) lines.push('', replicaCostWords(plan.costs.replica, usd));
   if (plan.smugmug) {
     lines.push(
       '',

@@ -22,6 +22,8 @@ export const ErrorTypes = {
   /** An approval or deletion while the archive lacks the protection the migration requires (Object Lock). */
   ProtectionRequired: 'permanent',
   NoAlbumMatches: 'permanent',
+  /** A migration names a replica connection its worker's configuration (S3_REPLICAS) lacks. */
+  ReplicaNotConfigured: 'permanent',
   AlreadyMigrating: 'permanent',
   /** A retry of an album that has not failed (or is running). */
   NotFailed: 'permanent',
@@ -32,6 +34,8 @@ export const ErrorTypes = {
   SmugMugUnavailable: 'transient',
   SmugMugRateLimited: 'transient',
   S3Unavailable: 'transient',
+  /** S3 replication has not yet copied an object to the replica bucket: waited for, as an outage. */
+  ReplicationPending: 'transient',
   SmugMugError: 'repeatable',
   SmugMugNotFound: 'repeatable',
   SmugMugDownloadFailed: 'repeatable',

@@ -1,6 +1,6 @@
 import { type Duration, msToNumber } from '@temporalio/common';
 import { z } from 'zod';
-import { BucketName, Nickname } from './records';
+import { BucketName, Nickname, ReplicaName } from './records';
 
 /** The longest duration accepted anywhere (an approval window, an interval): beyond it is a typo. */
 const MAX_DURATION_MS = 10 * 365 * 24 * 3600 * 1000;
@@ -56,6 +56,32 @@ export const ObjectLockRetention = z
   );
 export type ObjectLockRetention = z.infer<typeof ObjectLockRetention>;
 
+/** The storage classes a copy may be written in. */
+export const StorageClassName = z.enum([
+  'STANDARD',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER_IR',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+]);
+
+/**
+ * A second copy of every original, in another bucket (another region, another provider) under the
+ * same keys. `copy`: the worker writes it from the same bytes it read from SmugMug once, and
+ * verifies it as the first; `replication`: the primary bucket's own S3 replication writes it, and
+ * verification waits for each object's replication status COMPLETED and checks the replica's
+ * checksum. Its endpoint and credentials are the worker's, named by `connection` (S3_REPLICAS).
+ */
+export const ReplicaTarget = z.object({
+  connection: ReplicaName,
+  bucket: BucketName,
+  storageClass: StorageClassName.optional(),
+  by: z.enum(['copy', 'replication']).default('copy'),
+});
+export type ReplicaTarget = z.output<typeof ReplicaTarget>;
+
 /** What a person asks for when starting a migration: validated where it enters (API, CLI, demo). */
 export const MigrationInput = z.object({
   /** Short id of this migration; with the account it makes the workflow id `migrate-<account>-<id>`. */
@@ -76,9 +102,7 @@ export const MigrationInput = z.object({
       .default('')
       .transform((p) => p.normalize('NFC').replace(/\/$/, ''))
       .superRefine(checkPrefix),
-    storageClass: z
-      .enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'])
-      .optional(),
+    storageClass: StorageClassName.optional(),
     sse: z
       .discriminatedUnion('type', [
         z.object({ type: z.literal('AES256') }),
@@ -94,6 +118,8 @@ export const MigrationInput = z.object({
      * Lock); without it, the bucket's default retention (if any) applies.
      */
     retention: ObjectLockRetention.optional(),
+    /** A second copy of every original elsewhere (the "3-2-1" rule), verified like the first. */
+    replica: ReplicaTarget.optional(),
   }),
   /** Album filters, matched against "Folder/Sub folder/Album" or the AlbumKey; `*` matches anything. */
   albums: z
@@ -127,6 +153,8 @@ export const MigrationInput = z.object({
        * with at least `minDaysLeft` days of retention left when the approval comes.
        */
       requireObjectLock: z.object({ minDaysLeft: z.number().int().min(0).max(36500).default(1) }).optional(),
+      /** Every verified original must also have a verified copy in the replica (`target.replica`). */
+      requireReplica: z.boolean().optional(),
     })
     .default({ enabled: false, approvalTimeout: '7 days' }),
   /** How long a finished run stays open for retries of failed albums and for approvals. */

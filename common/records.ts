@@ -15,6 +15,10 @@ export const SmugMugKey = z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'a SmugMug key
 export const Nickname = z.string().regex(/^[A-Za-z0-9-]{1,60}$/, 'a SmugMug nickname (letters, digits, dashes)');
 /** An S3 bucket name, as S3 allows it. */
 export const BucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name');
+/** The name of a replica connection in the worker's configuration (S3_REPLICAS). */
+export const ReplicaName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes, at most 40');
 /** The SHA-256 of a report's bytes, which approvals name. */
 export const ReportDigest = z
   .string()

@@ -1,4 +1,5 @@
 import { payloadKeySecrets } from '../encryption/payload-codec';
+import { replicaSecrets } from './replicas';
 
 /**
  * Removes what could open someone's library from text bound for logs and error messages: the
@@ -47,7 +48,11 @@ const SECRET_SETTINGS = [
 export function secretsIn(settings: Record<string, unknown>): string[] {
   const values = SECRET_SETTINGS.map((name) => settings[name]).filter((v): v is string => typeof v === 'string');
   const keys = settings.PAYLOAD_ENCRYPTION_KEYS;
-  return [...values, ...(typeof keys === 'string' ? payloadKeySecrets(keys) : [])];
+  return [
+    ...values,
+    ...(typeof keys === 'string' ? payloadKeySecrets(keys) : []),
+    ...replicaSecrets(settings.S3_REPLICAS),
+  ];
 }
 
 /** Every string inside a log entry, redacted; the shape is kept. */

@@ -154,6 +154,43 @@ export function estimateCosts(
   };
 }
 
+/** The second copy's cost: its class in its region where the price table knows them (AWS), or why not. */
+export interface ReplicaEstimate {
+  connection: string;
+  bucket: string;
+  by: 'copy' | 'replication';
+  region: string;
+  storageClass: StorageClass;
+  /** Absent where the price table has no prices for it (another provider, another region). */
+  estimate?: ClassEstimate;
+  note: string;
+}
+
+/**
+ * What a second copy of the same objects costs: storage and PUTs of its class in its region (AWS
+ * prices; another provider's are not in the table). Writing it costs no transfer from the worker;
+ * S3 replication bills transfer between regions per GB besides, which the note says.
+ */
+export function estimateReplica(
+  sizes: number[],
+  replica: Omit<ReplicaEstimate, 'estimate' | 'note'> & { endpoint?: string },
+  opts: { prices: PriceTable; upload: UploadShape },
+): ReplicaEstimate {
+  const { endpoint, ...where } = replica;
+  const regionPrices = endpoint ? undefined : opts.prices.regions[replica.region];
+  const estimate =
+    regionPrices &&
+    estimateClass(replica.storageClass, regionPrices[replica.storageClass], regionPrices.STANDARD, sizes, opts.upload);
+  const note = !regionPrices
+    ? endpoint
+      ? `at ${endpoint}: another provider's prices are not in the price table`
+      : `the price table has no prices for ${replica.region}`
+    : replica.by === 'replication'
+      ? 'S3 replication also bills the transfer between regions per GB (not included)'
+      : 'written by the worker from the same download: no transfer billed';
+  return { ...where, estimate, note };
+}
+
 /** How long until restored objects can be read, as people say it ("3-5 h", "within 48 h", "at once"). */
 function waitText(tier: Pick<RetrievalTier, 'minHours' | 'maxHours'>): string {
   if (tier.maxHours === 0) return 'at once';

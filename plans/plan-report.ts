@@ -1,6 +1,6 @@
 import type { AlbumRef } from '../common/records';
 import type { AlbumPlanRecord, PlanEntry, PlanReport } from '../state/documents';
-import { estimateCosts, type UploadShape } from './cost-estimate';
+import { estimateCosts, estimateReplica, type UploadShape } from './cost-estimate';
 import type { PriceTable } from './s3-prices';
 
 /** Files named in the plan's "largest" list: the ones that decide the time and the multipart uploads. */
@@ -74,6 +74,8 @@ export class PlanAccumulator {
     prices: PriceTable;
     region: string;
     upload: UploadShape;
+    /** The migration's replica, with its connection's region and endpoint. */
+    replica?: Parameters<typeof estimateReplica>[1];
   }): PlanReport {
     const rows = this.rows;
     const duplicateGroups = [...this.imagesByMd5.entries()].filter(([, images]) => images.size > 1);
@@ -118,7 +120,10 @@ export class PlanAccumulator {
         .slice(0, DUPLICATE_GROUPS_LISTED)
         .map(([md5, images]) => ({ md5, images: [...images.entries()].map(([imageKey, i]) => ({ imageKey, ...i })) })),
       largest: this.largest,
-      costs: estimateCosts(this.sizes, { prices: opts.prices, region: opts.region, upload: opts.upload }),
+      costs: {
+        ...estimateCosts(this.sizes, { prices: opts.prices, region: opts.region, upload: opts.upload }),
+        replica: opts.replica && estimateReplica(this.sizes, opts.replica, opts),
+      },
     };
   }
 }

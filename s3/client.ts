@@ -21,9 +21,14 @@ const CHECKSUMMED_UPLOADS = new Set(['PutObjectCommand', 'UploadPartCommand']);
  * Content-MD5 or a CRC32 that S3 verifies before storing, so a SHA-256 of each body for the
  * signature would add CPU (a fifth of the worker's, measured) and no protection.
  */
-export function createS3Client(config: S3Settings): S3Client {
+export function createS3Client(
+  config: S3Settings,
+  /** A replica's own credentials; unset: the SDK's standard chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string },
+): S3Client {
   const client = new S3Client({
     region: config.AWS_REGION,
+    credentials,
     endpoint: config.AWS_ENDPOINT_URL_S3,
     forcePathStyle: Boolean(config.AWS_ENDPOINT_URL_S3),
     requestHandler: new NodeHttpHandler({

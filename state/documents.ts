@@ -48,7 +48,10 @@ export const PlanEntry = z.object({
   component: PlannedComponent.optional(),
   format: z.string(),
   isVideo: z.boolean(),
+  /** Already in the bucket (and in the replica, when the worker writes one): verified, not copied. */
   present: z.boolean(),
+  /** In the bucket already, and only the replica lacks it (a replica named later): copied there only. */
+  replicaOnly: z.boolean().optional(),
   metadata: z.object({
     title: z.string(),
     caption: z.string(),
@@ -157,6 +160,14 @@ export const FileCheck = z.object({
   /** Absent in reports from before the checksum chain. */
   provenBy: ProvenBy.optional(),
   ...ObjectAsVerified.shape,
+  /** Its copy in the replica (`target.replica`), checked the same way once this one holds. */
+  replica: ObjectAsVerified.extend({
+    ok: z.boolean(),
+    problem: z.string().optional(),
+    checksum: z.string().optional(),
+    deep: z.boolean().optional(),
+    provenBy: ProvenBy.optional(),
+  }).optional(),
 });
 export type FileCheck = z.infer<typeof FileCheck>;
 
@@ -170,6 +181,8 @@ export const ArchiveProtection = z.object({
   lockModes: z.array(z.string()),
   /** The earliest retain-until date among its files; absent when any verified file is unlocked. */
   lockedUntil: z.string().optional(),
+  /** Its replica, when the migration names one: where, and how many verified files have a verified copy there. */
+  replica: z.object({ connection: z.string(), bucket: z.string(), files: z.number().int() }).optional(),
 });
 export type ArchiveProtection = z.infer<typeof ArchiveProtection>;
 
@@ -177,10 +190,27 @@ export type ArchiveProtection = z.infer<typeof ArchiveProtection>;
 export function protectionWords(p: ArchiveProtection | undefined): string {
   if (!p) return 'not recorded (verified before Object Lock was recorded)';
   if (p.files === 0) return 'no verified file';
-  if (p.lockedUntil)
-    return `Object Lock (${p.lockModes.join(', ')}) on every file until ${p.lockedUntil.slice(0, 10)} at least`;
-  if (p.locked > 0) return `Object Lock on ${p.locked} of ${p.files} files only`;
-  return 'versioning only: no Object Lock';
+  const lock = p.lockedUntil
+    ? `Object Lock (${p.lockModes.join(', ')}) on every file until ${p.lockedUntil.slice(0, 10)} at least`
+    : p.locked > 0
+      ? `Object Lock on ${p.locked} of ${p.files} files only`
+      : p.replica
+        ? 'no Object Lock'
+        : 'versioning only: no Object Lock';
+  if (!p.replica) return lock;
+  const where = `s3://${p.replica.bucket} (${p.replica.connection})`;
+  return p.replica.files === p.files
+    ? `${lock}; a verified second copy of every file in ${where}`
+    : `${lock}; a verified second copy of ${p.replica.files} of ${p.files} files only, in ${where}`;
+}
+
+/** Why an album's copies lack the verified replica a migration requires, or undefined when they have it. */
+export function replicaShortfall(p: ArchiveProtection | undefined): string | undefined {
+  if (!p?.replica)
+    return 'its verification found no replica (verified without one): verify it again with target.replica';
+  if (p.replica.files < p.files)
+    return `${p.files - p.replica.files} of its ${p.files} verified files have no verified copy in the replica`;
+  return undefined;
 }
 
 /**
@@ -196,8 +226,30 @@ export function lockShortfall(p: ArchiveProtection | undefined, minDaysLeft: num
   return undefined;
 }
 
+/** What a migration requires of the archive before deleting on SmugMug (its `deletion`'s requirements). */
+export interface ProtectionRequired {
+  requireObjectLock?: { minDaysLeft: number };
+  requireReplica?: boolean;
+}
+
+/** Why an album's copies lack what the migration requires before deleting, or undefined when they have it all. */
+export function protectionShortfall(
+  p: ArchiveProtection | undefined,
+  required: ProtectionRequired,
+  now: Date,
+): string | undefined {
+  const reasons = [
+    required.requireObjectLock ? lockShortfall(p, required.requireObjectLock.minDaysLeft, now) : undefined,
+    required.requireReplica ? replicaShortfall(p) : undefined,
+  ].filter((r) => r !== undefined);
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
 /** The protection of an album from its files' checks (only the verified ones count). */
-export function protectionOf(results: FileCheck[]): ArchiveProtection {
+export function protectionOf(
+  results: FileCheck[],
+  replica?: { connection: string; bucket: string },
+): ArchiveProtection {
   const verified = results.filter((r) => r.ok);
   const locked = verified.filter((r) => r.retainUntil);
   const earliest = locked.map((r) => r.retainUntil!).sort()[0];
@@ -206,6 +258,15 @@ export function protectionOf(results: FileCheck[]): ArchiveProtection {
     locked: locked.length,
     lockModes: [...new Set(locked.map((r) => r.lockMode!))].sort(),
     lockedUntil: locked.length === verified.length && verified.length > 0 ? earliest : undefined,
+    ...(replica
+      ? {
+          replica: {
+            connection: replica.connection,
+            bucket: replica.bucket,
+            files: verified.filter((r) => r.replica?.ok).length,
+          },
+        }
+      : {}),
   };
 }
 
@@ -290,7 +351,10 @@ export type FailedAlbumRecord = z.infer<typeof FailedAlbumRecord>;
  * a Range request. (Heartbeat details are throttled by the SDK and may lag several parts.)
  */
 export const Checkpoint = z.object({
+  /** The first destination's upload (the bucket's, unless only the replica is written). */
   uploadId: z.string(),
+  /** One upload per destination, in the order written; absent in checkpoints from before replicas (the bucket's only). */
+  uploads: z.array(z.object({ to: z.enum(['primary', 'replica']), uploadId: z.string() })).optional(),
   key: z.string(),
   partSize: z.number().int().positive(),
   nextPart: z.number().int().min(1),
@@ -377,6 +441,8 @@ const VerifiedObject = ObjectAsVerified.extend({
   /** How the copy was proven (absent in manifests from before the checksum chain). */
   provenBy: ProvenBy.optional(),
   verified: z.boolean(),
+  /** Its copy in the replica, as verified (absent without a replica). */
+  replica: FileCheck.shape.replica,
 });
 
 /** A component of an image (its RAW file) in `album.json`: where it is and how it was checked. */
@@ -489,9 +555,33 @@ export const PlanReport = z.object({
     objects: z.number(),
     bytes: z.number(),
     classes: z.array(ClassEstimate),
+    /** The second copy's cost, when the migration names a replica (plans/cost-estimate.ts). */
+    replica: z
+      .object({
+        connection: z.string(),
+        bucket: z.string(),
+        by: z.enum(['copy', 'replication']),
+        region: z.string(),
+        storageClass: z.string(),
+        estimate: ClassEstimate.optional(),
+        note: z.string(),
+      })
+      .optional(),
   }),
 });
 export type PlanReport = z.infer<typeof PlanReport>;
+
+/** A plan's second copy and its cost in words, for the CLI's plan and the plan page. */
+export function replicaCostWords(
+  replica: NonNullable<PlanReport['costs']['replica']>,
+  usd: (amount: number) => string,
+): string {
+  const where = `s3://${replica.bucket} (${replica.connection}, ${replica.region}), ${replica.storageClass}, ${replica.by === 'copy' ? 'written by the worker' : 'written by S3 replication'}`;
+  const cost = replica.estimate
+    ? `: ${usd(replica.estimate.monthlyUsd)} a month, ${usd(replica.estimate.firstYearUsd)} the first year`
+    : '';
+  return `Second copy in ${where}${cost}; ${replica.note}`;
+}
 
 /** An audit of the archive at rest (`_audits/<auditId>.json` beside the migrations' state): every finding, with its album. */
 export const AuditReport = AuditTotals.extend({

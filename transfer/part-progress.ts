@@ -13,13 +13,14 @@ export interface PartHashes {
  * first part not yet safely stored. Checkpoint writes go one after another, never blocking a part.
  */
 export class PartProgress {
-  private readonly finished = new Map<number, { part: Part; end: number; hashes: PartHashes }>();
+  private readonly finished = new Map<number, { part: Part[]; end: number; hashes: PartHashes }>();
   private saving = Promise.resolve();
   failure: unknown;
 
   constructor(
     private readonly cp: Checkpoint,
-    private readonly parts: Part[],
+    /** The parts stored so far, one list per destination (the bucket, the replica). */
+    private readonly parts: Part[][],
     private readonly save: (snapshot: Checkpoint) => Promise<void>,
     /** Told each time the checkpoint moves on (the activity heartbeats). */
     private readonly onAdvance: (cp: Checkpoint) => void,
@@ -29,13 +30,14 @@ export class PartProgress {
     this.failure ??= err;
   }
 
-  finish(number: number, part: Part, end: number, hashes: PartHashes): void {
+  /** A part stored in every destination (`part`: as each of them answered). */
+  finish(number: number, part: Part[], end: number, hashes: PartHashes): void {
     this.finished.set(number, { part, end, hashes });
     const { cp } = this;
     let moved = false;
     for (let next = this.finished.get(cp.nextPart); next; next = this.finished.get(cp.nextPart)) {
       this.finished.delete(cp.nextPart);
-      this.parts.push(next.part);
+      next.part.forEach((p, i) => this.parts[i].push(p));
       cp.nextPart += 1;
       cp.bytesDone = next.end;
       cp.md5State = next.hashes.md5State;

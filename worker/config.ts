@@ -6,6 +6,7 @@ import { PayloadKeySettings } from '../config/payload-keys';
 import { TemporalSettings, withTemporalProfile } from '../config/temporal';
 import { BatchChecksumSettings } from '../s3/batch-checksum';
 import { S3Settings } from '../s3/client';
+import { ReplicaSettings } from '../config/replicas';
 import { credentialsFromFile, SmugMugSettings } from '../smugmug/credentials';
 import { TransferSettings } from '../transfer/settings';
 
@@ -21,6 +22,7 @@ export function defaultWorkerProcesses(cores = availableParallelism()): number {
 export const WorkerConfig = z.object({
   ...SmugMugSettings.shape,
   ...S3Settings.shape,
+  ...ReplicaSettings.shape,
   ...TemporalSettings.shape,
   ...PayloadKeySettings.shape,
   ...TransferSettings.shape,

@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { explainConnectionFailure, temporalConnectionOptions } from '../config/temporal';
 import { encryptedDataConverter } from '../encryption/data-converter';
 import { createS3Client } from '../s3/client';
+import { ReplicaClients } from '../s3/replicas';
 import { SmugMugClient } from '../smugmug/client';
 import { ByteBudget } from '../transfer/byte-budget';
 import { Md5Thread } from '../transfer/md5-thread';
@@ -26,6 +27,7 @@ export async function createMigrationWorker(
     config,
     smugmug: new SmugMugClient(config),
     s3: createS3Client(config),
+    replicas: new ReplicaClients(config.S3_REPLICAS),
     memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
     md5Thread: new Md5Thread(),
     temporal,

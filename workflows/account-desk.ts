@@ -56,6 +56,7 @@ class MigrationDesk {
         account: input.account,
         bucket: input.target.bucket,
         storageClass: input.target.storageClass,
+        replica: input.target.replica,
       });
       claim.child = await startChild<typeof migrationWorkflow>(WorkflowTypes.migration, {
         workflowId: id,

@@ -137,6 +137,36 @@ async function main() {
       await handle.terminate('recorded');
     });
 
+    // A migration requiring a replica: an approval refused while an album has no verified copy there, then one that goes through (issue 24).
+    const replicated = fakeAccount(1);
+    let copied = false;
+    replicated.activities.checkArchiveProtection = async () =>
+      copied
+        ? { lacking: [], lackingCount: 0 }
+        : { lacking: [{ albumKey: 'A0', album: 'Album 0 (A0)', reason: 'no verified replica' }], lackingCount: 1 };
+    await withWorker(env, replicated.activities, async (taskQueue) => {
+      const id = migrationWorkflowId('jane', 'replicated');
+      const handle = await client.workflow.start<typeof migrationWorkflow>(WorkflowTypes.migration, {
+        taskQueue,
+        workflowId: id,
+        args: [
+          migrationInput({
+            migrationId: 'replicated',
+            target: { bucket: 'my-bucket', replica: { connection: 'offsite', bucket: 'second-copy' } },
+            deletion: { enabled: true, approvalTimeout: '7 days', requireReplica: true },
+          }),
+        ],
+      });
+      await until(async () => (await handle.query(migrationProgress).catch(() => undefined))?.phase === 'awaiting-approval');
+      const approval = { approvedBy: 'Jane', albums: 'all' as const, reportDigest: 'd'.repeat(64), dryRun: false };
+      await handle.executeUpdate(approveDeletion, { args: [{ ...approval, approvalId: 'alone' }] }).catch(() => undefined);
+      copied = true;
+      await handle.executeUpdate(approveDeletion, { args: [{ ...approval, approvalId: 'replicated' }] });
+      await until(() => replicated.deletions.length === 1);
+      await save(client, 'account-migration-replica-required', id, recorded);
+      await handle.terminate('recorded');
+    });
+
     // A schedule's firing: a sync through the desk, waited for to its end.
     const scheduled = fakeAccount(1);
     scheduled.activities.startScheduledMigration = async (input) => ({

@@ -153,7 +153,7 @@ describe('the deletion gate behind the migration, with time skipping', () => {
     let locked = false;
     const asked: Array<{ albumKeys: string[]; minDaysLeft: number }> = [];
     account.activities.checkArchiveProtection = async ({ albumKeys, requireObjectLock }) => {
-      asked.push({ albumKeys, minDaysLeft: requireObjectLock.minDaysLeft });
+      asked.push({ albumKeys, minDaysLeft: requireObjectLock!.minDaysLeft });
       return locked
         ? { lacking: [], lackingCount: 0 }
         : {
@@ -197,6 +197,61 @@ describe('the deletion gate behind the migration, with time skipping', () => {
       // The deletion itself is told the requirement, to check it once more.
       expect(account.deletions.find((d) => d.approval.approvalId === 'locked')).toMatchObject({
         requireObjectLock: { minDaysLeft: 30 },
+      });
+      await handle.cancel();
+    });
+  });
+  test('a migration that requires a replica refuses an approval while an album has no verified copy there, saying which; the deletion is told the requirement', async () => {
+    const account = fakeAccount(2);
+    let replicated = false;
+    const asked: Array<{ albumKeys: string[]; requireReplica?: boolean; requireObjectLock?: unknown }> = [];
+    account.activities.checkArchiveProtection = async ({ albumKeys, requireReplica, requireObjectLock }) => {
+      asked.push({ albumKeys, requireReplica, requireObjectLock });
+      return replicated
+        ? { lacking: [], lackingCount: 0 }
+        : {
+            lacking: [
+              {
+                albumKey: 'A1',
+                album: 'Album 1 (A1)',
+                reason: '2 of its 2 verified files have no verified copy in the replica',
+              },
+            ],
+            lackingCount: 1,
+          };
+    };
+    const input = migrationInput({
+      target: { bucket: 'my-bucket', replica: { connection: 'offsite', bucket: 'second-copy' } },
+      deletion: { enabled: true, approvalTimeout: '7 days', requireReplica: true },
+    });
+    await withWorker(migrationEnv(), account.activities, async (taskQueue) => {
+      const handle = await migrationEnv().client.workflow.start<typeof migrationWorkflow>(WorkflowTypes.migration, {
+        taskQueue,
+        workflowId: 'gate-replica-required',
+        args: [input],
+      });
+      await until(
+        async () => (await handle.query(migrationProgress).catch(() => undefined))?.phase === 'awaiting-approval',
+      );
+      const approval = { approvedBy: 'Jane', albums: 'all' as const, reportDigest: 'd'.repeat(64), dryRun: false };
+      await expect(
+        handle.executeUpdate(approveDeletion, { args: [{ ...approval, approvalId: 'unreplicated' }] }),
+      ).rejects.toMatchObject({
+        cause: expect.objectContaining({
+          type: 'ProtectionRequired',
+          message: expect.stringMatching(
+            /requires a verified copy in the replica before deleting; 1 album\(s\) lack it.*Album 1 \(A1\): 2 of its 2 verified files have no verified copy in the replica/,
+          ),
+        }),
+      });
+      expect(account.deletions).toEqual([]);
+      replicated = true;
+      await handle.executeUpdate(approveDeletion, { args: [{ ...approval, approvalId: 'replicated' }] });
+      await until(() => account.deletions.filter((d) => d.approval.approvalId === 'replicated').length === 2);
+      expect(asked.map((a) => a.requireReplica)).toEqual([true, true]);
+      expect(asked[0].requireObjectLock).toBeUndefined();
+      expect(account.deletions.find((d) => d.approval.approvalId === 'replicated')).toMatchObject({
+        requireReplica: true,
       });
       await handle.cancel();
     });

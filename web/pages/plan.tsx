@@ -1,3 +1,4 @@
+import { replicaCostWords } from '../../state/documents';
 import type { Plan } from '../../service/records';
 import { albumPath, size } from '../format';
 import { CsrfField, Layout, type PageContext } from '../layout';
@@ -78,6 +79,7 @@ export function PlanBody({ page, plan, include }: { page: PageContext; plan: Pla
           </tbody>
         </table>
       </div>
+      {plan.costs.replica && <p id="plan-replica">{replicaCostWords(plan.costs.replica, usd)}</p>}
       <div class="table-scroll">
         <table>
           <caption>Albums</caption>

@@ -54,7 +54,14 @@ export async function copyAlbum(
       await CancellationScope.nonCancellable(() =>
         cleanUpUploads.executeWithOptions(
           { ...metadataActivity, summary: `Abort unfinished uploads of album ${name}` },
-          [{ bucket: target.bucket, albumFolderKey: p.albumFolderKey, planPrefix: p.planPrefix }],
+          [
+            {
+              bucket: target.bucket,
+              albumFolderKey: p.albumFolderKey,
+              planPrefix: p.planPrefix,
+              replica: target.replica,
+            },
+          ],
         ),
       );
     }

@@ -105,6 +105,7 @@ export class DeletionGate {
           target: input.target,
           approval: given,
           requireObjectLock: input.deletion.requireObjectLock,
+          requireReplica: input.deletion.requireReplica,
         },
       ],
     );

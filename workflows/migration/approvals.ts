@@ -56,22 +56,28 @@ export class Approvals {
 
   /**
    * Refuses an approval of albums whose copies lack the protection the migration requires (Object
-   * Lock with days left), naming them and why. A dry run is not refused: it shows what would go.
+   * Lock with days left, a verified replica), naming them and why. A dry run is not refused: it
+   * shows what would go.
    */
   private async requireProtection(request: ApprovalRequest, albumKeys: string[]): Promise<void> {
     const { input } = this.run;
-    const required = input.deletion.requireObjectLock;
-    if (!required || request.dryRun) return;
+    const { requireObjectLock, requireReplica } = input.deletion;
+    if ((!requireObjectLock && !requireReplica) || request.dryRun) return;
     const { lacking, lackingCount } = await checkArchiveProtection({
       migrationId: input.migrationId,
       target: input.target,
       albumKeys,
-      requireObjectLock: required,
+      requireObjectLock,
+      requireReplica,
     });
     if (lackingCount === 0) return;
     const named = lacking.map((l) => `${l.album}: ${l.reason}`).join('; ');
+    const required = [
+      requireObjectLock && `Object Lock with at least ${requireObjectLock.minDaysLeft} days left`,
+      requireReplica && 'a verified copy in the replica',
+    ].filter(Boolean);
     throw ApplicationFailure.nonRetryable(
-      `This migration requires Object Lock with at least ${required.minDaysLeft} days left before deleting; ${lackingCount} album(s) lack it, so nothing was approved: ${named}${lackingCount > lacking.length ? '; …' : ''}`,
+      `This migration requires ${required.join(' and ')} before deleting; ${lackingCount} album(s) lack it, so nothing was approved: ${named}${lackingCount > lacking.length ? '; …' : ''}`,
       errorType('ProtectionRequired'),
     );
   }
