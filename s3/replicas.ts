@@ -43,6 +43,11 @@ export class ReplicaClients {
     return connection;
   }
 
+  /** The configured connections' names. */
+  names(): string[] {
+    return Object.keys(this.connections);
+  }
+
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
   }

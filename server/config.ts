@@ -3,6 +3,7 @@ import { loadSettings } from '../config/load';
 import { PayloadKeySettings } from '../config/payload-keys';
 import { TemporalSettings, withTemporalProfile } from '../config/temporal';
 import { AccessSettings } from '../http/auth';
+import { ReplicaSettings } from '../config/replicas';
 import { S3Settings } from '../s3/client';
 import { ServiceSettings } from '../service/settings';
 
@@ -25,6 +26,8 @@ export const ServerConfig = z
     APPROVAL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     /** The bucket, to serve reports and the failed albums' list. */
     ...S3Settings.shape,
+    /** The replica connections the workers have (S3_REPLICAS), for the bucket check of a second copy. */
+    ...ReplicaSettings.shape,
     /**
      * The photographer's pages: a reverse proxy that signs people in may name them in this header
      * (say X-Forwarded-User); requests carrying it need no token. Unset: sign-in with the API token.

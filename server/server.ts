@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { connectTemporalClient } from '../client/connection';
 import { createS3Client } from '../s3/client';
+import { ReplicaClients } from '../s3/replicas';
 import { createServices } from '../service';
 import { createHttpApp } from './app';
 import type { ServerConfig } from './config';
@@ -10,7 +11,8 @@ import type { ServerConfig } from './config';
 export async function startHttpServer(config: ServerConfig, log?: (entry: Record<string, unknown>) => void) {
   const temporal = await connectTemporalClient(config);
   const s3 = createS3Client(config);
-  const services = createServices({ client: temporal.client, s3, settings: config });
+  const replicas = new ReplicaClients(config.S3_REPLICAS);
+  const services = createServices({ client: temporal.client, s3, replicas, settings: config });
   const app = createHttpApp({
     config,
     services,
@@ -28,6 +30,7 @@ export async function startHttpServer(config: ServerConfig, log?: (entry: Record
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.close();
       s3.destroy();
+      replicas.destroy();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
+import type { ReplicaClients } from '../s3/replicas';
 import { AuditService } from './audits';
 import { BucketService } from './buckets';
 import { DeletionService } from './deletion';
@@ -15,8 +16,13 @@ import { SmugMugConnection } from './smugmug-connection';
  * connection, the bucket and audits of the archive, for the JSON API and the pages alike. Refusals are `Refusal`s
  * (./refusals.ts), which each face maps to its own answer.
  */
-export function createServices(deps: { client: Client; s3: S3Client; settings: ServiceSettings }) {
-  const { client, s3, settings } = deps;
+export function createServices(deps: {
+  client: Client;
+  s3: S3Client;
+  replicas: ReplicaClients;
+  settings: ServiceSettings;
+}) {
+  const { client, s3, replicas, settings } = deps;
   const links = temporalUiLinks(settings);
   const reads = new MigrationReads(client, s3, settings.TEMPORAL_TASK_QUEUE);
   const migrations = new MigrationService(client, s3, reads, settings.TEMPORAL_TASK_QUEUE, links);
@@ -26,7 +32,7 @@ export function createServices(deps: { client: Client; s3: S3Client; settings: S
     deletion: new DeletionService(client, s3, reads),
     schedules: new ScheduleService(client, settings.TEMPORAL_TASK_QUEUE, reads, links),
     smugmug: new SmugMugConnection(settings),
-    buckets: new BucketService(s3),
+    buckets: new BucketService(s3, replicas),
     audits: new AuditService(client, s3, reads, settings.TEMPORAL_TASK_QUEUE, links),
     links,
   };

@@ -1,5 +1,6 @@
 import {
   CreateBucketCommand,
+  GetBucketVersioningCommand,
   HeadObjectCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -14,7 +15,8 @@ import { minioClient, type MinioServer, startMinio } from '../local-stack/minio-
 import { freePort } from '../local-stack/processes';
 import { resolveTool } from '../local-stack/tools';
 import type { AlbumManifest } from '../state/documents';
-import { type ApiTestbed, startApiTestbed } from './support/api-harness';
+import { type ApiTestbed, startApiTestbed, TEST_API_TOKEN } from './support/api-harness';
+import { launchChromium } from './support/browser';
 import { cliAgainst } from './support/cli-runner';
 import { listKeys, md5Of, readObject, startMigrationHarness } from './support/migration-harness';
 import { smallLibrary, startPrivateSandbox } from './support/sandbox-client';
@@ -103,6 +105,8 @@ describe('a replica: every original in a second bucket elsewhere, verified, befo
         },
       },
       { S3_REPLICAS: JSON.stringify({ offsite: connection }) },
+      // The API knows the connection too (its bucket check); the worker is what writes there.
+      () => ({ S3_REPLICAS: JSON.stringify({ offsite: connection }) }),
     );
   }, 120_000);
   afterAll(async () => {
@@ -137,10 +141,10 @@ describe('a replica: every original in a second bucket elsewhere, verified, befo
     return Promise.all(keys.map(async (key) => ({ key, md5: md5Of(await readObject(s3, bucket, key)) })));
   }
 
-  async function expectBothCopies(bucket: string, prefix: string) {
+  async function expectBothCopies(bucket: string, prefix: string, replicaBucket = bucket) {
     const md5s = [...originals().values()].map((o) => o.md5).sort();
     const primary = await copiesIn(testbed.harness.s3, bucket, prefix);
-    const replica = await copiesIn(replicaS3, bucket, prefix);
+    const replica = await copiesIn(replicaS3, replicaBucket, prefix);
     expect(primary.map((c) => c.md5).sort()).toEqual(md5s);
     expect(replica).toEqual(primary);
   }
@@ -159,6 +163,64 @@ describe('a replica: every original in a second bucket elsewhere, verified, befo
     await testbed.api.call('POST', `/v1/migrations/${id}/cancel`);
     await testbed.api.waitFor(id, (s) => s.status !== 'RUNNING');
   };
+
+  test(
+    'in the web app: a second copy chosen, its bucket checked with the command that sets it up (which works), the plan prices it, and the copy started from the plan writes both',
+    async () => {
+      const bucket = await bucketPair('web');
+      const replicaBucket = `web-second-${randomUUID().slice(0, 8)}`;
+      await replicaS3.send(new CreateBucketCommand({ Bucket: replicaBucket }));
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${testbed.api.url}/app/sign-in`);
+        await page.getByLabel('Access key').fill(TEST_API_TOKEN);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.goto(`${testbed.api.url}/app/migrations`);
+        await page.getByLabel('SmugMug nickname').fill(testbed.sandbox.library.nickname);
+        await page.getByLabel('S3 bucket').fill(bucket);
+        await page.getByLabel('Folder in the bucket (optional)').fill('w');
+        await page.getByLabel('Where').selectOption('offsite');
+        await page.getByLabel('Bucket there (empty: no second copy)').fill(replicaBucket);
+        await page.getByLabel('Only these albums (optional)').fill(''); // leaving the field checks the bucket
+        const check = page.locator('#replica-check li', { hasText: 'Versioning keeps every version' });
+        await check.waitFor();
+        expect(await check.textContent()).toMatch(/: missing$/);
+        expect(await page.locator('#replica-check code').textContent()).toBe(
+          `npx smugmug-s3 bucket setup ${replicaBucket} --replica offsite`,
+        );
+        // The command, run as the bucket's owner would (the connection in their environment).
+        process.env.S3_REPLICAS = JSON.stringify(testbed.harness.config.S3_REPLICAS);
+        const setup = await cliAgainst(testbed.api.url)(['bucket', 'setup', replicaBucket, '--replica', 'offsite'])
+          .done;
+        delete process.env.S3_REPLICAS;
+        expect(setup.output).toContain(`Bucket ${replicaBucket} (replica offsite) now:`);
+        expect((await replicaS3.send(new GetBucketVersioningCommand({ Bucket: replicaBucket }))).Status).toBe(
+          'Enabled',
+        );
+
+        await page.getByRole('button', { name: /Plan first/ }).click();
+        await page.waitForURL(/\/app\/plans\//);
+        await page.locator('#plan-replica').waitFor({ timeout: 60_000 });
+        expect(await page.locator('#plan-replica').textContent()).toMatch(
+          new RegExp(
+            `^Second copy in s3://${replicaBucket} \\(offsite, eu-central-1\\), STANDARD, written by the worker; at http://127\\.0\\.0\\.1:\\d+: another provider's prices are not in the price table$`,
+          ),
+        );
+        await page.getByRole('button', { name: 'Start copying' }).click();
+        await page.waitForURL(/\/app\/migrations\/migrate-/);
+        const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+        expect(await testbed.api.waitFor(id, (s) => s.status !== 'RUNNING', 180_000)).toMatchObject({
+          phase: 'completed',
+          counts: { albumsFailed: 0 },
+        });
+        await expectBothCopies(bucket, 'w', replicaBucket);
+      } finally {
+        await browser.close();
+      }
+    },
+    5 * 60_000,
+  );
 
   test(
     'the replica stopped for 2 minutes mid-run: the run completes with both copies verified, no album failed, no human step',

@@ -16,10 +16,21 @@ const OPTIONAL = new Set<string>(['cors', 'objectLock']);
 const STATUS_WORDS = { ok: 'yes', missing: 'missing', unknown: 'this storage does not say' } as const;
 
 /** The bucket's six protections, shown beside the form, with the command that sets up what is missing. */
-export function BucketCheck({ bucket, checks, problem }: { bucket: string; checks?: BucketChecks; problem?: string }) {
+export function BucketCheck({
+  bucket,
+  replica,
+  checks,
+  problem,
+}: {
+  bucket: string;
+  /** The replica connection the bucket is at (a second copy's bucket). */
+  replica?: string;
+  checks?: BucketChecks;
+  problem?: string;
+}) {
   const missing = checks && BUCKET_CHECKS.some((name) => !OPTIONAL.has(name) && checks[name].status === 'missing');
   return (
-    <div id="bucket-check" aria-live="polite">
+    <div id={replica ? 'replica-check' : 'bucket-check'} aria-live="polite">
       {problem && <p class="problem">{problem}</p>}
       {checks && (
         <ul>
@@ -30,7 +41,8 @@ export function BucketCheck({ bucket, checks, problem }: { bucket: string; check
       )}
       {missing && (
         <p>
-          To set up what is missing, the bucket's owner runs <code>{`npx smugmug-s3 bucket setup ${bucket}`}</code>
+          To set up what is missing, the bucket's owner runs{' '}
+          <code>{`npx smugmug-s3 bucket setup ${bucket}${replica ? ` --replica ${replica}` : ''}`}</code>
         </p>
       )}
     </div>

@@ -11,6 +11,9 @@ export interface StartForm {
   include?: string;
   sse?: string;
   kmsKeyId?: string;
+  /** A second copy: the replica connection (of those the service has) and its bucket. */
+  replicaConnection?: string;
+  replicaBucket?: string;
   deletion?: boolean;
 }
 
@@ -22,16 +25,57 @@ const STORAGE_CLASSES: Array<[string, string]> = [
   ['DEEP_ARCHIVE', 'Glacier Deep Archive: cheapest, hours to read back'],
 ];
 
+/**
+ * A second copy of every original in another bucket (another region, another provider) through a
+ * connection the service has: its bucket checked as the first one is; with deletion, required.
+ */
+function SecondCopyFields({ form, replicas }: { form: StartForm; replicas: string[] }) {
+  return (
+    <fieldset>
+      <legend>A second copy elsewhere (optional)</legend>
+      <label for="replicaConnection">Where</label>
+      <select id="replicaConnection" name="replicaConnection">
+        {replicas.map((name) => (
+          <option value={name} selected={form.replicaConnection === name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <label for="replicaBucket">Bucket there (empty: no second copy)</label>
+      <input
+        type="text"
+        id="replicaBucket"
+        name="replicaBucket"
+        value={form.replicaBucket ?? ''}
+        aria-describedby="replica-hint"
+        hx-get="/app/bucket-check"
+        hx-trigger="change"
+        hx-include="#replicaConnection"
+        hx-target="#replica-check"
+        hx-swap="outerHTML"
+      />
+      <p class="hint" id="replica-hint">
+        Every original is written there too, from the same download, and checked the same way; with deletion, an
+        original goes only once both copies are proven.
+      </p>
+      <div id="replica-check" aria-live="polite"></div>
+    </fieldset>
+  );
+}
+
 export function MigrationsPage({
   page,
   migrations,
   form,
   problem,
+  replicas,
 }: {
   page: PageContext;
   migrations: MigrationSummary[];
   form: StartForm;
   problem?: string;
+  /** The replica connections a second copy may use; none: the choice is not offered. */
+  replicas: string[];
 }) {
   return (
     <Layout title="Migrations" page={page}>
@@ -99,6 +143,7 @@ export function MigrationsPage({
           </select>
           <label for="kmsKeyId">KMS key (for SSE-KMS; empty: the account's default key)</label>
           <input type="text" id="kmsKeyId" name="kmsKeyId" value={form.kmsKeyId ?? ''} />
+          {replicas.length > 0 && <SecondCopyFields form={form} replicas={replicas} />}
           <label class="choice">
             <input type="checkbox" name="deletion" value="yes" checked={form.deletion ?? false} /> After the copy is
             verified, let me approve deleting the originals on SmugMug

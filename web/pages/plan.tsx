@@ -109,6 +109,12 @@ export function PlanBody({ page, plan, include }: { page: PageContext; plan: Pla
         <input type="hidden" name="bucket" value={plan.bucket} />
         <input type="hidden" name="prefix" value={plan.prefix} />
         <input type="hidden" name="include" value={include} />
+        {plan.costs.replica?.by === 'copy' && (
+          <>
+            <input type="hidden" name="replicaConnection" value={plan.costs.replica.connection} />
+            <input type="hidden" name="replicaBucket" value={plan.costs.replica.bucket} />
+          </>
+        )}
         <label for="plan-class">Storage class</label>
         <select id="plan-class" name="storageClass">
           {plan.costs.classes.map((c) => (

@@ -21,7 +21,16 @@ export function migrationPages({ services }: WebContext) {
 
   const migrationsPage = async (c: Context, form: StartForm, problem?: string, status: 200 | 400 | 409 | 422 = 200) => {
     const { migrations: listed } = await migrations.list({}, 1, MIGRATIONS_LISTED);
-    return c.html(<MigrationsPage page={pageOf(c)} migrations={listed} form={form} problem={problem} />, status);
+    return c.html(
+      <MigrationsPage
+        page={pageOf(c)}
+        migrations={listed}
+        form={form}
+        problem={problem}
+        replicas={buckets.replicaNames()}
+      />,
+      status,
+    );
   };
   app.get('/migrations', (c) => migrationsPage(c, {}));
   app.post('/migrations', async (c) => {
@@ -34,8 +43,11 @@ export function migrationPages({ services }: WebContext) {
       include: text(body.include),
       sse: text(body.sse) || undefined,
       kmsKeyId: text(body.kmsKeyId) || undefined,
+      replicaConnection: text(body.replicaConnection) || undefined,
+      replicaBucket: text(body.replicaBucket) || undefined,
       deletion: text(body.deletion) === 'yes',
     };
+    const replica = form.replicaBucket && { connection: form.replicaConnection, bucket: form.replicaBucket };
     const request = StartMigrationRequest.safeParse({
       account: form.account,
       target: {
@@ -43,9 +55,11 @@ export function migrationPages({ services }: WebContext) {
         prefix: form.prefix,
         storageClass: form.storageClass,
         sse: form.sse && { type: form.sse, kmsKeyId: form.sse === 'aws:kms' ? form.kmsKeyId : undefined },
+        replica,
       },
       albums: { include: patterns(form.include) },
-      deletion: { enabled: form.deletion },
+      // A second copy asked for is one the deletion waits for.
+      deletion: { enabled: form.deletion, requireReplica: replica ? true : undefined },
     });
     if (!request.success) return migrationsPage(c, form, issuesOf(request.error).message, 400);
     try {
@@ -73,14 +87,22 @@ export function migrationPages({ services }: WebContext) {
   });
 
   app.get('/bucket-check', async (c) => {
-    const bucket = c.req.query('bucket') ?? '';
+    // The first bucket's field sends `bucket`; the second copy's, `replicaBucket` with its connection.
+    const replica = c.req.query('replicaConnection') || undefined;
+    const bucket = (replica ? c.req.query('replicaBucket') : c.req.query('bucket')) ?? '';
     if (!StartMigrationRequest.shape.target.shape.bucket.safeParse(bucket).success)
-      return c.html(<BucketCheck bucket={bucket} problem="That is not an S3 bucket name." />);
+      return c.html(<BucketCheck bucket={bucket} replica={replica} problem="That is not an S3 bucket name." />);
     try {
-      return c.html(<BucketCheck bucket={bucket} checks={await buckets.protections(bucket)} />);
+      return c.html(
+        <BucketCheck bucket={bucket} replica={replica} checks={await buckets.protections(bucket, replica)} />,
+      );
     } catch (err) {
       return c.html(
-        <BucketCheck bucket={bucket} problem={`The bucket could not be read: ${(err as Error).message}`} />,
+        <BucketCheck
+          bucket={bucket}
+          replica={replica}
+          problem={`The bucket could not be read: ${(err as Error).message}`}
+        />,
       );
     }
   });
