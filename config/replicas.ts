@@ -48,10 +48,16 @@ export const ReplicaSettings = z.object({
 });
 export type ReplicaSettings = z.infer<typeof ReplicaSettings>;
 
-/** The secret values of `S3_REPLICAS` as text, for the log redactor. */
-export function replicaSecrets(text: unknown): string[] {
-  if (typeof text !== 'string' || text === '') return [];
-  const parsed = ReplicaSettings.safeParse({ S3_REPLICAS: text });
-  if (!parsed.success) return [text];
-  return Object.values(parsed.data.S3_REPLICAS).flatMap((c) => (c.secretAccessKey ? [c.secretAccessKey] : []));
+/**
+ * The secret values of `S3_REPLICAS`, for the log redactor: from its text (the environment) or its
+ * parsed connections (a loaded configuration); text that does not parse is a secret whole.
+ */
+export function replicaSecrets(value: unknown): string[] {
+  if (value === undefined || value === '') return [];
+  const connections =
+    typeof value === 'string'
+      ? ReplicaSettings.safeParse({ S3_REPLICAS: value }).data?.S3_REPLICAS
+      : (value as Record<string, { secretAccessKey?: unknown }>);
+  if (!connections) return [String(value)];
+  return Object.values(connections).flatMap((c) => (typeof c?.secretAccessKey === 'string' ? [c.secretAccessKey] : []));
 }

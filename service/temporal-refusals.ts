@@ -20,6 +20,7 @@ const TARGET_UNUSABLE: ErrorType[] = [
   'BucketMissing',
   'BucketAccessDenied',
   'StorageClassUnsupported',
+  'ReplicaNotConfigured',
   'WrongAccount',
   'SmugMugAuthError',
 ];

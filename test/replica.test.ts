@@ -341,6 +341,16 @@ describe('a replica: every original in a second bucket elsewhere, verified, befo
     'requireReplica without a replica: the approval is refused (409) naming the albums that lack one; a run naming the replica then writes only the replica, and the approval goes through',
     async () => {
       const bucket = await bucketPair('later');
+      // A connection the worker does not have: refused at once, saying which it has; nothing starts.
+      const unknown = await testbed.api.call('POST', '/v1/migrations', {
+        account: testbed.sandbox.library.nickname,
+        migrationId: 'replica-unknown',
+        target: { bucket, prefix: 'b', replica: { connection: 'nowhere', bucket } },
+      });
+      expect(unknown.status).toBe(422);
+      expect(unknown.body.error.message).toBe(
+        'No replica connection "nowhere" is configured: add it to S3_REPLICAS of the worker and the API (known: offsite)',
+      );
       const deletedBefore = testbed.sandbox.counters().deletions.length;
       const images = [...originals().keys()];
       const alone = await start({

@@ -37,6 +37,9 @@ describe('replica connections (S3_REPLICAS)', () => {
 
   test('a secret never reaches a log line', () => {
     expect(replicaSecrets(CONNECTIONS)).toEqual([SECRET]);
+    // As a loaded configuration holds them (parsed), which the worker's logger is given too.
+    expect(replicaSecrets(ReplicaSettings.parse({ S3_REPLICAS: CONNECTIONS }).S3_REPLICAS)).toEqual([SECRET]);
+    expect(replicaSecrets('{not json')).toEqual(['{not json']);
     const redact = createRedactor(secretsIn({ S3_REPLICAS: CONNECTIONS }));
     expect(redact(`signing with ${SECRET} failed`)).toBe('signing with [redacted] failed');
   });
