@@ -53,8 +53,9 @@ export interface VerifyAlbumInput {
  * Proves an album: every planned file is in the bucket with the original's size and MD5, and the
  * checksum S3 stored equals the one recorded while copying (the checksum chain); a sample (or all)
  * is read back whole, hashed, and checked to open, except archived objects, which S3 will not read
- * and the chain proves. The report says how each file was proven. Writes the
- * report and the album's album.json manifest; returns only the totals.
+ * and the chain proves. With a replica, each file's copy there is proven the same way. The report
+ * says how each file was proven. Writes the report and the album's album.json manifest; returns
+ * only the totals.
  */
 export function verifyAlbum({ s3, config, replicas }: ActivityDeps) {
   return async function verifyAlbum(input: VerifyAlbumInput): Promise<VerificationSummary> {
