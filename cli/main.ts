@@ -21,15 +21,18 @@ import { planTable } from './plan-table';
 import { auditCommand } from './audit-command';
 import { scheduleCommand } from './schedule-command';
 import { bucketCommand } from './bucket-command';
+import { parseReplicaOption } from './replica-option';
 import { login } from './login';
 import { watchMigration } from './progress-display';
 
 const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMUG_S3_API_TOKEN)
 
   migrate --account NICK --bucket B [--prefix P] [--id ID] [--delete] [--concurrency N]
-          [--include PATTERN]... [--exclude PATTERN]... [--dry-run] [--watch]
+          [--include PATTERN]... [--exclude PATTERN]... [--replica NAME:BUCKET] [--dry-run] [--watch]
+                                    --replica: a second copy in BUCKET at the workers' replica
+                                    connection NAME; with --delete, nothing goes without it
   plan    --account NICK --bucket B [--prefix P] [--include PATTERN]... [--exclude PATTERN]...
-          [--smugmug-plan NAME --smugmug-monthly USD]
+          [--replica NAME:BUCKET] [--smugmug-plan NAME --smugmug-monthly USD]
                                     counts, held items, duplicates and costs per storage class; copies nothing
   list    [--account NICK] [--phase PHASE]
                                     PHASE: ${MigrationPhase.options.join(', ')}
@@ -130,16 +133,25 @@ async function main(argv: string[]) {
   const id = positionals[0];
   const needId = () => id ?? fail(`${command} needs a migration id (see: smugmug-s3 list)`);
   const prompt = () => createInterface({ input: process.stdin, output: process.stdout });
+  const replicaOption = () => {
+    try {
+      return values.replica === undefined ? undefined : parseReplicaOption(values.replica);
+    } catch (err) {
+      return fail((err as Error).message);
+    }
+  };
 
   switch (command) {
     case 'migrate': {
+      const replica = replicaOption();
       const request: Partial<StartMigrationBody> = {
         account: values.account,
         migrationId: values.id,
-        target: { bucket: values.bucket ?? '', prefix: values.prefix ?? '' },
+        target: { bucket: values.bucket ?? '', prefix: values.prefix ?? '', replica },
         albums: { include: values.include ?? [], exclude: values.exclude ?? [] },
         dryRun: values['dry-run'] ?? false,
-        deletion: { enabled: values.delete ?? false },
+        // A second copy asked for is one the deletion waits for.
+        deletion: { enabled: values.delete ?? false, requireReplica: replica ? true : undefined },
         ...(values.concurrency ? { albumConcurrency: Number(values.concurrency) } : {}),
       };
       const started = await api.call<MigrationStartedBody>('POST', '/v1/migrations', request);
@@ -151,7 +163,11 @@ async function main(argv: string[]) {
       const request: Partial<StartPlanBody> = {
         account: values.account,
         migrationId: values.id,
-        target: { bucket: values.bucket ?? '', prefix: values.prefix ?? '' },
+        target: {
+          bucket: values.bucket ?? '',
+          prefix: values.prefix ?? '',
+          replica: replicaOption(),
+        },
         albums: { include: values.include ?? [], exclude: values.exclude ?? [] },
       };
       const started = await api.call<PlanStartedBody>('POST', '/v1/plans', request);

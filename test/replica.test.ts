@@ -384,11 +384,23 @@ describe('a replica: every original in a second bucket elsewhere, verified, befo
         );
       const primaryVersions = await versions();
       expect(Object.keys(primaryVersions)).toHaveLength(images.length);
-      const replicated = await start({
-        migrationId: 'replica-added',
-        target: { bucket, prefix: 'b', replica: { connection: 'offsite', bucket } },
-        deletion: { enabled: true, approvalTimeout: '10m', requireReplica: true },
-      });
+      // Named through the CLI this time: --replica with --delete requires the second copy.
+      const cli = await cliAgainst(testbed.api.url)([
+        'migrate',
+        '--account',
+        testbed.sandbox.library.nickname,
+        '--bucket',
+        bucket,
+        '--prefix',
+        'b',
+        '--id',
+        'replica-added',
+        '--replica',
+        `offsite:${bucket}`,
+        '--delete',
+      ]).done;
+      expect(cli.code).toBe(0);
+      const replicated = /^Started (\S+)/m.exec(cli.output)![1];
       await testbed.api.waitFor(replicated, (s) => s.phase === 'awaiting-approval', 180_000);
       expect(await versions()).toEqual(primaryVersions);
       await expectBothCopies(bucket, 'b');

@@ -1,3 +1,4 @@
+import { parseReplicaOption } from '../../cli/replica-option';
 import { ReplicaSettings, replicaSecrets } from '../../config/replicas';
 import { createRedactor, secretsIn } from '../../config/redact';
 import { estimateReplica } from '../../plans/cost-estimate';
@@ -118,5 +119,17 @@ describe('the replica in the plan', () => {
     );
     expect(r.estimate).toBeUndefined();
     expect(r.note).toBe("at https://s3.example.net: another provider's prices are not in the price table");
+  });
+});
+
+describe('--replica NAME:BUCKET of migrate and plan', () => {
+  test('a connection and a bucket; anything else refused with the form it takes', () => {
+    expect(parseReplicaOption('offsite:my-photos-copy')).toEqual({
+      connection: 'offsite',
+      bucket: 'my-photos-copy',
+      by: 'copy',
+    });
+    for (const bad of ['offsite', 'offsite:', 'Off Site:bucket', 'a:b:c'])
+      expect(() => parseReplicaOption(bad)).toThrow(/--replica takes NAME:BUCKET/);
   });
 });
