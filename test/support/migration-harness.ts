@@ -38,11 +38,12 @@ export function workerConfigFor(
   });
 }
 
+/** A configuration as a worker process reads it from its environment (S3_REPLICAS as its JSON). */
 export function workerEnv(config: WorkerConfig): Record<string, string> {
   return Object.fromEntries(
     Object.entries(config)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, String(v)]),
+      .map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
   );
 }
 
