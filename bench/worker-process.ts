@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { WorkerConfig } from '../worker/config';
+import { WorkerConfig, workerConfigEnv } from '../worker/config';
 import type { LocalStack } from '../local-stack/stack';
 import { projectRoot } from '../local-stack/paths';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
@@ -30,11 +30,7 @@ export function benchWorkerEnv(
     PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys,
   });
   return {
-    ...Object.fromEntries(
-      Object.entries(config)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, String(v)]),
-    ),
+    ...workerConfigEnv(config),
     AWS_ACCESS_KEY_ID: stack.minio.accessKeyId,
     AWS_SECRET_ACCESS_KEY: stack.minio.secretAccessKey,
     WORKFLOW_BUNDLE_PATH: workflowBundle,

@@ -48,6 +48,18 @@ export const WorkerConfig = z.object({
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
+/**
+ * A configuration as a worker process reads it from its environment, for starting one: every
+ * setting as text, the replica connections as their JSON.
+ */
+export function workerConfigEnv(config: WorkerConfig): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+  );
+}
+
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   return loadSettings(WorkerConfig, withTemporalProfile({ ...credentialsFromFile(env), ...env }), 'Worker');
 }

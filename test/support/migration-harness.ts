@@ -11,7 +11,7 @@ import { failureConverterPath } from '../../encryption/data-converter';
 import { minioClient } from '../../local-stack/minio-server';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
 import type { MigrationResult } from '../../workflows/migration';
-import { WorkerConfig } from '../../worker/config';
+import { WorkerConfig, workerConfigEnv } from '../../worker/config';
 import { createMigrationWorker } from '../../worker/create-worker';
 import { testStack } from './test-stack';
 
@@ -38,14 +38,8 @@ export function workerConfigFor(
   });
 }
 
-/** A configuration as a worker process reads it from its environment (S3_REPLICAS as its JSON). */
-export function workerEnv(config: WorkerConfig): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(config)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
-  );
-}
+/** A configuration as a worker process reads it from its environment. */
+export const workerEnv = workerConfigEnv;
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow code bundled once per test file (webpack takes seconds). */
