@@ -21,11 +21,15 @@ import { planTable } from './plan-table';
 import { auditCommand } from './audit-command';
 import { scheduleCommand } from './schedule-command';
 import { bucketCommand } from './bucket-command';
+import { serve } from '../local-stack/serve';
 import { parseReplicaOption } from './replica-option';
 import { login } from './login';
 import { watchMigration } from './progress-display';
 
 const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMUG_S3_API_TOKEN)
+
+  serve                             the service on this machine (as npm start): Temporal, workers and
+                                    the web app on 127.0.0.1, data in ~/.local/share/smugmug-s3
 
   migrate --account NICK --bucket B [--prefix P] [--id ID] [--delete] [--concurrency N]
           [--include PATTERN]... [--exclude PATTERN]... [--replica NAME:BUCKET] [--dry-run] [--watch]
@@ -110,6 +114,8 @@ async function main(argv: string[]) {
     },
   });
   if (!command || values.help || ['help', '--help', '-h'].includes(command)) return console.log(USAGE);
+  // The service itself on this machine (npm start), not a call to one.
+  if (command === 'serve') return serve();
   if (command === 'bucket') {
     const [action, bucket] = positionals;
     const days = values['abort-after-days'] === undefined ? undefined : Number(values['abort-after-days']);

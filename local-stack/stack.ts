@@ -200,12 +200,12 @@ export async function startLocalStackOnFreePorts(
 }
 
 /** Ctrl-C (or SIGTERM) stops every server of the stack, then the process. */
-export function stopOnSignals(stack: { stop(): Promise<void> }): void {
+export function stopOnSignals(stack: { stop(): Promise<void> }, what = 'the local stack'): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping the local stack...`);
+    console.log(`\n${signal}: stopping ${what}...`);
     stack.stop().then(
       () => {
         console.log('Stopped.');
