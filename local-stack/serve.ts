@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { newPayloadKeySpec } from '../encryption/payload-codec';
 import { credentialsFromFile } from '../smugmug/credentials';
 import { projectRoot } from './paths';
 import { type ServerProcess, spawnServer, waitUntilReady } from './processes';
-import { stopOnSignals } from './stack';
+import { keptSecret } from './kept-secret';
+import { localPayloadKeys, stopOnSignals } from './stack';
 import { startTemporalDevServer } from './temporal-server';
 import { resolveTool } from './tools';
 
@@ -28,14 +27,6 @@ function portOf(name: keyof typeof PORTS): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)
     throw new Error(`${name}=${value} is not a port number (1-65535)`);
   return Number(value);
-}
-
-/** A secret made once and kept in the data folder, readable by its owner only; `made` says whether it is new. */
-async function keptSecret(path: string, make: () => string): Promise<{ value: string; made: boolean }> {
-  if (existsSync(path)) return { value: (await readFile(path, 'utf8')).trim(), made: false };
-  const value = make();
-  await writeFile(path, `${value}\n`, { mode: 0o600 });
-  return { value, made: true };
 }
 
 /** What the worker cannot start without, and where a person gives it: undefined when all is there. */
@@ -61,8 +52,7 @@ export async function serve(): Promise<void> {
   const dataDir = serviceDataDir();
   const logs = join(dataDir, 'logs');
   await mkdir(logs, { recursive: true, mode: 0o700 });
-  const payloadKeys = (await keptSecret(join(dataDir, 'payload-encryption-keys'), () => newPayloadKeySpec('local-1')))
-    .value;
+  const payloadKeys = await localPayloadKeys(dataDir);
   const apiToken = await keptSecret(join(dataDir, 'api-token'), () => randomBytes(24).toString('base64url'));
   const apiPort = portOf('API_PORT');
   const webUrl = `http://127.0.0.1:${apiPort}/app`;

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { newPayloadKeySpec } from '../encryption/payload-codec';
 import { join } from 'node:path';
 import { DEFAULT_RAW_COMPONENTS } from '../smugmug-sandbox/library';
@@ -7,6 +6,7 @@ import { type RunningSandbox, type SandboxOptions, startSandbox } from '../smugm
 import { type MinioServer, startMinio } from './minio-server';
 import { freePort } from './processes';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
+import { keptSecret } from './kept-secret';
 import { resolveTool } from './tools';
 
 export interface StackPorts {
@@ -86,13 +86,9 @@ SmugMug sandbox ${sandbox.url}  (user ${sandbox.library.nickname}: ${sandbox.lib
 `;
 }
 
-/** The stack's payload key: made once, then read from its data folder (readable by its owner only). */
-async function localPayloadKeys(dataDir: string): Promise<string> {
-  const path = join(dataDir, 'payload-encryption-keys');
-  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
-  const keys = newPayloadKeySpec('local-1');
-  await writeFile(path, `${keys}\n`, { mode: 0o600 });
-  return keys;
+/** The payload key of a data folder: made once, then read from there (readable by its owner only). */
+export async function localPayloadKeys(dataDir: string): Promise<string> {
+  return (await keptSecret(join(dataDir, 'payload-encryption-keys'), () => newPayloadKeySpec('local-1'))).value;
 }
 
 export async function freePorts(): Promise<StackPorts> {
