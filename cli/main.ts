@@ -21,7 +21,6 @@ import { planTable } from './plan-table';
 import { auditCommand } from './audit-command';
 import { scheduleCommand } from './schedule-command';
 import { bucketCommand } from './bucket-command';
-import { serve } from '../local-stack/serve';
 import { parseReplicaOption } from './replica-option';
 import { login } from './login';
 import { watchMigration } from './progress-display';
@@ -114,8 +113,12 @@ async function main(argv: string[]) {
     },
   });
   if (!command || values.help || ['help', '--help', '-h'].includes(command)) return console.log(USAGE);
-  // The service itself on this machine (npm start), not a call to one.
-  if (command === 'serve') return serve();
+  // The service itself on this machine (npm start), not a call to one; loaded only then, as it is large.
+  if (command === 'serve') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS require, which tsx's hook serves (its import() does not)
+    const { serve } = require('../local-stack/serve') as typeof import('../local-stack/serve');
+    return serve();
+  }
   if (command === 'bucket') {
     const [action, bucket] = positionals;
     const days = values['abort-after-days'] === undefined ? undefined : Number(values['abort-after-days']);

@@ -191,6 +191,16 @@ describe('npm start: the service on one machine', () => {
     });
     const [code] = await bare.exited;
     expect(code).toBe(1);
+    // The installed command is the same launcher (a wrong port shows it reached it, before anything starts).
+    const viaCli = spawn(process.execPath, ['cli/smugmug-s3.cjs', 'serve'], {
+      cwd: projectRoot,
+      env: { ...base, API_PORT: 'eighty' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let cliOutput = '';
+    viaCli.stderr.on('data', (d: Buffer) => (cliOutput += d.toString()));
+    const [cliCode] = await once(viaCli, 'close');
+    expect([cliCode, cliOutput.trim()]).toEqual([1, 'API_PORT=eighty is not a port number (1-65535)']);
     expect(bare.output()).toMatch(
       /temporal not found: set TEMPORAL_BIN to a temporal binary, put one on PATH, or install Go/,
     );
