@@ -10,7 +10,7 @@ import {
   AlbumManifest,
   ChecksumRecord,
   AlbumVerificationReport,
-  type FileCheck,
+  FileCheck,
   fileIdOf,
   heldItemsOf,
   type ManifestComponent,
@@ -348,6 +348,6 @@ function objectFacts(check: FileCheck | undefined) {
 
 /** What a file's check keeps of its copy in the replica: the object as verified, and how it was proven. */
 function replicaFacts(copy: FileCheck): NonNullable<FileCheck['replica']> {
-  const { ok, problem, checksum, deep, provenBy, storageClass, versionId, etag, lockMode, retainUntil } = copy;
-  return { ok, problem, checksum, deep, provenBy, storageClass, versionId, etag, lockMode, retainUntil };
+  // The replica record's own schema picks its fields, so the two cannot drift apart.
+  return FileCheck.shape.replica.unwrap().parse(copy);
 }
