@@ -39,7 +39,7 @@ export function checkMigrationTarget({ s3, smugmug, config, replicas }: Activity
     await Promise.all([
       bucketReady(),
       input.replica ? replicaReady(input.replica) : undefined,
-      smugmug.accountUser(input.account),
+      smugmug.clientFor(input.account).then((client) => client.accountUser(input.account)),
     ]);
   };
 }

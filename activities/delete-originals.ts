@@ -13,7 +13,9 @@ import {
 } from '../state/documents';
 import { deletionLogKey } from '../state/layout';
 import { StateStore } from '../state/store';
+import type { SmugMugClient } from '../smugmug/client';
 import type { ActivityDeps } from './deps';
+import { smugmugOfThisRun } from './smugmug-of-run';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
 
@@ -46,7 +48,8 @@ function includes(includeHeld: IncludeHeld | undefined, item: HeldItem): boolean
  * what stayed and why, when and on whose approval. Already gone counts as done, so a retried
  * attempt is harmless. A dry run only lists what would go.
  */
-export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
+export function deleteOriginals(deps: ActivityDeps) {
+  const { s3 } = deps;
   return async function deleteOriginals(input: DeleteOriginalsInput): Promise<DeletionSummary> {
     const store = new StateStore(s3, input.target.bucket);
     const report = await store.get(input.reportKey, AlbumVerificationReport);
@@ -86,11 +89,12 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
     const deleted: string[] = [];
     const alreadyGone: string[] = [];
     if (!input.approval.dryRun) {
+      const smugmug = await smugmugOfThisRun(deps);
       await withHeartbeats(
         () => ({ deleted: deleted.length }),
         async () => {
           for (const image of toDelete) {
-            if (await deleteOne(input.albumKey, image)) deleted.push(image.imageKey);
+            if (await deleteOne(smugmug, input.albumKey, image)) deleted.push(image.imageKey);
             else alreadyGone.push(image.imageKey);
           }
         },
@@ -124,7 +128,7 @@ export function deleteOriginals({ smugmug, s3 }: ActivityDeps) {
   };
 
   /** Deletes one image from its album; false when it was gone already (checked again before counting it done). */
-  async function deleteOne(albumKey: string, image: Doomed): Promise<boolean> {
+  async function deleteOne(smugmug: SmugMugClient, albumKey: string, image: Doomed): Promise<boolean> {
     const uri = `/api/v2/album/${albumKey}/image/${image.imageKey}-${image.serial}`;
     const res = await smugmug.request(uri, { method: 'DELETE' });
     await res.body.dump();

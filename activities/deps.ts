@@ -5,7 +5,7 @@ import type { TemporalSettings } from '../config/temporal';
 import type { BatchChecksumSettings } from '../s3/batch-checksum';
 import type { S3Settings } from '../s3/client';
 import type { ReplicaClients } from '../s3/replicas';
-import type { SmugMugClient } from '../smugmug/client';
+import type { SmugMugAccounts } from '../smugmug/accounts';
 import type { ByteBudget } from '../transfer/byte-budget';
 import type { Md5Thread } from '../transfer/md5-thread';
 import type { TransferSettings } from '../transfer/settings';
@@ -20,7 +20,8 @@ export type ActivitySettings = TransferSettings &
 /** What activities need from the worker: clients built from its environment, never from workflow input. */
 export interface ActivityDeps {
   config: ActivitySettings;
-  smugmug: SmugMugClient;
+  /** Each account's SmugMug client, its token read when needed (smugmug-of-run.ts for an album's activities). */
+  smugmug: SmugMugAccounts;
   s3: S3Client;
   /** The replica connections the worker's configuration names (S3_REPLICAS): a second copy's store. */
   replicas: ReplicaClients;

@@ -15,14 +15,15 @@ export function discoverAlbums({ smugmug, s3 }: ActivityDeps) {
   return async function discoverAlbums(
     input: Pick<MigrationInput, 'migrationId' | 'account' | 'target' | 'albums'>,
   ): Promise<DiscoveryResult> {
-    const user = await smugmug.accountUser(input.account);
+    const client = await smugmug.clientFor(input.account);
+    const user = await client.accountUser(input.account);
     const keep = albumFilter(input.albums);
     const albums: AlbumRef[] = [];
     let excluded = 0;
     await withHeartbeats(
       () => ({ albums: albums.length }),
       async () => {
-        for await (const album of smugmug.albums(user)) {
+        for await (const album of client.albums(user)) {
           if (keep(album)) albums.push(album);
           else excluded += 1;
         }

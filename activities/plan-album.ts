@@ -6,13 +6,14 @@ import type { AlbumPlan, BatchRef } from '../common/migration-types';
 import type { AlbumRef } from '../common/records';
 import { albumFolderKey, fileNamesFor, joinKey } from '../s3/keys';
 import { otherComponents } from '../smugmug/asset-components';
-import type { AlbumImageWithExif } from '../smugmug/client';
+import type { AlbumImageWithExif, SmugMugClient } from '../smugmug/client';
 import { Album, type AlbumImage, mayHaveOtherComponents } from '../smugmug/schemas';
 import { AlbumPlanRecord, PlanBatch, type PlanEntry, type UnavailableEntry } from '../state/documents';
 import { albumStateFolder, batchKey, planRecordKey } from '../state/layout';
 import { StateStore } from '../state/store';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './keep-alive';
+import { smugmugOfThisRun } from './smugmug-of-run';
 
 export interface PlanAlbumInput {
   migrationId: string;
@@ -30,8 +31,9 @@ type Source = { source: PlanEntry['source']; url: string; size: number; md5: str
  * bucket already holds (sync), and stores the plan in batches under the migration's state prefix.
  * Returns only totals and batch references, however large the album.
  */
-export function planAlbum({ smugmug, s3, config, replicas }: ActivityDeps) {
-  async function sourceOf(image: AlbumImage): Promise<Source> {
+export function planAlbum(deps: ActivityDeps) {
+  const { s3, config, replicas } = deps;
+  async function sourceOf(smugmug: SmugMugClient, image: AlbumImage): Promise<Source> {
     if (image.Processing) return { unavailable: 'still processing on SmugMug: no original to download yet' };
     if (image.SubStatus === 'CanNotProcess')
       return { unavailable: 'SmugMug could not process this video; it cannot be downloaded' };
@@ -80,6 +82,7 @@ export function planAlbum({ smugmug, s3, config, replicas }: ActivityDeps) {
    * unavailable (its image held); one without an MD5 or size is copied but marked unproven (held too).
    */
   async function planComponents(
+    smugmug: SmugMugClient,
     images: Map<string, AlbumImageWithExif>,
     entries: PlanEntry[],
     unavailable: UnavailableEntry[],
@@ -145,6 +148,7 @@ export function planAlbum({ smugmug, s3, config, replicas }: ActivityDeps) {
     const { target, album } = input;
     const planPrefix = albumStateFolder(target.prefix, input.migrationId, album.albumKey);
     const folder = albumFolderKey(target.prefix, album.path, album.albumKey);
+    const smugmug = await smugmugOfThisRun(deps);
     const albumInfo = await smugmug.getObject(`/api/v2/album/${album.albumKey}`, Album);
 
     const images = new Map<string, AlbumImageWithExif>();
@@ -175,7 +179,7 @@ export function planAlbum({ smugmug, s3, config, replicas }: ActivityDeps) {
     const entries: PlanEntry[] = [];
     const unavailable: UnavailableEntry[] = [];
     for (const image of images.values()) {
-      const source = await sourceOf(image);
+      const source = await sourceOf(smugmug, image);
       if ('unavailable' in source) {
         unavailable.push({
           imageKey: image.ImageKey,
@@ -221,7 +225,7 @@ export function planAlbum({ smugmug, s3, config, replicas }: ActivityDeps) {
         },
       });
     }
-    await planComponents(images, entries, unavailable, presence);
+    await planComponents(smugmug, images, entries, unavailable, presence);
     entries.sort((a, b) => a.key.localeCompare(b.key));
 
     // Transfer batches first (what the workflow runs), then storage-only batches of present files.

@@ -22,6 +22,7 @@ import { Md5Turns, PartProgress } from '../transfer/part-progress';
 import { partReader } from '../transfer/part-reader';
 import { copyDestinations } from './copy-destinations';
 import type { ActivityDeps } from './deps';
+import { smugmugOfThisRun } from './smugmug-of-run';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
 
@@ -56,7 +57,7 @@ async function listAllParts(s3: S3Client, bucket: string, key: string, uploadId:
  * With a replica the worker writes, each part read goes to an upload in each bucket: one download.
  */
 export function transferLargeFile(deps: ActivityDeps) {
-  const { smugmug, s3, config, memory, md5Thread } = deps;
+  const { s3, config, memory, md5Thread } = deps;
   return async function transferLargeFile(input: BatchInput): Promise<TransferResult> {
     const signal = cancellationSignal();
     const { bucket } = input.target;
@@ -66,6 +67,7 @@ export function transferLargeFile(deps: ActivityDeps) {
     const { all, lacking } = copyDestinations(deps, input.target);
     const destinations = await lacking(entry);
     if (destinations.length === 0) return { files: 0, bytes: 0, alreadyPresent: 1 };
+    const smugmug = await smugmugOfThisRun(deps);
     const cpKey = checkpointKey(input.planPrefix, entry);
     const abort = async (uploads: NonNullable<Checkpoint['uploads']>) => {
       for (const { to, uploadId } of uploads) {

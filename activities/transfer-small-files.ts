@@ -12,7 +12,9 @@ import type { PlanEntry } from '../state/documents';
 import { StateStore } from '../state/store';
 import { readInto } from '../transfer/part-reader';
 import { type CopyDestination, copyDestinations } from './copy-destinations';
+import type { SmugMugClient } from '../smugmug/client';
 import type { ActivityDeps } from './deps';
+import { smugmugOfThisRun } from './smugmug-of-run';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
 
@@ -29,9 +31,15 @@ const FILE_ATTEMPTS = 3;
  * skips the writes an earlier attempt already finished.
  */
 export function transferSmallFiles(deps: ActivityDeps) {
-  const { smugmug, s3, config, memory } = deps;
+  const { s3, config, memory } = deps;
   /** Reads a file from SmugMug once, and writes the same bytes to each of its destinations. */
-  async function copyOnce(entry: PlanEntry, destinations: CopyDestination[], body: Buffer, signal: AbortSignal) {
+  async function copyOnce(
+    smugmug: SmugMugClient,
+    entry: PlanEntry,
+    destinations: CopyDestination[],
+    body: Buffer,
+    signal: AbortSignal,
+  ) {
     const res = await smugmug.download(entry.url, { signal });
     // Straight into a buffer of the expected size: the file is held once, not once per copy.
     const received = await readInto(res, body, 'it lists');
@@ -74,6 +82,7 @@ export function transferSmallFiles(deps: ActivityDeps) {
     const signal = cancellationSignal();
     const entries = await new StateStore(s3, input.target.bucket).planBatch(input.planPrefix, input.batchIndex);
     const destinations = copyDestinations(deps, input.target);
+    const smugmug = await smugmugOfThisRun(deps);
     const retried = activityInfo().attempt > 1;
     const result: TransferResult = { files: 0, bytes: 0, alreadyPresent: 0 };
     const limit = pLimit(config.FILE_CONCURRENCY);
@@ -93,7 +102,7 @@ export function transferSmallFiles(deps: ActivityDeps) {
               for (let attempt = 1; ; attempt++) {
                 try {
                   // The whole file is held in memory while it is checked and written: within the worker's budget.
-                  await memory.withBuffers(1, entry.size, ([body]) => copyOnce(entry, to, body, signal));
+                  await memory.withBuffers(1, entry.size, ([body]) => copyOnce(smugmug, entry, to, body, signal));
                   break;
                 } catch (err) {
                   if (signal.aborted) throw err;

@@ -11,6 +11,10 @@
 export const ErrorTypes = {
   SmugMugAuthError: 'permanent',
   WrongAccount: 'permanent',
+  /** The account's SmugMug access was disconnected in the web app: nothing more is read until it is connected again. */
+  SmugMugDisconnected: 'permanent',
+  /** No SmugMug token for the account: neither connected in the web app nor in the worker's environment. */
+  SmugMugNotConnected: 'permanent',
   BucketMissing: 'permanent',
   BucketAccessDenied: 'permanent',
   /** The store does not offer the storage class asked for (MinIO offers only STANDARD and REDUCED_REDUNDANCY). */

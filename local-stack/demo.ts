@@ -44,6 +44,7 @@ async function main() {
     AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
     TEMPORAL_ADDRESS: stack.temporal.address,
     PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys,
+    CREDENTIALS_STORE: join(dataDir, 'credentials.enc'),
   });
   console.log('Starting the worker (bundling the workflow code takes a few seconds)...');
   const { worker, connection: workerConnection } = await createMigrationWorker(config);
@@ -59,11 +60,14 @@ async function main() {
       PAYLOAD_ENCRYPTION_KEYS: stack.payloadKeys,
       AWS_REGION: stack.minio.region,
       AWS_ENDPOINT_URL_S3: stack.minio.endpoint,
-      // The web app's Connect page authorizes the sandbox's app; its tokens land beside the stack's data.
+      // Setup's Connect authorizes the sandbox's app; its tokens land beside the stack's data.
       SMUGMUG_API_BASE_URL: stack.sandbox.url,
       SMUGMUG_API_KEY: c.consumerKey,
       SMUGMUG_API_SECRET: c.consumerSecret,
-      SMUGMUG_CREDENTIALS_FILE: join(dataDir, 'smugmug.env'),
+      // The worker's own account shows in Setup as the environment's.
+      SMUGMUG_ACCESS_TOKEN: c.fullModify.token,
+      SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
+      CREDENTIALS_STORE: join(dataDir, 'credentials.enc'),
     }),
     () => undefined,
   );

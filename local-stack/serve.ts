@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { credentialsFromFile } from '../smugmug/credentials';
 import { projectRoot } from './paths';
 import { type ServerProcess, spawnServer, waitUntilReady } from './processes';
-import { keptSecret } from './kept-secret';
+import { keptSecret } from '../config/kept-secret';
 import { localPayloadKeys, stopOnSignals } from './stack';
 import { startTemporalDevServer } from './temporal-server';
 import { resolveTool } from './tools';
@@ -29,22 +28,13 @@ function portOf(name: keyof typeof PORTS): number {
   return Number(value);
 }
 
-/** What the worker cannot start without, and where a person gives it: undefined when all is there. */
-function smugmugMissing(env: NodeJS.ProcessEnv): string | undefined {
-  const settings = { ...credentialsFromFile(env), ...env };
-  const absent = ['SMUGMUG_API_KEY', 'SMUGMUG_API_SECRET'].filter((name) => !settings[name]);
-  if (absent.length > 0)
-    return `${absent.join(' and ')} not set: SmugMug issues an API key and secret at https://api.smugmug.com/api/developer/apply; start again with them in the environment`;
-  if (!settings.SMUGMUG_ACCESS_TOKEN || !settings.SMUGMUG_ACCESS_TOKEN_SECRET)
-    return 'no SmugMug account connected yet: connect one in the web app (Account), then start again';
-  return undefined;
-}
-
 /**
  * `npm start`: the service for real use on one machine. The embedded Temporal server (its SQLite
  * file in the data folder, so runs survive restarts), the worker processes, and the API with the
  * web app on 127.0.0.1; no MinIO, no sandbox. It talks to SmugMug and AWS unless
- * SMUGMUG_API_BASE_URL and AWS_ENDPOINT_URL_S3 say otherwise. Logs go to files in the data folder;
+ * SMUGMUG_API_BASE_URL and AWS_ENDPOINT_URL_S3 say otherwise. What a person enters in the web app's
+ * setup (the SmugMug key, accounts, S3's access) goes to the credential store in the data folder,
+ * encrypted, where the workers read it when they need it: nothing to restart. Logs go to files in the data folder;
  * Ctrl-C stops everything. The web app needs its access key (made on first start, printed then, kept
  * in the data folder): a port on 127.0.0.1 is open to every user of the machine.
  */
@@ -83,8 +73,8 @@ export async function serve(): Promise<void> {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       PAYLOAD_ENCRYPTION_KEYS: payloadKeys,
-      // The web app's Connect stores the account's tokens here; the worker reads them at its start.
-      SMUGMUG_CREDENTIALS_FILE: process.env.SMUGMUG_CREDENTIALS_FILE ?? join(dataDir, 'smugmug.env'),
+      // Setup in the web app keeps the SmugMug key, the accounts' tokens and S3's access here, encrypted.
+      CREDENTIALS_STORE: join(dataDir, 'credentials.enc'),
     };
     const api = await spawnServer('API', process.execPath, ['--import', 'tsx', join(projectRoot, 'server/main.ts')], {
       env: {
@@ -98,19 +88,15 @@ export async function serve(): Promise<void> {
     });
     started.push(api);
     await waitUntilReady(api, async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok, API_READY_MS);
-    const missing = smugmugMissing({ ...process.env, ...common });
-    if (missing) console.log(`Not copying yet: ${missing}.`);
-    else {
-      started.push(
-        await spawnServer(
-          'workers',
-          process.execPath,
-          ['--max-old-space-size=512', '--import', 'tsx', join(projectRoot, 'worker/main.ts')],
-          { env: common, logFile: join(logs, 'worker.log') },
-        ),
-      );
-      console.log(`Ready: plan and start a migration in the web app (${webUrl}). Ctrl-C stops everything.`);
-    }
+    started.push(
+      await spawnServer(
+        'workers',
+        process.execPath,
+        ['--max-old-space-size=512', '--import', 'tsx', join(projectRoot, 'worker/main.ts')],
+        { env: common, logFile: join(logs, 'worker.log') },
+      ),
+    );
+    console.log(`Ready: open ${webUrl}, sign in with the access key, set up, plan and start. Ctrl-C stops everything.`);
   } catch (err) {
     await stopAll();
     throw err;

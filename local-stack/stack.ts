@@ -6,7 +6,7 @@ import { type RunningSandbox, type SandboxOptions, startSandbox } from '../smugm
 import { type MinioServer, startMinio } from './minio-server';
 import { freePort } from './processes';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
-import { keptSecret } from './kept-secret';
+import { keptSecret } from '../config/kept-secret';
 import { resolveTool } from './tools';
 
 export interface StackPorts {

@@ -44,14 +44,22 @@ interface PolicyStatement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
+/**
+ * Whether a statement denies every request over plain HTTP. A value may come back as a list of one
+ * (MinIO gives `{"AWS": ["*"]}` and `["false"]` for what was written as `"*"` and `"false"`), which
+ * means the same to S3.
+ */
 export function isTlsOnlyStatement(s: PolicyStatement): boolean {
   const actions = [s.Action].flat();
-  const secure = s.Condition?.Bool?.['aws:SecureTransport'];
+  const secure = [s.Condition?.Bool?.['aws:SecureTransport']].flat();
+  const principal =
+    typeof s.Principal === 'object' && s.Principal ? (s.Principal as { AWS?: unknown }).AWS : s.Principal;
   return (
     s.Effect === 'Deny' &&
     actions.includes('s3:*') &&
-    (secure === 'false' || secure === false) &&
-    (s.Principal === '*' || JSON.stringify(s.Principal) === JSON.stringify({ AWS: '*' }))
+    secure.length === 1 &&
+    String(secure[0]) === 'false' &&
+    JSON.stringify([principal].flat()) === '["*"]'
   );
 }
 

@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
@@ -23,12 +23,12 @@ const CHECKSUMMED_UPLOADS = new Set(['PutObjectCommand', 'UploadPartCommand']);
  */
 export function createS3Client(
   config: S3Settings,
-  /** A replica's own credentials; unset: the SDK's standard chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string },
+  /** A replica's own keys, or a person's choice read from the credential store; unset: the SDK's standard chain and AWS_REGION. */
+  access: Pick<S3ClientConfig, 'credentials' | 'region'> = {},
 ): S3Client {
   const client = new S3Client({
-    region: config.AWS_REGION,
-    credentials,
+    region: access.region ?? config.AWS_REGION,
+    credentials: access.credentials,
     endpoint: config.AWS_ENDPOINT_URL_S3,
     forcePathStyle: Boolean(config.AWS_ENDPOINT_URL_S3),
     requestHandler: new NodeHttpHandler({

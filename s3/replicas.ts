@@ -24,8 +24,8 @@ export class ReplicaClients {
       client = createS3Client(
         { AWS_REGION: connection.region, AWS_ENDPOINT_URL_S3: connection.endpoint },
         connection.accessKeyId && connection.secretAccessKey
-          ? { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey }
-          : undefined,
+          ? { credentials: { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey } }
+          : {},
       );
       this.clients.set(name, client);
     }

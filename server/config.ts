@@ -5,7 +5,8 @@ import { TemporalSettings, withTemporalProfile } from '../config/temporal';
 import { AccessSettings } from '../http/auth';
 import { ReplicaSettings } from '../config/replicas';
 import { S3Settings } from '../s3/client';
-import { ServiceSettings } from '../service/settings';
+import { credentialStorePath } from '../config/credential-store';
+import { ServiceSettings, withLoginFile } from '../service/settings';
 
 /** The HTTP server's configuration (the JSON API and the pages, `npm run api`), from its environment. */
 export const ServerConfig = z
@@ -41,5 +42,10 @@ export const ServerConfig = z
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  return loadSettings(ServerConfig, withTemporalProfile(env), 'API');
+  // The account `smugmug-s3 login` connected shows as the environment's, as the worker uses it.
+  return loadSettings(
+    ServerConfig,
+    withTemporalProfile({ ...withLoginFile(env), CREDENTIALS_STORE: credentialStorePath(env) }),
+    'API',
+  );
 }

@@ -1,7 +1,9 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { connectTemporalClient } from '../client/connection';
+import { CredentialStore, credentialStorePath } from '../config/credential-store';
 import { createS3Client } from '../s3/client';
+import { storedS3Access } from '../s3/stored-access';
 import { ReplicaClients } from '../s3/replicas';
 import { createServices } from '../service';
 import { createHttpApp } from './app';
@@ -10,9 +12,10 @@ import type { ServerConfig } from './config';
 /** Runs the HTTP server on its host and port; `close()` stops it and its connections. */
 export async function startHttpServer(config: ServerConfig, log?: (entry: Record<string, unknown>) => void) {
   const temporal = await connectTemporalClient(config);
-  const s3 = createS3Client(config);
+  const store = new CredentialStore(config.CREDENTIALS_STORE ?? credentialStorePath());
+  const s3 = createS3Client(config, storedS3Access(store, config));
   const replicas = new ReplicaClients(config.S3_REPLICAS);
-  const services = createServices({ client: temporal.client, s3, replicas, settings: config });
+  const services = createServices({ client: temporal.client, s3, replicas, settings: config, store });
   const app = createHttpApp({
     config,
     services,

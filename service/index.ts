@@ -1,5 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
+import type { CredentialStore } from '../config/credential-store';
+import type { S3Settings } from '../s3/client';
 import type { ReplicaClients } from '../s3/replicas';
 import { AuditService } from './audits';
 import { BucketService } from './buckets';
@@ -9,6 +11,7 @@ import { MigrationService } from './migrations';
 import { PlanService } from './plans';
 import { ScheduleService } from './schedules';
 import { type ServiceSettings, temporalUiLinks } from './settings';
+import { S3AccessService } from './s3-access';
 import { SmugMugConnection } from './smugmug-connection';
 
 /**
@@ -20,9 +23,11 @@ export function createServices(deps: {
   client: Client;
   s3: S3Client;
   replicas: ReplicaClients;
-  settings: ServiceSettings;
+  settings: ServiceSettings & S3Settings;
+  /** The credentials a person enters in the web app (the SmugMug app and accounts, S3's access). */
+  store: CredentialStore;
 }) {
-  const { client, s3, replicas, settings } = deps;
+  const { client, s3, replicas, settings, store } = deps;
   const links = temporalUiLinks(settings);
   const reads = new MigrationReads(client, s3, settings.TEMPORAL_TASK_QUEUE);
   const migrations = new MigrationService(client, s3, reads, settings.TEMPORAL_TASK_QUEUE, links);
@@ -31,7 +36,8 @@ export function createServices(deps: {
     plans: new PlanService(s3, reads, migrations),
     deletion: new DeletionService(client, s3, reads),
     schedules: new ScheduleService(client, settings.TEMPORAL_TASK_QUEUE, reads, links),
-    smugmug: new SmugMugConnection(settings),
+    smugmug: new SmugMugConnection(settings, store),
+    s3Access: new S3AccessService(s3, store, settings),
     buckets: new BucketService(s3, replicas),
     audits: new AuditService(client, s3, reads, settings.TEMPORAL_TASK_QUEUE, links),
     links,

@@ -1,18 +1,26 @@
 import { z } from 'zod';
+import { CredentialStoreSettings } from '../config/credential-store';
 import { TemporalSettings } from '../config/temporal';
+import { credentialsFromFile, SmugMugEnvSettings } from '../smugmug/credentials';
 
 /** What the service layer reads from the HTTP server's configuration (server/config.ts composes it). */
 export const ServiceSettings = TemporalSettings.pick({ TEMPORAL_NAMESPACE: true, TEMPORAL_TASK_QUEUE: true }).extend({
   /** The Temporal UI, which the answers link to for operators; its origin alone may call the codec from a browser. */
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
-  /** The SmugMug app (key and secret) the Connect page authorizes, as the worker uses it. */
-  SMUGMUG_API_BASE_URL: z.url().default('https://api.smugmug.com'),
-  SMUGMUG_API_KEY: z.string().min(1).optional(),
-  SMUGMUG_API_SECRET: z.string().min(1).optional(),
-  /** Where the Connect page stores the account's tokens, and the worker reads them (as `smugmug-s3 login`). */
-  SMUGMUG_CREDENTIALS_FILE: z.string().min(1).optional(),
+  /**
+   * The SmugMug app and an account's token as the worker's environment gives them (an operator's
+   * single account, shown as connected); the app and accounts entered in the web app go to the
+   * credential store instead.
+   */
+  ...SmugMugEnvSettings.shape,
+  ...CredentialStoreSettings.shape,
 });
 export type ServiceSettings = z.infer<typeof ServiceSettings>;
+
+/** The environment with what `smugmug-s3 login` stored beneath it: its account is the environment's, as for the worker. */
+export function withLoginFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...credentialsFromFile(env), ...env };
+}
 
 /** The Temporal UI's pages of a workflow and of a schedule, for operators. */
 export function temporalUiLinks(settings: Pick<ServiceSettings, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>) {

@@ -54,6 +54,13 @@ export class AdminRoutes {
       });
     }
     if (route === 'GET /__sandbox/counters') return json(200, sandbox.counters);
+    if (route === 'POST /__sandbox/signed-in') {
+      const nickname = url.searchParams.get('nickname') ?? '';
+      if (nickname !== library.nickname && !options.otherAccounts.includes(nickname))
+        return json(400, { Code: 400, Message: `No account ${nickname} here` });
+      sandbox.signedIn = nickname === library.nickname ? undefined : nickname;
+      return json(200, { signedIn: nickname });
+    }
     if (route === 'POST /__sandbox/counters/reset') {
       sandbox.counters = emptyCounters();
       return json(200, sandbox.counters);

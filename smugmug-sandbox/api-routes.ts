@@ -70,7 +70,7 @@ export class ApiRoutes {
       return reply(objectEnvelope(e('User', 'User By Nickname', 'User'), rep.userObject(view)));
     }
     if ((m = /^\/api\/v2\/user\/([^/!]+)(!albums)?$/.exec(path))) {
-      if (m[1] !== library.nickname) throw new HttpError(404, 'Not Found');
+      if (m[1] !== view.library.nickname) throw new HttpError(404, 'Not Found');
       if (!m[2]) return reply(objectEnvelope(e('User', 'User By Nickname'), rep.userObject(view)));
       const albums: ReturnType<typeof rep.albumObject>[] = [];
       const walk = (nodeId: string) => {
@@ -165,7 +165,10 @@ export class ApiRoutes {
 
   private viewOf(caller: Caller): rep.View {
     const { library, baseUrl } = this.sandbox;
-    return { library, access: caller.accessToken?.access ?? 'Public', baseUrl };
+    // Another account of the studio sees the same library as its own.
+    const account = caller.accessToken?.nickname;
+    const seen = account && account !== library.nickname ? { ...library, nickname: account } : library;
+    return { library: seen, access: caller.accessToken?.access ?? 'Public', baseUrl };
   }
 
   private findAlbum(view: rep.View, albumKey: string): SandboxAlbum {

@@ -26,6 +26,12 @@ export const SandboxOptions = z.object({
   mediaFirstByteMs: z.number().int().min(0).default(0),
   /** A wait before each API or OAuth response (a distant server's round trips), in ms. */
   apiLatencyMs: z.number().int().min(0).default(0),
+  /**
+   * More accounts (a studio's second one): each sees the library as its own. The owner's approval on
+   * the authorize page comes from whoever is signed in (POST /__sandbox/signed-in); a token reads its
+   * own account's user only.
+   */
+  otherAccounts: z.array(z.string().min(1)).default([]),
 });
 export type SandboxOptions = z.input<typeof SandboxOptions>;
 
@@ -49,6 +55,8 @@ export interface SandboxContext {
   counters: Counters;
   /** The server's own address, known once it listens. */
   baseUrl: string;
+  /** Who approves on the authorize page: an account of `otherAccounts`; unset, the library's owner. */
+  signedIn?: string;
 }
 
 /** A refusal, answered as SmugMug answers it (its status, message and headers). */

@@ -58,7 +58,12 @@ export class OAuthRoutes {
     const access: Access = url.searchParams.get('Access') === 'Full' ? 'Full' : 'Public';
     const perm = url.searchParams.get('Permissions');
     const permissions: Permissions = perm === 'Modify' || perm === 'Add' ? perm : 'Read';
-    const token = this.sandbox.oauth.authorize(url.searchParams.get('oauth_token') ?? '', access, permissions);
+    const token = this.sandbox.oauth.authorize(
+      url.searchParams.get('oauth_token') ?? '',
+      access,
+      permissions,
+      this.sandbox.signedIn,
+    );
     // Real SmugMug asks the user to sign in first; the sandbox's only user approves at once.
     if (token.callback !== 'oob') {
       // The web flow: back to the app's callback with the token and its verifier, as SmugMug does.

@@ -9,6 +9,8 @@ export interface AccessToken {
   secret: string;
   access: Access;
   permissions: Permissions;
+  /** The account that approved it; unset: the library's owner. */
+  nickname?: string;
 }
 
 interface RequestToken {
@@ -19,6 +21,7 @@ interface RequestToken {
   verifier?: string;
   access?: Access;
   permissions?: Permissions;
+  nickname?: string;
 }
 
 /** Who a verified request acts as: the app alone (APIKey or request-token calls) or a user's token. */
@@ -173,13 +176,14 @@ export class OAuthProvider {
   }
 
   /** The user approves the app at the authorize page; returns the six-digit verifier (PIN). */
-  authorize(requestToken: string, access: Access, permissions: Permissions): RequestToken {
+  authorize(requestToken: string, access: Access, permissions: Permissions, nickname?: string): RequestToken {
     const token = this.requestTokens.get(requestToken);
     if (!token || token.expiresAt < this.now())
       throw new OAuthError('token_expired', 'Invalid or expired request token');
     token.verifier = String(randomInt(0, 1_000_000)).padStart(6, '0');
     token.access = access;
     token.permissions = permissions;
+    token.nickname = nickname;
     return token;
   }
 
@@ -195,6 +199,7 @@ export class OAuthProvider {
       secret: randomBytes(24).toString('hex'),
       access: token.access,
       permissions: token.permissions,
+      nickname: token.nickname,
     };
     this.addAccessToken(access);
     return access;

@@ -3,15 +3,29 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
+/** A setting that must be there, and what to say when it is absent or empty. */
+const required = (message: string) => z.string({ error: message }).min(1, message);
+
 /** The worker's SmugMug app and account credentials: from its environment or the login file, never from workflows. */
 export const SmugMugSettings = z.object({
   SMUGMUG_API_BASE_URL: z.url().default('https://api.smugmug.com'),
-  SMUGMUG_API_KEY: z.string().min(1, 'SMUGMUG_API_KEY is required (your SmugMug API key)'),
-  SMUGMUG_API_SECRET: z.string().min(1, 'SMUGMUG_API_SECRET is required'),
-  SMUGMUG_ACCESS_TOKEN: z.string().min(1, 'SMUGMUG_ACCESS_TOKEN is required (run the OAuth PIN flow to get one)'),
-  SMUGMUG_ACCESS_TOKEN_SECRET: z.string().min(1, 'SMUGMUG_ACCESS_TOKEN_SECRET is required'),
+  SMUGMUG_API_KEY: required('SMUGMUG_API_KEY is required (your SmugMug API key)'),
+  SMUGMUG_API_SECRET: required('SMUGMUG_API_SECRET is required'),
+  SMUGMUG_ACCESS_TOKEN: required(
+    'SMUGMUG_ACCESS_TOKEN is required (connect the account in the web app, or run `smugmug-s3 login`)',
+  ),
+  SMUGMUG_ACCESS_TOKEN_SECRET: required('SMUGMUG_ACCESS_TOKEN_SECRET is required'),
 });
 export type SmugMugSettings = z.infer<typeof SmugMugSettings>;
+
+/**
+ * The same as a worker reads them where a credential store may hold the app and the accounts
+ * instead: each optional here, required by the worker only without a store (worker/config.ts).
+ */
+export const SmugMugEnvSettings = SmugMugSettings.partial().extend({
+  SMUGMUG_API_BASE_URL: SmugMugSettings.shape.SMUGMUG_API_BASE_URL,
+});
+export type SmugMugEnvSettings = z.infer<typeof SmugMugEnvSettings>;
 
 /** Where `smugmug-s3 login` stores the SmugMug tokens and the worker looks for them. */
 export function credentialsFilePath(env: NodeJS.ProcessEnv = process.env): string {

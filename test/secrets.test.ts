@@ -65,9 +65,9 @@ describe('secrets of a migration through faults', () => {
     worker.stderr.on('data', (d: Buffer) => (output += d.toString()));
     try {
       const secrets = [
-        harness.config.SMUGMUG_API_SECRET,
-        harness.config.SMUGMUG_ACCESS_TOKEN,
-        harness.config.SMUGMUG_ACCESS_TOKEN_SECRET,
+        harness.config.SMUGMUG_API_SECRET!,
+        harness.config.SMUGMUG_ACCESS_TOKEN!,
+        harness.config.SMUGMUG_ACCESS_TOKEN_SECRET!,
         process.env.AWS_SECRET_ACCESS_KEY!,
         ...[...parsePayloadKeys(harness.config.PAYLOAD_ENCRYPTION_KEYS).keys.values()].map((k) => k.toString('base64')),
       ];

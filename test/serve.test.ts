@@ -1,11 +1,13 @@
-import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { CredentialStore } from '../config/credential-store';
 import { freePort } from '../local-stack/processes';
 import { projectRoot } from '../local-stack/paths';
-import { createTestBucket, listKeys, md5Of, readObject, startMigrationHarness } from './support/migration-harness';
+import { launchChromium } from './support/browser';
+import { listKeys, md5Of, readObject, startMigrationHarness } from './support/migration-harness';
 import { startPrivateSandbox } from './support/sandbox-client';
 import { testStack } from './support/test-stack';
 
@@ -41,6 +43,18 @@ function npmStart(env: NodeJS.ProcessEnv) {
   };
 }
 
+/** The environment without any SmugMug or AWS credentials: a photographer's, before setup. */
+function withoutCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(SMUGMUG_|AWS_)/.test(name)));
+}
+
+async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
+  return s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** SIGKILL to the whole process tree (the group `npm start` leads): as a crash or a power cut. */
 async function killTree(child: ChildProcess, exited: Promise<unknown>) {
   process.kill(-child.pid!, 'SIGKILL');
@@ -50,9 +64,11 @@ async function killTree(child: ChildProcess, exited: Promise<unknown>) {
 }
 
 describe('npm start: the service on one machine', () => {
-  test('from an empty data folder: the web app first, then a migration that survives SIGKILL of the whole tree and goes on where it was', async () => {
+  test("a photographer's first run in the browser, from an empty data folder: key, account, credentials, a bucket made safe, plan, start; a SIGKILL of the whole tree mid-run, then npm start again finishes it; a second account connected meanwhile migrates, and disconnecting it stops it at once", async () => {
+    const SECOND = 'second-studio';
     const sandbox = await startPrivateSandbox({
       mediaBytesPerSecond: 2_000_000,
+      otherAccounts: [SECOND],
       library: {
         seed: 'serve',
         albums: 3,
@@ -66,51 +82,112 @@ describe('npm start: the service on one machine', () => {
     const dataDir = await mkdtemp(join(testStack().runDir, 'serve-'));
     const { minio } = testStack();
     const c = sandbox.credentials;
+    // This computer's AWS files name one profile; the photographer enters keys instead.
+    await writeFile(
+      join(dataDir, 'aws-credentials'),
+      `[archive-minio]\naws_access_key_id = ${minio.accessKeyId}\naws_secret_access_key = ${minio.secretAccessKey}\n`,
+    );
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...withoutCredentials(process.env),
       SMUGMUG_S3_DATA_DIR: dataDir,
+      XDG_CONFIG_HOME: join(dataDir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'aws-credentials'),
+      AWS_CONFIG_FILE: join(dataDir, 'aws-config'),
       API_PORT: String(await freePort()),
       TEMPORAL_PORT: String(await freePort()),
       TEMPORAL_UI_PORT: String(await freePort()),
       SMUGMUG_API_BASE_URL: sandbox.url,
-      SMUGMUG_API_KEY: c.consumerKey,
-      SMUGMUG_API_SECRET: c.consumerSecret,
-      SMUGMUG_ACCESS_TOKEN: c.fullModify.token,
-      SMUGMUG_ACCESS_TOKEN_SECRET: c.fullModify.secret,
       AWS_ENDPOINT_URL_S3: minio.endpoint,
       AWS_REGION: minio.region,
       WORKER_PROCESSES: '1',
     };
-    // Only for the bucket and reading it back: the service itself is what `npm start` runs.
+    // Only for reading the bucket back: the service itself is what `npm start` runs.
     const harness = await startMigrationHarness(sandbox, {}, { inProcessWorker: false });
+    const browser = await launchChromium();
     let service = npmStart(env);
     try {
-      const bucket = await createTestBucket(harness.s3, 'served');
-      await harness.s3.send(
-        new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
-      );
       // The web app's address is the first thing it says, with its access key, made now and shown once.
       const [, webUrl] = await service.waitFor(/^Web app: (http:\/\/127\.0\.0\.1:\d+\/app)$/m);
       expect(service.output().split('\n')[0]).toBe(`Web app: ${webUrl}`);
-      const [, token] = await service.waitFor(/access key \(shown once; kept in .*\): (\S+)/);
+      const [, accessKey] = await service.waitFor(/access key \(shown once; kept in .*\): (\S+)/);
       await service.waitFor(/^Ready: /m);
       const api = new URL(webUrl).origin;
-      const call = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${api}${path}`, {
-          method,
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: res.status, body: (await res.json()) as Json };
-      };
       expect((await fetch(`${api}/v1/migrations`)).status).toBe(401);
-      const started = await call('POST', '/v1/migrations', {
-        account: sandbox.library.nickname,
-        migrationId: 'served',
-        target: { bucket, prefix: 's' },
-      });
-      expect(started.status).toBe(202);
-      const id = started.body.id as string;
+
+      const page = await (await browser.newContext()).newPage();
+      // The address it printed; with nothing set up yet, it leads to Setup.
+      await page.goto(webUrl);
+      await page.getByLabel('Access key').fill(accessKey);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/app\/setup$/);
+
+      // 1. The SmugMug API key: checked by SmugMug at once; a wrong one is refused with its reason.
+      expect(await page.locator('#setup-app').textContent()).toContain('https://api.smugmug.com/api/developer/apply');
+      await page.getByLabel('API key', { exact: true }).fill('not-a-key');
+      await page.getByLabel('API secret', { exact: true }).fill('not-a-secret');
+      await page.getByRole('button', { name: 'Check and save the key' }).click();
+      expect(await page.locator('#setup-app [role=alert]').textContent()).toMatch(
+        /^SmugMug did not accept this API key and secret \(SmugMug refused .*getRequestToken/,
+      );
+      await page.getByLabel('API key', { exact: true }).fill(c.consumerKey);
+      await page.getByLabel('API secret', { exact: true }).fill(c.consumerSecret);
+      await page.getByRole('button', { name: 'Check and save the key' }).click();
+      await page.locator('#setup-app [role=status]', { hasText: 'SmugMug accepted the key' }).waitFor();
+
+      // 2. Connect: the OAuth callback flow; the account and whether it may delete.
+      await page.getByRole('button', { name: 'Connect SmugMug' }).click();
+      await page.waitForURL(/\/app\/setup\?connected=/);
+      expect(await page.locator('#connected-accounts').textContent()).toContain(
+        `${sandbox.library.nickname} with full access (every album, private ones too), allowed to delete originals after your approval.`,
+      );
+
+      // 3. S3: the profiles this computer has are offered; keys S3 refuses are not kept.
+      expect(await page.locator('#setup-s3').textContent()).toContain('The profile "archive-minio"');
+      await page.getByLabel(/An access key, entered here/).check();
+      await page.getByLabel('Access key ID', { exact: true }).fill(minio.accessKeyId);
+      await page.getByLabel('Secret access key', { exact: true }).fill('not-the-secret');
+      await page.getByRole('button', { name: 'Check and save' }).click();
+      expect(await page.locator('#setup-s3 [role=alert]').textContent()).toMatch(/^S3 did not accept the access key/);
+      await page.getByLabel(/An access key, entered here/).check();
+      await page.getByLabel('Access key ID', { exact: true }).fill(minio.accessKeyId);
+      await page.getByLabel('Secret access key', { exact: true }).fill(minio.secretAccessKey);
+      await page.getByRole('button', { name: 'Check and save' }).click();
+      await page.locator('#setup-s3 [role=status]', { hasText: 'S3 accepted these credentials' }).waitFor();
+
+      // 4. A bucket that does not exist: made with the safe settings only once confirmed.
+      const bucket = `first-run-${Date.now().toString(36)}`;
+      await page.getByLabel('Bucket name').fill(bucket);
+      await page.getByRole('button', { name: 'Check the bucket' }).click();
+      await page.locator('#create-bucket').waitFor();
+      expect(await bucketExists(harness.s3, bucket)).toBe(false);
+      await page.getByRole('button', { name: `Create bucket ${bucket}` }).click();
+      const checks = await page.locator('#bucket-check').textContent();
+      for (const line of [
+        'Versioning keeps every version of a file (needed before originals may be deleted): yes',
+        'Encryption at rest: yes',
+        'Only encrypted connections allowed: yes',
+      ])
+        expect(checks).toContain(line);
+      // MinIO takes no rule aborting unfinished uploads (nor says whether public access is blocked): the
+      // page names what the store refused. bucket-setup.test.ts shows all six on moto, which has them.
+      const notApplied = await page.locator('#not-applied').textContent();
+      expect(notApplied).toMatch(/^This storage did not take every safe setting: /);
+      expect(notApplied).toContain('Unfinished uploads cleaned up: failed (InvalidArgument');
+      expect(notApplied).not.toMatch(/Versioning|Encryption|Only encrypted connections/);
+      expect(await bucketExists(harness.s3, bucket)).toBe(true);
+
+      // Then the plan: the start form filled from setup.
+      await page.getByRole('link', { name: 'Next: plan your migration' }).click();
+      expect(await page.getByLabel('SmugMug nickname').inputValue()).toBe(sandbox.library.nickname);
+      expect(await page.getByLabel('S3 bucket').inputValue()).toBe(bucket);
+      await page.getByLabel('Folder in the bucket (optional)').fill('s');
+      await page.getByRole('button', { name: /Plan first/ }).click();
+      await page.waitForURL(/\/app\/plans\//);
+      await page.locator('#plan-totals').waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Start copying' }).click();
+      await page.waitForURL(/\/app\/migrations\/migrate-/);
+      const migrationPage = page.url();
+      const id = decodeURIComponent(migrationPage.split('/app/migrations/')[1]);
 
       // Mid-run, the whole tree dies at once; then `npm start` again, as after a crash or a reboot.
       const originals = [...sandbox.library.images.values()].filter((i) => i.original);
@@ -122,33 +199,99 @@ describe('npm start: the service on one machine', () => {
       service = npmStart(env);
       await service.waitFor(/^Ready: /m);
       expect(service.output()).toMatch(/access key: in /);
-      expect(service.output()).not.toContain(token);
+      expect(service.output()).not.toContain(accessKey);
 
-      let status: Json = {};
-      for (const deadline = Date.now() + 240_000; Date.now() < deadline;) {
-        status = (await call('GET', `/v1/migrations/${id}`)).body;
-        if (status.status !== 'RUNNING') break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(status).toMatchObject({ phase: 'completed', counts: { albumsFailed: 0, verified: originals.length } });
-      // Every object has its original's bytes.
+      // A second account, connected in the web app while the worker runs, migrates with its own token.
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${api}${path}`, {
+          method,
+          headers: { Authorization: `Bearer ${accessKey}`, 'Content-Type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as Json };
+      };
+      const albumOne = [...sandbox.library.albums.values()].find((a) => a.name === 'Album 1')!;
+      await page.goto(`${api}/app/setup`);
+      await fetch(`${sandbox.url}/__sandbox/signed-in?nickname=${SECOND}`, { method: 'POST' });
+      await page.getByRole('button', { name: 'Connect another account' }).click();
+      await page.waitForURL(new RegExp(`/app/setup\\?connected=${SECOND}`));
+      const second = await call('POST', '/v1/migrations', {
+        account: SECOND,
+        migrationId: 'second',
+        target: { bucket, prefix: 'second' },
+        albums: { include: ['*/Album 1'] },
+      });
+      expect(second.status).toBe(202);
+
+      const finished = async (migration: string) => {
+        for (const deadline = Date.now() + 240_000; Date.now() < deadline;) {
+          const status = (await call('GET', `/v1/migrations/${migration}`)).body;
+          if (status.status !== 'RUNNING') return status;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        throw new Error(`${migration} did not finish`);
+      };
+      expect(await finished(id)).toMatchObject({
+        phase: 'completed',
+        counts: { albumsFailed: 0, verified: originals.length },
+      });
+      expect(await finished(second.body.id as string)).toMatchObject({
+        phase: 'completed',
+        counts: { albumsFailed: 0, verified: albumOne.placements.length },
+      });
+      // Every object of the first has its original's bytes.
       const keys = [...(await listKeys(harness.s3, bucket, 's/')).keys()].filter(
         (k) => !k.includes('_smugmug-s3') && !k.endsWith('.json') && !k.endsWith('.xmp'),
       );
       const md5s = await Promise.all(keys.map(async (k) => md5Of(await readObject(harness.s3, bucket, k))));
       expect(md5s.sort()).toEqual(originals.map((i) => i.original!.md5).sort());
-      // Nothing read twice beyond what was in flight at the kill: the video's parts, a batch of photos.
-      const reread = served() - total;
+      // Nothing read twice beyond what was in flight at the kill: the video's parts, a batch of photos
+      // (the second account's album read its three photos once more, as its own).
+      const secondBytes = albumOne.placements.reduce(
+        (s, p) => s + (sandbox.library.images.get(p.imageKey)!.original?.size ?? 0),
+        0,
+      );
+      const reread = served() - total - secondBytes;
       expect(servedBeforeKill).toBeLessThan(total);
       expect(reread).toBeLessThanOrEqual(2 * 16 * MB + 8 * Math.max(...originals.map((i) => i.original!.size)));
 
-      // Logs went to the data folder; the keys there are the owner's only.
+      // Disconnected in the web app: the account's next activity fails at once, saying so.
+      await page.goto(`${api}/app/setup`);
+      await page.getByRole('button', { name: `Disconnect ${SECOND}` }).click();
+      await page.locator('#setup-accounts [role=status]', { hasText: `${SECOND} is disconnected` }).waitFor();
+      const again = await call('POST', '/v1/migrations', {
+        account: SECOND,
+        migrationId: 'second-again',
+        target: { bucket, prefix: 'second-again' },
+      });
+      const refused = again.status === 202 ? await finished(again.body.id as string) : again.body;
+      expect(JSON.stringify(refused)).toContain('SmugMug access was disconnected');
+
+      // The store holds no token or key in clear, the owner's only; no log of the data folder names one.
+      const store = new CredentialStore(join(dataDir, 'credentials.enc'));
+      const stored = await store.read();
+      const secrets = [
+        c.consumerSecret,
+        minio.secretAccessKey,
+        stored.accounts[sandbox.library.nickname.toLowerCase()].token!.key,
+        stored.accounts[sandbox.library.nickname.toLowerCase()].token!.secret,
+      ];
+      const onDisk = await readFile(store.path, 'utf8');
+      for (const secret of secrets) expect(onDisk).not.toContain(secret);
+      for (const file of [
+        store.path,
+        store.keyPath,
+        join(dataDir, 'api-token'),
+        join(dataDir, 'payload-encryption-keys'),
+      ])
+        expect((await stat(file)).mode & 0o777).toBe(0o600);
       expect((await readdir(join(dataDir, 'logs'))).sort()).toEqual(['api.log', 'temporal.log', 'worker.log']);
-      for (const secret of ['api-token', 'payload-encryption-keys'])
-        expect((await stat(join(dataDir, secret))).mode & 0o777).toBe(0o600);
-      const logs = await Promise.all(['api.log', 'worker.log'].map((f) => readFile(join(dataDir, 'logs', f), 'utf8')));
-      for (const log of logs) expect(log).not.toContain(c.fullModify.secret);
+      for (const log of await readdir(join(dataDir, 'logs'))) {
+        const text = await readFile(join(dataDir, 'logs', log), 'utf8');
+        for (const secret of secrets) expect({ log, leaks: text.includes(secret) }).toEqual({ log, leaks: false });
+      }
     } finally {
+      await browser.close();
       if (service.child.exitCode === null) {
         process.kill(-service.child.pid!, 'SIGTERM');
         await service.exited;
@@ -157,7 +300,7 @@ describe('npm start: the service on one machine', () => {
       await sandbox.close();
     }
   }, 600_000);
-  test('without what it needs it says so: no SmugMug key (the web app still answers), no Temporal server and no Go to build one', async () => {
+  test('without what it needs it says so: no SmugMug key yet (the web app asks for it), no Temporal server and no Go to build one', async () => {
     const dataDir = await mkdtemp(join(testStack().runDir, 'serve-bare-'));
     const base: NodeJS.ProcessEnv = {
       ...process.env,
@@ -171,8 +314,9 @@ describe('npm start: the service on one machine', () => {
     delete base.SMUGMUG_API_SECRET;
     const keyless = npmStart(base);
     try {
+      // Nothing to copy with yet: the workers wait for what setup in the web app will give them.
       await keyless.waitFor(
-        /^Not copying yet: SMUGMUG_API_KEY and SMUGMUG_API_SECRET not set: SmugMug issues an API key and secret at https:\/\/api\.smugmug\.com\/api\/developer\/apply/m,
+        /^Ready: open http:\/\/127\.0\.0\.1:\d+\/app, sign in with the access key, set up, plan and start\./m,
       );
       const [, webUrl] = await keyless.waitFor(/^Web app: (\S+)$/m);
       expect((await fetch(`${new URL(webUrl).origin}/healthz`)).status).toBe(200);

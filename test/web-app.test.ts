@@ -1,9 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CredentialStore } from '../config/credential-store';
 import { projectRoot } from '../local-stack/paths';
 import type { Counters } from '../smugmug-sandbox/faults';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
@@ -20,9 +20,7 @@ let testbed: Testbed | undefined;
 let sandbox: RunningSandbox;
 let api: Testbed['api'];
 let browser: Browser;
-let credentialsDir: string;
 beforeAll(async () => {
-  credentialsDir = await mkdtemp(join(process.env.SMUGMUG_S3_RUN_DIR ?? tmpdir(), 'web-credentials-'));
   testbed = await startApiTestbed(
     {
       library: { seed: 'web', nickname: 'web-tester', albums: 2, folders: 1, photosPerAlbum: 3, videos: 0 },
@@ -34,7 +32,9 @@ beforeAll(async () => {
       SMUGMUG_API_BASE_URL: s.url,
       SMUGMUG_API_KEY: s.credentials.consumerKey,
       SMUGMUG_API_SECRET: s.credentials.consumerSecret,
-      SMUGMUG_CREDENTIALS_FILE: join(credentialsDir, 'smugmug.env'),
+      // An operator's account in the API's environment, read only: Setup shows it before any Connect.
+      SMUGMUG_ACCESS_TOKEN: s.credentials.fullRead.token,
+      SMUGMUG_ACCESS_TOKEN_SECRET: s.credentials.fullRead.secret,
     }),
   );
   ({ sandbox, api } = testbed);
@@ -43,7 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await testbed?.close();
-  await rm(credentialsDir, { recursive: true, force: true });
 });
 
 const counters = async () => (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as Counters;
@@ -86,17 +85,23 @@ describe("the photographer's web app, in a real browser", () => {
     try {
       a11y.migrations = await seriousViolations(page);
 
-      // Connect: the OAuth callback flow against the sandbox, tokens stored where the worker reads them.
-      await page.getByRole('link', { name: 'SmugMug account' }).click();
-      await page.getByRole('button', { name: 'Connect SmugMug' }).click();
-      await page.waitForURL(/\/app\/connect\?connected=1/);
-      expect(await page.locator('#connected-account').textContent()).toBe('web-tester');
+      // Connect: the OAuth callback flow against the sandbox, the token kept in the credential store.
+      await page.getByRole('link', { name: 'Setup' }).click();
+      expect(await page.locator('#connected-accounts').textContent()).toBe(
+        "web-tester (set in the service's environment)",
+      );
+      expect(await page.locator('#app-key').textContent()).toBe(sandbox.credentials.consumerKey);
+      await page.getByRole('button', { name: 'Connect another account' }).click();
+      await page.waitForURL(/\/app\/setup\?connected=web-tester/);
+      expect(await page.locator('.connected-account').textContent()).toBe('web-tester');
       expect(await page.content()).toContain('allowed to delete originals after your approval');
-      a11y.connect = await seriousViolations(page);
-      const stored = await readFile(join(credentialsDir, 'smugmug.env'), 'utf8');
-      expect(stored).toMatch(/^SMUGMUG_ACCESS_TOKEN=[0-9a-f]{32}$/m);
-      expect(stored).toContain('SMUGMUG_PERMISSIONS=Modify');
-      expect(await page.content()).not.toContain(/SMUGMUG_ACCESS_TOKEN=(\S+)/.exec(stored)![1]);
+      a11y.setup = await seriousViolations(page);
+      const stored = await new CredentialStore(api.config.CREDENTIALS_STORE!).read();
+      expect(stored.accounts['web-tester']).toMatchObject({
+        permissions: 'Modify',
+        token: { key: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      });
+      expect(await page.content()).not.toContain(stored.accounts['web-tester'].token!.key);
 
       // One album's originals answer 404 for now: that album fails, and is retried from its button.
       const failing = albumNamed('Album 2');
@@ -229,7 +234,7 @@ describe("the photographer's web app, in a real browser", () => {
       a11y.signIn = await seriousViolations(page);
       expect(a11y).toEqual({
         migrations: [],
-        connect: [],
+        setup: [],
         plan: [],
         migration: [],
         review: [],

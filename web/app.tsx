@@ -8,7 +8,7 @@ import type { Services } from '../service';
 import { type PageContext, Layout, Problem } from './layout';
 import { pageOf, refusalShown, type WebContext } from './context';
 import { SignInPage } from './pages/sign-in';
-import { connectPages } from './routes/connect';
+import { setupPages } from './routes/setup';
 import { deletionPages } from './routes/deletion';
 import { migrationPages } from './routes/migrations';
 import { planPages } from './routes/plans';
@@ -92,9 +92,13 @@ export function webApp(services: Services, settings: WebSettings) {
     return c.html(<ErrorPage page={pageOf(c)} message={message} />, status);
   });
 
-  app.get('/', (c) => c.redirect('/app/migrations'));
+  // The web app's own address: setup until an account is connected, then the migrations.
+  app.get('/', async (c) => {
+    const connected = (await context.services.smugmug.accounts()).some((a) => a.account);
+    return c.redirect(connected ? '/app/migrations' : '/app/setup');
+  });
   app.route('/', signInPages(context));
-  app.route('/', connectPages(context));
+  app.route('/', setupPages(context));
   app.route('/', migrationPages(context));
   app.route('/', planPages(context));
   app.route('/', deletionPages(context));

@@ -29,7 +29,7 @@ export function Layout({ title, page, children }: { title: string; page: PageCon
               <a href="/app/migrations">Migrations</a>
               <a href="/app/schedules">Schedules</a>
               <a href="/app/audits">Audits</a>
-              <a href="/app/connect">SmugMug account</a>
+              <a href="/app/setup">Setup</a>
               <form method="post" action="/app/sign-out" class="inline">
                 <CsrfField token={page.csrfToken} />
                 <button type="submit" class="link">

@@ -7,7 +7,9 @@ import { TemporalSettings, withTemporalProfile } from '../config/temporal';
 import { BatchChecksumSettings } from '../s3/batch-checksum';
 import { S3Settings } from '../s3/client';
 import { ReplicaSettings } from '../config/replicas';
-import { credentialsFromFile, SmugMugSettings } from '../smugmug/credentials';
+import { existsSync } from 'node:fs';
+import { credentialStorePath, CredentialStoreSettings } from '../config/credential-store';
+import { credentialsFromFile, SmugMugEnvSettings, SmugMugSettings } from '../smugmug/credentials';
 import { TransferSettings } from '../transfer/settings';
 
 /**
@@ -20,7 +22,8 @@ export function defaultWorkerProcesses(cores = availableParallelism()): number {
 
 /** The worker's configuration, from its environment only: credentials never pass through workflows. */
 export const WorkerConfig = z.object({
-  ...SmugMugSettings.shape,
+  ...SmugMugEnvSettings.shape,
+  ...CredentialStoreSettings.shape,
   ...S3Settings.shape,
   ...ReplicaSettings.shape,
   ...TemporalSettings.shape,
@@ -60,6 +63,14 @@ export function workerConfigEnv(config: WorkerConfig): Record<string, string> {
   );
 }
 
+/**
+ * The worker's configuration. Its SmugMug app and token come from its environment (or the login
+ * file), or from the credential store the web app writes: a worker given neither (no CREDENTIALS_STORE,
+ * no store at its default place) says at its start what is missing, as before there was a store.
+ */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return loadSettings(WorkerConfig, withTemporalProfile({ ...credentialsFromFile(env), ...env }), 'Worker');
+  const store = credentialStorePath(env);
+  const values = withTemporalProfile({ ...credentialsFromFile(env), ...env, CREDENTIALS_STORE: store });
+  if (!env.CREDENTIALS_STORE && !existsSync(store)) loadSettings(SmugMugSettings, values, 'Worker');
+  return loadSettings(WorkerConfig, values, 'Worker');
 }

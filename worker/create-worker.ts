@@ -5,7 +5,9 @@ import { explainConnectionFailure, temporalConnectionOptions } from '../config/t
 import { encryptedDataConverter } from '../encryption/data-converter';
 import { createS3Client } from '../s3/client';
 import { ReplicaClients } from '../s3/replicas';
-import { SmugMugClient } from '../smugmug/client';
+import { storedS3Access } from '../s3/stored-access';
+import { CredentialStore } from '../config/credential-store';
+import { SmugMugAccounts } from '../smugmug/accounts';
 import { ByteBudget } from '../transfer/byte-budget';
 import { Md5Thread } from '../transfer/md5-thread';
 import { applyAccountRateLimit } from './account-rate-limit';
@@ -23,10 +25,12 @@ export async function createMigrationWorker(
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   await applyAccountRateLimit(temporal, config);
+  // The credentials the web app keeps: each account's SmugMug token and the S3 access, read when needed.
+  const store = config.CREDENTIALS_STORE ? new CredentialStore(config.CREDENTIALS_STORE) : undefined;
   const activities = createActivities({
     config,
-    smugmug: new SmugMugClient(config),
-    s3: createS3Client(config),
+    smugmug: new SmugMugAccounts(config, store),
+    s3: createS3Client(config, store ? storedS3Access(store, config) : {}),
     replicas: new ReplicaClients(config.S3_REPLICAS),
     memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
     md5Thread: new Md5Thread(),

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { ServerConfig } from '../../server/config';
 import { startHttpServer } from '../../server/server';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
@@ -14,7 +16,7 @@ export const TEST_API_TOKEN = 'test-token-0123456789abcdef';
 
 /** The HTTP API on a free port, talking to the test run's Temporal and MinIO, for one worker's task queue. */
 export async function startTestApi(worker: WorkerConfig, overrides: Record<string, string> = {}) {
-  const { temporal, minio } = testStack();
+  const { temporal, minio, runDir } = testStack();
   const config = ServerConfig.parse({
     API_PORT: '0',
     API_TOKEN: TEST_API_TOKEN,
@@ -25,6 +27,8 @@ export async function startTestApi(worker: WorkerConfig, overrides: Record<strin
     AWS_ENDPOINT_URL_S3: minio.endpoint,
     TEMPORAL_UI_URL: temporal.uiUrl,
     PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS,
+    // Each API its own credential store: what a test connects is seen by no other.
+    CREDENTIALS_STORE: join(runDir, `credentials-${randomUUID()}.enc`),
     ...overrides,
   });
   const logs: Array<Record<string, unknown>> = [];

@@ -1,7 +1,7 @@
 import { BUCKET_CHECKS, type BucketChecks } from '../../common/records';
 
 /** What each protection means to the photographer. */
-const CHECK_WORDS: Record<(typeof BUCKET_CHECKS)[number], string> = {
+export const CHECK_WORDS: Record<(typeof BUCKET_CHECKS)[number], string> = {
   versioning: 'Versioning keeps every version of a file (needed before originals may be deleted)',
   encryption: 'Encryption at rest',
   publicAccessBlock: 'Public access blocked',

@@ -69,11 +69,14 @@ export function MigrationsPage({
   form,
   problem,
   replicas,
+  accounts,
 }: {
   page: PageContext;
   migrations: MigrationSummary[];
   form: StartForm;
   problem?: string;
+  /** The SmugMug accounts connected (setup), offered as the nickname's choices. */
+  accounts: string[];
   /** The replica connections a second copy may use; none: the choice is not offered. */
   replicas: string[];
 }) {
@@ -82,10 +85,28 @@ export function MigrationsPage({
       <section aria-labelledby="new-migration">
         <h2 id="new-migration">Copy your SmugMug library to S3</h2>
         <Problem message={problem} />
+        {accounts.length === 0 && (
+          <p class="hint" id="setup-first">
+            No SmugMug account is connected yet: <a href="/app/setup">set up</a> your SmugMug key, account and bucket
+            first.
+          </p>
+        )}
         <form method="post" action="/app/migrations">
           <CsrfField token={page.csrfToken} />
           <label for="account">SmugMug nickname</label>
-          <input type="text" id="account" name="account" value={form.account ?? ''} required />
+          <input
+            type="text"
+            id="account"
+            name="account"
+            value={form.account ?? ''}
+            list="connected-nicknames"
+            required
+          />
+          <datalist id="connected-nicknames">
+            {accounts.map((a) => (
+              <option value={a} />
+            ))}
+          </datalist>
           <label for="bucket">S3 bucket</label>
           <input
             type="text"

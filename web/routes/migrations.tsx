@@ -16,11 +16,14 @@ const FAILED_ALBUMS_SHOWN = 100;
  * first"), a migration's live progress, and trying a failed album again.
  */
 export function migrationPages({ services }: WebContext) {
-  const { migrations, plans, smugmug, buckets } = services;
+  const { migrations, plans, smugmug, buckets, s3Access } = services;
   const app = new Hono();
 
   const migrationsPage = async (c: Context, form: StartForm, problem?: string, status: 200 | 400 | 409 | 422 = 200) => {
-    const { migrations: listed } = await migrations.list({}, 1, MIGRATIONS_LISTED);
+    const [{ migrations: listed }, accounts] = await Promise.all([
+      migrations.list({}, 1, MIGRATIONS_LISTED),
+      smugmug.accounts(),
+    ]);
     return c.html(
       <MigrationsPage
         page={pageOf(c)}
@@ -28,11 +31,16 @@ export function migrationPages({ services }: WebContext) {
         form={form}
         problem={problem}
         replicas={buckets.replicaNames()}
+        accounts={accounts.flatMap((a) => (a.account ? [a.account] : []))}
       />,
       status,
     );
   };
-  app.get('/migrations', (c) => migrationsPage(c, {}));
+  // The start form filled from setup: the first connected account, the chosen bucket.
+  app.get('/migrations', async (c) => {
+    const [accounts, { bucket }] = await Promise.all([smugmug.accounts(), s3Access.choice()]);
+    return migrationsPage(c, { account: accounts.find((a) => a.account)?.account, bucket });
+  });
   app.post('/migrations', async (c) => {
     const body = await c.req.parseBody();
     const form: StartForm = {
