@@ -126,6 +126,7 @@ export function planAlbum(deps: ActivityDeps) {
           md5: c.md5,
           format: c.extension,
           isVideo: false,
+          preview: undefined, // the image's own preview shows its RAW too
           ...(await presence(key, { size, md5: c.md5 })),
           component: { ...component, unproven },
         });
@@ -209,6 +210,7 @@ export function planAlbum(deps: ActivityDeps) {
         format: image.Format,
         isVideo: image.IsVideo,
         ...present,
+        preview: input.target.previews !== false ? image.medium : undefined,
         metadata: {
           title: image.Title,
           caption: image.Caption,

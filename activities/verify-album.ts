@@ -26,6 +26,7 @@ import { RECORDED_CRC32 } from '../s3/object-settings';
 import { StateStore } from '../state/store';
 import { MediaProbe } from '../transfer/media-probe';
 import type { ActivityDeps } from './deps';
+import { writePreviews } from './previews';
 import { withHeartbeats } from './keep-alive';
 import { migrationMetrics } from './migration-metrics';
 
@@ -57,7 +58,8 @@ export interface VerifyAlbumInput {
  * says how each file was proven. Writes the report and the album's album.json manifest; returns
  * only the totals.
  */
-export function verifyAlbum({ s3, config, replicas }: ActivityDeps) {
+export function verifyAlbum(deps: ActivityDeps) {
+  const { s3, config, replicas } = deps;
   return async function verifyAlbum(input: VerifyAlbumInput): Promise<VerificationSummary> {
     const { bucket } = input.target;
     const store = new StateStore(s3, bucket);
@@ -269,6 +271,7 @@ export function verifyAlbum({ s3, config, replicas }: ActivityDeps) {
     // Sidecars go with the copies, and are rewritten whenever the metadata changed (sync); not verified as media.
     const sidecars =
       input.sidecars === 'none' ? undefined : await writeSidecars(s3, input.target, plan.albumFolderKey, entries);
+    const previews = await writePreviews(deps, input.target, plan.album.albumKey, entries);
     const manifestKey = joinKey(plan.albumFolderKey, MANIFEST_NAME);
     const componentsOf = new Map<string, ManifestComponent[]>();
     for (const e of entries.filter((entry) => entry.component)) {
@@ -310,6 +313,7 @@ export function verifyAlbum({ s3, config, replicas }: ActivityDeps) {
             ...objectFacts(byKey.get(fileIdOf(e))),
             warning: byKey.get(fileIdOf(e))?.warning,
             sidecarKey: sidecars?.keys.get(e.imageKey),
+            previewKey: previews.get(e.imageKey),
             components: componentsOf.get(e.imageKey),
           })),
         unavailable: plan.unavailable,

@@ -120,6 +120,11 @@ export const MigrationInput = z.object({
     retention: ObjectLockRetention.optional(),
     /** A second copy of every original elsewhere (the "3-2-1" rule), verified like the first. */
     replica: ReplicaTarget.optional(),
+    /**
+     * A small preview of each image (SmugMug's Medium rendition; a video's poster frame) in STANDARD
+     * beside the library's state, for browsing the archive; never an original. Absent (older runs): on.
+     */
+    previews: z.boolean().default(true),
   }),
   /** Album filters, matched against "Folder/Sub folder/Album" or the AlbumKey; `*` matches anything. */
   albums: z

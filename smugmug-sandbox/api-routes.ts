@@ -122,11 +122,13 @@ export class ApiRoutes {
         listEnvelope(e('Component', 'Components of library asset'), rep.assetComponentObjects(view, image), page()),
       );
     }
-    if ((m = /^\/api\/v2\/image\/([^/!]+)(!metadata|!largestvideo)?$/.exec(path))) {
+    if ((m = /^\/api\/v2\/image\/([^/!]+)(!metadata|!largestvideo|!sizedetails)?$/.exec(path))) {
       const image = this.findImage(view, m[1]);
       if (!m[2]) return reply(objectEnvelope(e('Image', 'Image by key'), rep.imageObject(view, image)));
       if (m[2] === '!metadata')
         return reply(objectEnvelope(e('ImageMetadata', 'Metadata for image'), rep.imageMetadataObject(image)));
+      if (m[2] === '!sizedetails')
+        return reply(objectEnvelope(e('ImageSizeDetails', 'Sizes of image'), rep.imageSizeDetailsObject(view, image)));
       const video = image.isVideo ? rep.largestVideoObject(view, image) : undefined;
       if (!video) throw new HttpError(404, 'Not Found');
       return reply(objectEnvelope(e('LargestVideo', 'Largest size available for video'), video));
@@ -198,22 +200,28 @@ export class ApiRoutes {
   }
 
   /**
-   * `_expand=ImageMetadata`: each image's `!metadata` inlined in a top-level `Expansions`, keyed by
-   * its URI, as SmugMug does. Other expansion names are not served (left out, not refused).
+   * `_expand=ImageMetadata,ImageSizeDetails`: each image's `!metadata` and `!sizedetails` inlined in
+   * a top-level `Expansions`, keyed by its URI, as SmugMug does. Other expansion names are not served
+   * (left out, not refused).
    */
   private expansionsOf(view: rep.View, response: Record<string, unknown>, url: URL) {
-    const names = url.searchParams.get('_expand')?.split(',').filter(Boolean) ?? [];
-    if (!names.includes('ImageMetadata')) return undefined;
+    const names = (url.searchParams.get('_expand')?.split(',').filter(Boolean) ?? []).filter(
+      (name) => name === 'ImageMetadata' || name === 'ImageSizeDetails',
+    );
+    if (names.length === 0) return undefined;
     const payload = response[response.Locator as string];
     const objects = (Array.isArray(payload) ? payload : payload ? [payload] : []) as ApiObject[];
     const expansions: Record<string, unknown> = {};
-    for (const object of objects) {
-      const uri = (object.Uris as Record<string, UriLink> | undefined)?.ImageMetadata?.Uri;
-      const m = uri ? /^\/api\/v2\/image\/([^/!]+)!metadata$/.exec(uri) : null;
-      if (!uri || !m) continue;
-      const metadata = rep.imageMetadataObject(this.findImage(view, m[1]));
-      expansions[uri] = { Uri: uri, Locator: 'ImageMetadata', LocatorType: 'Object', ImageMetadata: metadata };
-    }
+    for (const object of objects)
+      for (const name of names) {
+        const uri = (object.Uris as Record<string, UriLink> | undefined)?.[name]?.Uri;
+        const m = uri ? /^\/api\/v2\/image\/([^/!]+)!(metadata|sizedetails)$/.exec(uri) : null;
+        if (!uri || !m) continue;
+        const image = this.findImage(view, m[1]);
+        const body =
+          name === 'ImageMetadata' ? rep.imageMetadataObject(image) : rep.imageSizeDetailsObject(view, image);
+        expansions[uri] = { Uri: uri, Locator: name, LocatorType: 'Object', [name]: body };
+      }
     return expansions;
   }
 }

@@ -40,6 +40,8 @@ export interface Counters {
   byStatus: Record<string, number>;
   mediaRequestsByImage: Record<string, number>;
   bytesServedByImage: Record<string, number>;
+  /** Medium renditions (previews) served, per image: apart from the originals' counters above. */
+  previewsServedByImage: Record<string, number>;
   deletions: Array<{ imageKey: string; albumKey?: string; at: string }>;
   faultsFired: Record<string, number>;
 }
@@ -50,6 +52,7 @@ export function emptyCounters(): Counters {
     byStatus: {},
     mediaRequestsByImage: {},
     bytesServedByImage: {},
+    previewsServedByImage: {},
     deletions: [],
     faultsFired: {},
   };

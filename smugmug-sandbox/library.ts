@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { SeededRandom } from './seeded-random';
 import { type MediaFile, writeJpeg, writeMp4, writeRawTiff } from './media-files';
 
+/** About the size of SmugMug's Medium rendition of a photo (its previews). */
+const MEDIUM_BYTES = 6_000;
+
 /** The size knobs of a generated library. The same options always give the same library. */
 export const LibraryOptions = z.object({
   seed: z.string().default('smugmug-sandbox'),
@@ -81,6 +84,8 @@ export interface SandboxImage {
   largestVideo?: MediaFile;
   /** A RAW file kept by SmugMug Source beside the photo: a component of its library asset. */
   raw?: SandboxComponent;
+  /** SmugMug's Medium rendition (`ImageSizeMedium` of `!sizedetails`): a small JPEG, a video's poster frame too. */
+  medium?: MediaFile;
   /** Secret segment of media URLs, as SmugMug puts one in every ArchivedUri. */
   urlToken: string;
   deleted: boolean;
@@ -439,6 +444,7 @@ export async function generateLibrary(
           : writeMp4(p, seed, original.bytes, { withoutMoov: original.kind === 'mp4-without-moov' }),
       );
     }
+    full.medium = await make(`${image.imageKey}-M.jpg`, (p) => writeJpeg(p, `${seed}/medium`, MEDIUM_BYTES));
     if (largestVideo)
       full.largestVideo = await make(`${image.imageKey}-1920.mp4`, (p) =>
         writeMp4(p, `${seed}/1920`, largestVideo.bytes),
@@ -504,6 +510,7 @@ export async function addPhoto(
     urlToken: random.key(8).toLowerCase(),
     deleted: false,
     original: await writeJpeg(join(dir, `${imageKey}-D.jpg`), `${imageKey}/added`, bytes),
+    medium: await writeJpeg(join(dir, `${imageKey}-M.jpg`), `${imageKey}/added/medium`, MEDIUM_BYTES),
   };
   library.images.set(imageKey, image);
   album.placements.push({ imageKey, origin: 'Album' });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Transform } from 'node:stream';
 import { countIn, HttpError, type SandboxContext } from './context';
 import type { FaultRule } from './faults';
+import type { Callers } from './callers';
 import type { SandboxImage } from './library';
 import type { MediaFile } from './media-files';
 import { type Responses, throttled } from './responses';
@@ -18,6 +19,7 @@ export class MediaRoutes {
   constructor(
     private readonly sandbox: SandboxContext,
     private readonly send: Responses,
+    private readonly callers: Callers,
   ) {
     const { mediaBytesPerSecond } = sandbox.options;
     this.pace = mediaBytesPerSecond ? () => throttled(mediaBytesPerSecond) : undefined;
@@ -98,6 +100,29 @@ export class MediaRoutes {
       end: file.size - 1,
       fault: undefined,
       headers: { ETag: `"${file.md5}"`, 'Last-Modified': new Date(image.lastUpdated).toUTCString() },
+    });
+  }
+
+  /**
+   * An image's Medium rendition (`/previews/i-K/serial/token/M/…`), signed like any media, counted
+   * apart (`previewsServedByImage`) so the originals' counters say what they always said.
+   */
+  async preview(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const m = /^\/previews\/i-([A-Za-z0-9]+)\/(\d+)\/([a-z0-9]+)\/M\/[^/]+$/.exec(url.pathname);
+    const image = m ? this.sandbox.library.images.get(m[1]) : undefined;
+    if (!m || !image?.medium || image.deleted || image.serial !== Number(m[2]) || image.urlToken !== m[3])
+      throw new HttpError(404, 'Not Found');
+    if (this.sandbox.options.requireSignedMedia) this.callers.authenticate(req, url);
+    countIn(this.sandbox.counters.previewsServedByImage, image.imageKey);
+    const file = image.medium;
+    await this.send.stream(res, {
+      status: 200,
+      open: () => createReadStream(file.path),
+      length: file.size,
+      type: 'image/jpeg',
+      fault: undefined,
+      headers: { ETag: `"${file.md5}"` },
+      onBytes: () => undefined,
     });
   }
 

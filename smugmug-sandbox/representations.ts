@@ -192,6 +192,7 @@ function imageUris(image: SandboxImage, albumKey: string | undefined) {
   const uris: Record<string, unknown> = {
     Image: link(imageUri, 'Image', 'Object', 'Image by key'),
     ImageMetadata: link(`${imageUri}!metadata`, 'ImageMetadata', 'Object', 'Metadata for image'),
+    ImageSizeDetails: link(`${imageUri}!sizedetails`, 'ImageSizeDetails', 'Object', 'Sizes of image'),
   };
   if (albumKey) uris.Album = link(`/api/v2/album/${albumKey}`, 'Album', 'Object', 'Album by key');
   if (image.isVideo)
@@ -218,6 +219,25 @@ export function imageObject(view: View, image: SandboxImage): ApiObject {
     Uri: `/api/v2/image/${imageId(image)}`,
     UriDescription: 'Image by key',
     Uris: imageUris(image, undefined),
+  };
+}
+
+/** `!sizedetails`: the renditions SmugMug made; the sandbox keeps the Medium one (a video's poster frame too). */
+export function imageSizeDetailsObject(view: View, image: SandboxImage): ApiObject {
+  const id = `i-${image.imageKey}`;
+  const medium = image.medium && {
+    Url: `${view.baseUrl}/previews/${id}/${image.serial}/${image.urlToken}/M/${id}-M.jpg`,
+    Ext: 'jpg',
+    Width: 600,
+    Height: 400,
+    Size: image.medium.size,
+    Watermarked: false,
+  };
+  return {
+    Uri: `/api/v2/image/${imageId(image)}!sizedetails`,
+    ImageUrlTemplate: `${view.baseUrl}/previews/${id}/${image.serial}/${image.urlToken}/#size#/${id}-#size#.jpg`,
+    UsableSizes: medium ? ['ImageSizeMedium'] : [],
+    ...(medium ? { ImageSizeMedium: medium } : {}),
   };
 }
 

@@ -85,7 +85,7 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   const send = new Responses(sandbox);
   const callers = new Callers(sandbox);
   const api = new ApiRoutes(sandbox, callers, send);
-  const media = new MediaRoutes(sandbox, send);
+  const media = new MediaRoutes(sandbox, send, callers);
   const oauthRoutes = new OAuthRoutes(sandbox, send);
   const admin = new AdminRoutes(sandbox, send);
 
@@ -100,6 +100,7 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       if (latencyMs > 0) await delay(latencyMs);
       if (url.pathname.startsWith('/services/oauth/1.0a/')) return await oauthRoutes.handle(req, res, url);
       if (fileIndex) return await media.fileIndex(res, url);
+      if (url.pathname.startsWith('/previews/')) return await media.preview(req, res, url);
       sandbox.counters.requests[target] += 1;
       const fault = takeFault(sandbox, res, target, url.pathname);
       if (target === 'media') {

@@ -7,7 +7,16 @@ import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import type { z } from 'zod';
 import type { AlbumRef } from '../common/records';
 import type { SmugMugSettings } from './credentials';
-import { AlbumImage, AssetComponent, Envelope, ImageMetadata, LargestVideo, Node, User } from './schemas';
+import {
+  AlbumImage,
+  AssetComponent,
+  Envelope,
+  ImageMetadata,
+  ImageSizeDetails,
+  LargestVideo,
+  Node,
+  User,
+} from './schemas';
 
 const PAGE_SIZE = 100;
 const MAX_ATTEMPTS = 5;
@@ -236,11 +245,18 @@ export class SmugMugClient {
    */
   async *albumImages(albumKey: string, signal?: AbortSignal): AsyncGenerator<AlbumImageWithExif[]> {
     const path = `/api/v2/album/${albumKey}!images`;
-    for await (const envelope of this.pageEnvelopes(path, { _expand: 'ImageMetadata' }, signal)) {
+    for await (const envelope of this.pageEnvelopes(path, { _expand: 'ImageMetadata,ImageSizeDetails' }, signal)) {
       yield itemsOf(envelope).map((item) => {
         const image = AlbumImage.parse(item);
-        const expanded = image.Uris.ImageMetadata && envelope.Expansions?.[image.Uris.ImageMetadata.Uri];
-        return { ...image, exif: expanded ? ImageMetadata.parse(expanded[expanded.Locator]) : undefined };
+        const expanded = (uri?: string) => (uri ? envelope.Expansions?.[uri] : undefined);
+        const metadata = expanded(image.Uris.ImageMetadata?.Uri);
+        const sizes = expanded(image.Uris.ImageSizeDetails?.Uri);
+        const medium = sizes ? ImageSizeDetails.parse(sizes[sizes.Locator]).ImageSizeMedium : undefined;
+        return {
+          ...image,
+          exif: metadata ? ImageMetadata.parse(metadata[metadata.Locator]) : undefined,
+          medium: medium && { url: medium.Url, size: medium.Size },
+        };
       });
     }
   }
@@ -304,7 +320,8 @@ export class SmugMugClient {
   }
 }
 
-export type AlbumImageWithExif = AlbumImage & { exif?: ImageMetadata };
+/** An album's image with what its page's expansions said: its EXIF, and its Medium rendition (the preview). */
+export type AlbumImageWithExif = AlbumImage & { exif?: ImageMetadata; medium?: { url: string; size?: number } };
 
 function itemsOf(envelope: Envelope): unknown[] {
   return (envelope.Response[envelope.Response.Locator] as unknown[] | undefined) ?? [];

@@ -89,7 +89,14 @@ export const AlbumImage = z
     ArchivedMD5: z.string().optional(),
     WebUri: z.string().optional(),
     Uri: z.string(),
-    Uris: z.object({ LargestVideo: UriLink.optional(), ImageMetadata: UriLink.optional() }).loose().default({}),
+    Uris: z
+      .object({
+        LargestVideo: UriLink.optional(),
+        ImageMetadata: UriLink.optional(),
+        ImageSizeDetails: UriLink.optional(),
+      })
+      .loose()
+      .default({}),
     /**
      * The file types of the image's library asset, by kind (`{ Image: ['jpg'] }`); with SmugMug
      * Source, a RAW's type too. Its exact shape on a real Source account is unverified: read broadly.
@@ -138,6 +145,20 @@ export function mayHaveOtherComponents(image: Pick<AlbumImage, 'ComponentFileTyp
 }
 
 /** The raw EXIF values of `!metadata`, without a zone unless the camera wrote OffsetTimeOriginal. */
+/**
+ * `!sizedetails`: the renditions SmugMug made of an image (of a video, its poster frame). The
+ * service keeps the Medium one as the image's preview.
+ */
+export const ImageSizeDetails = z
+  .object({
+    ImageSizeMedium: z
+      .object({ Url: z.string(), Size: z.number().int().min(0).optional(), Ext: z.string().optional() })
+      .loose()
+      .optional(),
+  })
+  .loose();
+export type ImageSizeDetails = z.infer<typeof ImageSizeDetails>;
+
 export const ImageMetadata = z
   .object({ DateTimeOriginal: z.string().optional(), OffsetTimeOriginal: z.string().optional() })
   .loose();

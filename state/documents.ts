@@ -50,6 +50,8 @@ export const PlanEntry = z.object({
   isVideo: z.boolean(),
   /** Already in the bucket (and in the replica, when the worker writes one): verified, not copied. */
   present: z.boolean(),
+  /** SmugMug's Medium rendition, kept as the image's preview (never as an original); absent with previews off. */
+  preview: z.object({ url: z.string(), size: z.number().int().min(0).optional() }).optional(),
   /** In the bucket already, and only the replica lacks it (a replica named later): copied there only. */
   replicaOnly: z.boolean().optional(),
   metadata: z.object({
@@ -477,6 +479,8 @@ export const AlbumManifest = z.object({
       warning: z.string().optional(),
       /** Its XMP sidecar beside it (`<file name>.xmp`), unless sidecars are off. */
       sidecarKey: z.string().optional(),
+      /** Its preview (SmugMug's Medium rendition, in STANDARD): for browsing, never an original. */
+      previewKey: z.string().optional(),
       /** The other files of its library asset (SmugMug Source's RAW), each copied beside it and checked as it is. */
       components: z.array(ManifestComponent).optional(),
     }),

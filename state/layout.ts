@@ -13,7 +13,8 @@
  *   albums/<AlbumKey>/multipart/…        checkpoints of large files while they upload (Checkpoint)
  *
  * and, for every migration, `<prefix>/_smugmug-s3-migration/_checksums/<AlbumKey>/…`: large files'
- * recorded whole-file CRC32 (ChecksumRecord); and `album.json` (AlbumManifest) in every album's
+ * recorded whole-file CRC32 (ChecksumRecord); `<prefix>/_smugmug-s3-migration/_previews/<AlbumKey>/…`:
+ * each image's preview (SmugMug's Medium rendition, never an original); and `album.json` (AlbumManifest) in every album's
  * folder of the library itself.
  */
 
@@ -71,6 +72,13 @@ const fileName = (file: FileOfImage) =>
  */
 export const checksumRecordKey = (targetPrefix: string, file: FileOfImage & { albumKey: string }) =>
   `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_checksums/${file.albumKey}/${fileName(file)}.json`;
+
+/** Where an album's previews are, apart from any one migration and from the library's own folders. */
+export const previewsPrefix = (targetPrefix: string, albumKey: string) =>
+  `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_previews/${albumKey}/`;
+/** An image's preview: SmugMug's Medium rendition of it (of a video, its poster frame). */
+export const previewKey = (targetPrefix: string, file: FileOfImage & { albumKey: string }) =>
+  `${previewsPrefix(targetPrefix, file.albumKey)}${fileName(file)}.jpg`;
 
 /** An audit's report (AuditReport), beside the migrations' state (`_audits` cannot be a migration id). */
 export const auditReportKey = (targetPrefix: string, auditId: string) =>
