@@ -73,7 +73,8 @@ async function main() {
       const input = MigrationInput.parse({
         migrationId: `scale-${Date.now()}`,
         account: sandbox.library.nickname,
-        target: { bucket: stack.minio.bucket, prefix: 'scale' },
+        // The originals only, as every recorded scale run (previews are one small GET and PUT more per image).
+        target: { bucket: stack.minio.bucket, prefix: 'scale', previews: false },
       });
       const started = Date.now();
       const { id: workflowId } = await startMigration(client, taskQueue, input);

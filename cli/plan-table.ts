@@ -1,4 +1,4 @@
-import { replicaCostWords } from '../state/documents';
+import { previewCostWords, replicaCostWords } from '../state/documents';
 import type { PlanBody } from './api-client';
 
 const GB = 1e9;
@@ -42,6 +42,7 @@ export function planTable(plan: PlanBody): string {
     ),
   ];
   if (plan.costs.replica) lines.push('', replicaCostWords(plan.costs.replica, usd));
+  if (plan.costs.previews) lines.push('', previewCostWords(plan.costs.previews, usd));
   if (plan.smugmug) {
     lines.push(
       '',

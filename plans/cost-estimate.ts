@@ -154,6 +154,27 @@ export function estimateCosts(
   };
 }
 
+/** SmugMug's Medium rendition of a photo is some tens of kilobytes: the size of one it gives none for. */
+const PREVIEW_GUESS_BYTES = 50_000;
+
+/**
+ * What the previews cost: SmugMug's Medium renditions kept in STANDARD (a rendition without a size
+ * counts as PREVIEW_GUESS_BYTES). Undefined when there are none.
+ */
+export function estimatePreviews(
+  sizes: Array<number | undefined>,
+  opts: { prices: PriceTable; region: string; upload: UploadShape },
+): { objects: number; bytes: number; estimate: ClassEstimate } | undefined {
+  const regionPrices = opts.prices.regions[opts.region];
+  if (sizes.length === 0 || !regionPrices) return undefined;
+  const known = sizes.map((s) => s ?? PREVIEW_GUESS_BYTES);
+  return {
+    objects: known.length,
+    bytes: known.reduce((a, b) => a + b, 0),
+    estimate: estimateClass('STANDARD', regionPrices.STANDARD, regionPrices.STANDARD, known, opts.upload),
+  };
+}
+
 /** The second copy's cost: its class in its region where the price table knows them (AWS), or why not. */
 export interface ReplicaEstimate {
   connection: string;

@@ -1,6 +1,6 @@
 import type { AlbumRef } from '../common/records';
 import type { AlbumPlanRecord, PlanEntry, PlanReport } from '../state/documents';
-import { estimateCosts, estimateReplica, type UploadShape } from './cost-estimate';
+import { estimateCosts, estimatePreviews, estimateReplica, type UploadShape } from './cost-estimate';
 import type { PriceTable } from './s3-prices';
 
 /** Files named in the plan's "largest" list: the ones that decide the time and the multipart uploads. */
@@ -24,12 +24,15 @@ export interface PlannedAlbum {
 export class PlanAccumulator {
   private readonly imagesByMd5 = new Map<string, Map<string, { albumKey: string; fileName: string; size: number }>>();
   private readonly sizes: number[] = [];
+  /** Each preview's size, where SmugMug gives it. */
+  private readonly previewSizes: Array<number | undefined> = [];
   private largest: PlanReport['largest'] = [];
   private readonly rows: PlanReport['albums'] = [];
 
   add({ album, record, entries }: PlannedAlbum): void {
     for (const e of entries) {
       this.sizes.push(e.size);
+      if (e.preview) this.previewSizes.push(e.preview.size);
       // Components (RAW files) are counted apart, never as duplicate images.
       if (!e.md5 || e.component) continue;
       const images = this.imagesByMd5.get(e.md5) ?? new Map();
@@ -123,6 +126,7 @@ export class PlanAccumulator {
       costs: {
         ...estimateCosts(this.sizes, { prices: opts.prices, region: opts.region, upload: opts.upload }),
         replica: opts.replica && estimateReplica(this.sizes, opts.replica, opts),
+        previews: estimatePreviews(this.previewSizes, opts),
       },
     };
   }

@@ -14,7 +14,7 @@ import type { MigrationReads } from './migration-reads';
 import { invalidInput, notFound, noWorker, Refusal } from './refusals';
 import { type AuditDetails, AuditScheduleRequest } from './records';
 import type { TemporalUiLinks } from './settings';
-import { askTemporal } from './temporal-refusals';
+import { askTemporal, scheduleSpecRefused } from './temporal-refusals';
 
 /** An audit's id when the person starting it gives none: the start time, `20261206142501`. */
 const newAuditId = () => new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -84,21 +84,23 @@ export class AuditService {
     await this.checked(audit);
     const scheduleId = auditScheduleId(audit.bucket);
     await askTemporal(`The audit schedule of ${audit.bucket}`, () =>
-      this.client.schedule.create({
-        scheduleId,
-        spec: every ? { intervals: [{ every: every as Duration }] } : { cronExpressions: [cron!] },
-        action: {
-          type: 'startWorkflow',
-          workflowType: WorkflowTypes.audit,
-          workflowId: scheduledAuditWorkflowId(audit.bucket),
-          taskQueue: this.taskQueue,
-          args: [AuditInput.parse(audit)],
-          memo: { audit },
-          typedSearchAttributes: [{ key: RunStateAttribute, value: 'auditing' }],
-          staticSummary: `Scheduled audit of s3://${audit.bucket}/${audit.prefix} at rest`,
-        },
-        policies: { overlap: ScheduleOverlapPolicy.SKIP },
-      }),
+      this.client.schedule
+        .create({
+          scheduleId,
+          spec: every ? { intervals: [{ every: every as Duration }] } : { cronExpressions: [cron!] },
+          action: {
+            type: 'startWorkflow',
+            workflowType: WorkflowTypes.audit,
+            workflowId: scheduledAuditWorkflowId(audit.bucket),
+            taskQueue: this.taskQueue,
+            args: [AuditInput.parse(audit)],
+            memo: { audit },
+            typedSearchAttributes: [{ key: RunStateAttribute, value: 'auditing' }],
+            staticSummary: `Scheduled audit of s3://${audit.bucket}/${audit.prefix} at rest`,
+          },
+          policies: { overlap: ScheduleOverlapPolicy.SKIP },
+        })
+        .catch(scheduleSpecRefused),
     );
     const described = await askTemporal(`Schedule ${scheduleId}`, () =>
       this.client.schedule.getHandle(scheduleId).describe(),

@@ -7,7 +7,7 @@ import { WorkflowTypes } from '../common/workflow-types';
 import type { MigrationReads } from './migration-reads';
 import type { CreateScheduleRequest, Schedule, ScheduledRun, ScheduleSummary } from './records';
 import type { TemporalUiLinks } from './settings';
-import { askTemporal } from './temporal-refusals';
+import { askTemporal, scheduleSpecRefused } from './temporal-refusals';
 
 /** Runs of a schedule shown with it: the latest first. */
 const RUNS_SHOWN = 20;
@@ -34,27 +34,31 @@ export class ScheduleService {
     const id = accountScheduleId(sync.account);
     const memo: ScheduleMemo = { account: sync.account, every, cron, timeZone, catchupWindow };
     await askTemporal(`The schedule of ${sync.account}`, () =>
-      this.client.schedule.create({
-        scheduleId: id,
-        spec: every ? { intervals: [{ every: every as Duration }] } : { cronExpressions: [cron!], timezone: timeZone },
-        action: {
-          type: 'startWorkflow',
-          workflowType: WorkflowTypes.scheduledSync,
-          workflowId: scheduledSyncWorkflowId(sync.account),
-          taskQueue: this.taskQueue,
-          args: [ScheduledSyncInput.parse(sync)],
+      this.client.schedule
+        .create({
+          scheduleId: id,
+          spec: every
+            ? { intervals: [{ every: every as Duration }] }
+            : { cronExpressions: [cron!], timezone: timeZone },
+          action: {
+            type: 'startWorkflow',
+            workflowType: WorkflowTypes.scheduledSync,
+            workflowId: scheduledSyncWorkflowId(sync.account),
+            taskQueue: this.taskQueue,
+            args: [ScheduledSyncInput.parse(sync)],
+            typedSearchAttributes: [{ key: AccountAttribute, value: sync.account }],
+            staticSummary: `Scheduled sync of SmugMug ${sync.account} to s3://${sync.target.bucket}/${sync.target.prefix}`,
+          },
+          policies: {
+            overlap: ScheduleOverlapPolicy.SKIP,
+            catchupWindow: catchupWindow as Duration,
+            pauseOnFailure: false,
+          },
+          state: { paused, note },
+          memo,
           typedSearchAttributes: [{ key: AccountAttribute, value: sync.account }],
-          staticSummary: `Scheduled sync of SmugMug ${sync.account} to s3://${sync.target.bucket}/${sync.target.prefix}`,
-        },
-        policies: {
-          overlap: ScheduleOverlapPolicy.SKIP,
-          catchupWindow: catchupWindow as Duration,
-          pauseOnFailure: false,
-        },
-        state: { paused, note },
-        memo,
-        typedSearchAttributes: [{ key: AccountAttribute, value: sync.account }],
-      }),
+        })
+        .catch(scheduleSpecRefused),
     );
     return this.show(id);
   }

@@ -68,6 +68,16 @@ export function refusalOf(err: unknown, what: string): Refusal | unknown {
   return err;
 }
 
+/**
+ * A schedule's creation, refused as bad input when Temporal cannot read its times: the SDK turns
+ * the server's "Invalid schedule spec" (a cron whose fields are out of range) into a TypeError.
+ */
+export function scheduleSpecRefused(err: unknown): never {
+  if (err instanceof TypeError)
+    throw new Refusal('invalid_request', `Temporal cannot read the schedule's times: ${err.message}`);
+  throw err;
+}
+
 /** Runs a call to Temporal, its errors turned into refusals about `what` (see `refusalOf`). */
 export async function askTemporal<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {

@@ -571,9 +571,21 @@ export const PlanReport = z.object({
         note: z.string(),
       })
       .optional(),
+    /** The previews' cost (SmugMug's Medium renditions, always in STANDARD); absent with previews off. */
+    previews: z.object({ objects: z.number(), bytes: z.number(), estimate: ClassEstimate }).optional(),
   }),
 });
 export type PlanReport = z.infer<typeof PlanReport>;
+
+/** A plan's previews and their cost in words, for the CLI's plan and the plan page. */
+export function previewCostWords(
+  previews: NonNullable<PlanReport['costs']['previews']>,
+  usd: (amount: number) => string,
+): string {
+  const megabytes = (previews.bytes / 2 ** 20).toFixed(1);
+  const { monthlyUsd, firstYearUsd } = previews.estimate;
+  return `Previews for browsing the archive: ${previews.objects} small images (${megabytes} MB) in STANDARD, ${usd(monthlyUsd)} a month, ${usd(firstYearUsd)} the first year.`;
+}
 
 /** A plan's second copy and its cost in words, for the CLI's plan and the plan page. */
 export function replicaCostWords(

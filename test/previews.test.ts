@@ -32,7 +32,7 @@ async function manifests(bucket: string, prefix: string): Promise<Manifest[]> {
 describe('previews at copy time', () => {
   test('every image and video gets its preview in STANDARD, listed in album.json, copied once; never verified or counted as an original; off when asked', async () => {
     const bucket = await createTestBucket(harness.s3, 'previews');
-    const first = await harness.run({ migrationId: 'first', target: { bucket, prefix: 'lib' } });
+    const first = await harness.run({ migrationId: 'first', target: { bucket, prefix: 'lib', previews: true } });
     expect(first.counts.albumsFailed).toBe(0);
 
     const images = (await manifests(bucket, 'lib')).flatMap((m) => m.images.map((i) => ({ ...i, album: m.album })));
@@ -63,10 +63,24 @@ describe('previews at copy time', () => {
     expect(Object.values(sandbox.counters().previewsServedByImage)).toEqual(library.map(() => 1));
 
     // A sync copies no preview again.
-    const second = await harness.run({ migrationId: 'second', target: { bucket, prefix: 'lib' } });
+    const second = await harness.run({ migrationId: 'second', target: { bucket, prefix: 'lib', previews: true } });
     expect(second.counts.transferredFiles).toBe(0);
     expect(Object.values(sandbox.counters().previewsServedByImage)).toEqual(library.map(() => 1));
     expect((await manifests(bucket, 'lib')).flatMap((m) => m.images).every((i) => i.previewKey)).toBe(true);
+
+    // The plan prices them: every image's rendition, its size as SmugMug gives it, in STANDARD.
+    await harness.run({ migrationId: 'plan', dryRun: true, target: { bucket, prefix: 'planned', previews: true } });
+    const plan = JSON.parse(
+      (await readObject(harness.s3, bucket, 'planned/_smugmug-s3-migration/plan/plan-report.json')).toString(),
+    ) as {
+      costs: { previews: { objects: number; bytes: number; estimate: { storageClass: string; monthlyUsd: number } } };
+    };
+    expect(plan.costs.previews).toMatchObject({
+      objects: library.length,
+      bytes: library.reduce((sum, i) => sum + i.medium!.size, 0),
+      estimate: { storageClass: 'STANDARD' },
+    });
+    expect(plan.costs.previews.estimate.monthlyUsd).toBeGreaterThan(0);
 
     // Previews off: none written, none listed.
     const off = await harness.run({ migrationId: 'off', target: { bucket, prefix: 'plain', previews: false } });

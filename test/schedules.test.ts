@@ -49,6 +49,16 @@ describe('scheduled incremental sync', () => {
     expect(withDeletion.status).toBe(400);
     expect(JSON.stringify(withDeletion.body)).toContain('deletion');
     expect((await testbed.api.call('POST', '/v1/schedules', { ...request, cron: '0 3 * * *' })).status).toBe(400);
+    // A cron of the right shape whose fields Temporal cannot read: bad input, said so (the fuzzer found a 500).
+    const unreadable = await testbed.api.call('POST', '/v1/schedules', {
+      ...request,
+      every: undefined,
+      cron: '99 99 * * *',
+    });
+    expect([unreadable.status, unreadable.body.error.message]).toEqual([
+      400,
+      expect.stringMatching(/^Temporal cannot read the schedule's times: .*Minute is not in range/),
+    ]);
 
     // The first run lasts longer than the interval: SmugMug asks it to wait twice while listing.
     testbed.sandbox.faults.add(

@@ -104,7 +104,13 @@ export async function startMigrationHarness(
   const accounts = new Set<string>([sandbox.library.nickname]);
   /** Starts a migration as every client does, through the account's desk (client/start-migration.ts). */
   const start = async (request: MigrationRequest) => {
-    const input = MigrationInput.parse({ account: sandbox.library.nickname, ...request });
+    // Previews off unless a test asks: they have a test of their own (previews.test.ts), and the
+    // other tests count the library's files by their extension.
+    const input = MigrationInput.parse({
+      account: sandbox.library.nickname,
+      ...request,
+      target: { previews: false, ...request.target },
+    });
     accounts.add(input.account);
     const { id } = await startMigration(client, config.TEMPORAL_TASK_QUEUE, input);
     return migrationHandle(client, id);

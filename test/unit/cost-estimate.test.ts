@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { estimateCosts, putRequestsFor } from '../../plans/cost-estimate';
+import { estimateCosts, estimatePreviews, putRequestsFor } from '../../plans/cost-estimate';
 import { BUILT_IN_PRICES, loadPriceTable } from '../../plans/s3-prices';
 
 const KB = 1024;
@@ -117,5 +117,18 @@ describe('the cost estimate', () => {
     );
     await writeFile(file, JSON.stringify({ date: 'yesterday' }));
     expect(() => loadPriceTable({ S3_PRICES_FILE: file })).toThrow(/is not a price table/);
+  });
+});
+
+describe("the previews' cost", () => {
+  test('STANDARD for each rendition, by its size or a guess where SmugMug gives none; none when there are none', () => {
+    const previews = estimatePreviews([40 * KB, undefined], { prices: BUILT_IN_PRICES, region: 'us-east-1', upload });
+    expect(previews).toMatchObject({
+      objects: 2,
+      bytes: 40 * KB + 50_000,
+      estimate: { storageClass: 'STANDARD', putRequests: 2 },
+    });
+    expect(previews!.estimate.monthlyUsd).toBeCloseTo(((40 * KB + 50_000) / GB) * 0.023, 10);
+    expect(estimatePreviews([], { prices: BUILT_IN_PRICES, region: 'us-east-1', upload })).toBeUndefined();
   });
 });

@@ -23,6 +23,18 @@ describe('the target prefix', () => {
   });
 });
 
+describe('previews', () => {
+  test('are on unless the migration turns them off', () => {
+    expect(parse('p').data!.target.previews).toBe(true);
+    const off = MigrationInput.parse({
+      migrationId: 'x',
+      account: 'jane',
+      target: { bucket: 'my-bucket', previews: false },
+    });
+    expect(off.target.previews).toBe(false);
+  });
+});
+
 describe('durations', () => {
   const withTimeout = (approvalTimeout: string) =>
     MigrationInput.safeParse({

@@ -1,4 +1,4 @@
-import { replicaCostWords } from '../../state/documents';
+import { previewCostWords, replicaCostWords } from '../../state/documents';
 import type { Plan } from '../../service/records';
 import { albumPath, size } from '../format';
 import { CsrfField, Layout, type PageContext } from '../layout';
@@ -80,6 +80,7 @@ export function PlanBody({ page, plan, include }: { page: PageContext; plan: Pla
         </table>
       </div>
       {plan.costs.replica && <p id="plan-replica">{replicaCostWords(plan.costs.replica, usd)}</p>}
+      {plan.costs.previews && <p id="plan-previews">{previewCostWords(plan.costs.previews, usd)}</p>}
       <div class="table-scroll">
         <table>
           <caption>Albums</caption>
