@@ -31,9 +31,12 @@ export async function writePreviews(
   const listing = { Bucket: target.bucket, Prefix: previewsPrefix(target.prefix, albumKey) };
   for await (const page of paginateListObjectsV2({ client: deps.s3 }, listing))
     for (const o of page.Contents ?? []) existing.add(o.Key!);
-  const missing = wanted.filter((e) => !existing.has(previewKey(target.prefix, e)));
-  for (const e of wanted)
-    if (existing.has(previewKey(target.prefix, e))) keys.set(e.imageKey, previewKey(target.prefix, e));
+  const missing: PlanEntry[] = [];
+  for (const e of wanted) {
+    const key = previewKey(target.prefix, e);
+    if (existing.has(key)) keys.set(e.imageKey, key);
+    else missing.push(e);
+  }
   if (missing.length === 0) return keys;
   const smugmug = await smugmugOfThisRun(deps);
   const limit = pLimit(deps.config.FILE_CONCURRENCY);

@@ -40,13 +40,13 @@ export function credentialsOf(aws: StoredAws | undefined): AwsCredentialIdentity
  */
 export function storedS3Access(store: CredentialStore, config: Pick<S3Settings, 'AWS_REGION'>) {
   const chain = credentialsOf(undefined);
-  let held: { chosen: string; identity: AwsCredentialIdentity; until: number } | undefined;
+  // The store hands back the same object while its file is unchanged: a new one means a new choice.
+  let held: { chosen: StoredAws | undefined; identity: AwsCredentialIdentity; until: number } | undefined;
   const credentials: AwsCredentialIdentityProvider = async () => {
     const { aws } = await store.read();
-    const chosen = JSON.stringify(aws ?? null);
-    if (held?.chosen !== chosen || held.until <= Date.now()) {
+    if (!held || held.chosen !== aws || held.until <= Date.now()) {
       const identity = await (aws ? credentialsOf(aws) : chain)();
-      held = { chosen, identity, until: Date.now() + STORED_CREDENTIALS_SECONDS * 1000 };
+      held = { chosen: aws, identity, until: Date.now() + STORED_CREDENTIALS_SECONDS * 1000 };
     }
     return { ...held.identity, expiration: new Date(held.until) };
   };

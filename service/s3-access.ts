@@ -29,6 +29,17 @@ export type BucketChoice =
     }
   | { exists: false; bucket: string };
 
+/** The bucket a person typed, or the refusal that says what a bucket name is. */
+function bucketNamed(name: string): string {
+  const bucket = BucketName.safeParse(name);
+  if (!bucket.success)
+    throw new Refusal(
+      'invalid_request',
+      `"${name}" is not a bucket name: lowercase letters, digits, dots and hyphens, 3 to 63 of them.`,
+    );
+  return bucket.data;
+}
+
 /** How long a page waits for S3 to accept credentials. */
 const S3_ANSWER_MS = 15_000;
 
@@ -44,6 +55,11 @@ export class S3AccessService {
     private readonly store: CredentialStore,
     private readonly settings: S3Settings,
   ) {}
+
+  /** The bucket chosen in setup, if any. */
+  async chosenBucket(): Promise<string | undefined> {
+    return (await this.store.read()).bucket;
+  }
 
   async choice(): Promise<S3AccessChoice> {
     const { aws, bucket } = await this.store.read();
@@ -74,32 +90,26 @@ export class S3AccessService {
 
   /** The bucket's six checks if it exists (and it is kept as the chosen one); else whether to make it. */
   async chooseBucket(name: string): Promise<BucketChoice> {
-    const bucket = BucketName.safeParse(name);
-    if (!bucket.success)
-      throw new Refusal(
-        'invalid_request',
-        `"${name}" is not a bucket name: lowercase letters, digits, dots and hyphens, 3 to 63 of them.`,
-      );
+    const bucket = bucketNamed(name);
     try {
-      await assertBucketUsable(this.s3, bucket.data);
+      await assertBucketUsable(this.s3, bucket);
     } catch (err) {
-      if ((err as { type?: string }).type === 'BucketMissing') return { exists: false, bucket: bucket.data };
+      if ((err as { type?: string }).type === 'BucketMissing') return { exists: false, bucket };
       throw new Refusal('unprocessable', (err as Error).message);
     }
-    return this.kept(bucket.data);
+    return this.kept(bucket);
   }
 
   /** Makes the bucket with the safe settings (the same as `smugmug-s3 bucket setup --create`), then checks it. */
   async createBucket(name: string): Promise<BucketChoice> {
-    const bucket = BucketName.safeParse(name);
-    if (!bucket.success) throw new Refusal('invalid_request', `"${name}" is not a bucket name.`);
-    const { steps } = await setUpBucket(this.s3, { bucket: bucket.data, create: true });
+    const bucket = bucketNamed(name);
+    const { steps } = await setUpBucket(this.s3, { bucket, create: true });
     if (steps.create?.outcome === 'failed')
       throw new Refusal('unprocessable', `S3 did not make the bucket: ${steps.create.detail}`);
     const notApplied = Object.entries(steps)
       .filter(([, step]) => step.outcome !== 'applied')
       .map(([setting, step]) => ({ setting, why: `${step.outcome}${step.detail ? ` (${step.detail})` : ''}` }));
-    return { ...(await this.kept(bucket.data)), notApplied };
+    return { ...(await this.kept(bucket)), notApplied };
   }
 
   private async kept(bucket: string): Promise<Extract<BucketChoice, { exists: true }>> {

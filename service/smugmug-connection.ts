@@ -174,15 +174,12 @@ export class SmugMugConnection {
 
   /** The account of the environment's token (SMUGMUG_ACCESS_TOKEN), as SmugMug names it. */
   private async environment(): Promise<Connection | undefined> {
-    const { SMUGMUG_API_KEY, SMUGMUG_API_SECRET, SMUGMUG_ACCESS_TOKEN, SMUGMUG_ACCESS_TOKEN_SECRET } = this.settings;
-    if (!SMUGMUG_API_KEY || !SMUGMUG_API_SECRET || !SMUGMUG_ACCESS_TOKEN || !SMUGMUG_ACCESS_TOKEN_SECRET)
-      return undefined;
+    if (!this.settings.SMUGMUG_ACCESS_TOKEN) return undefined;
     if (this.environmentAccount && this.environmentAccount.until > Date.now())
       return this.environmentAccount.connection;
-    const client = this.accountsOf.clientWith(
-      { key: SMUGMUG_API_KEY, secret: SMUGMUG_API_SECRET },
-      { key: SMUGMUG_ACCESS_TOKEN, secret: SMUGMUG_ACCESS_TOKEN_SECRET },
-    );
+    // A run that names no account gets the environment's token and app: the same client here.
+    const client = await this.accountsOf.clientFor(undefined).catch(() => undefined);
+    if (!client) return undefined;
     let connection: Connection;
     try {
       const user = await client.authUser(AbortSignal.timeout(SMUGMUG_ANSWER_MS));

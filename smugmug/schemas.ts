@@ -144,7 +144,6 @@ export function mayHaveOtherComponents(image: Pick<AlbumImage, 'ComponentFileTyp
   return kinds.some((k) => k !== own) || extensions.size > 1;
 }
 
-/** The raw EXIF values of `!metadata`, without a zone unless the camera wrote OffsetTimeOriginal. */
 /**
  * `!sizedetails`: the renditions SmugMug made of an image (of a video, its poster frame). The
  * service keeps the Medium one as the image's preview.
@@ -159,6 +158,7 @@ export const ImageSizeDetails = z
   .loose();
 export type ImageSizeDetails = z.infer<typeof ImageSizeDetails>;
 
+/** The raw EXIF values of `!metadata`, without a zone unless the camera wrote OffsetTimeOriginal. */
 export const ImageMetadata = z
   .object({ DateTimeOriginal: z.string().optional(), OffsetTimeOriginal: z.string().optional() })
   .loose();

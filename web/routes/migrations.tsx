@@ -19,28 +19,32 @@ export function migrationPages({ services }: WebContext) {
   const { migrations, plans, smugmug, buckets, s3Access } = services;
   const app = new Hono();
 
-  const migrationsPage = async (c: Context, form: StartForm, problem?: string, status: 200 | 400 | 409 | 422 = 200) => {
-    const [{ migrations: listed }, accounts] = await Promise.all([
+  /** The list and the start form: as it was sent, or (unset) filled from setup with the first connected account and the chosen bucket. */
+  const migrationsPage = async (
+    c: Context,
+    form?: StartForm,
+    problem?: string,
+    status: 200 | 400 | 409 | 422 = 200,
+  ) => {
+    const [{ migrations: listed }, accounts, bucket] = await Promise.all([
       migrations.list({}, 1, MIGRATIONS_LISTED),
       smugmug.accounts(),
+      form ? undefined : s3Access.chosenBucket(),
     ]);
+    const nicknames = accounts.flatMap((a) => (a.account ? [a.account] : []));
     return c.html(
       <MigrationsPage
         page={pageOf(c)}
         migrations={listed}
-        form={form}
+        form={form ?? { account: nicknames[0], bucket }}
         problem={problem}
         replicas={buckets.replicaNames()}
-        accounts={accounts.flatMap((a) => (a.account ? [a.account] : []))}
+        accounts={nicknames}
       />,
       status,
     );
   };
-  // The start form filled from setup: the first connected account, the chosen bucket.
-  app.get('/migrations', async (c) => {
-    const [accounts, { bucket }] = await Promise.all([smugmug.accounts(), s3Access.choice()]);
-    return migrationsPage(c, { account: accounts.find((a) => a.account)?.account, bucket });
-  });
+  app.get('/migrations', (c) => migrationsPage(c));
   app.post('/migrations', async (c) => {
     const body = await c.req.parseBody();
     const form: StartForm = {
