@@ -1,6 +1,6 @@
 import { checkArchiveProtection } from './archive-protection';
 import { auditArchive } from './audit-archive';
-import { notifyAuditWebhook } from './audit-webhook';
+import { restoreAlbumFiles } from './archive-restores';
 import { deepAuditActivities } from './deep-audit';
 import { preflightBucket } from './bucket-preflight';
 import { checkMigrationTarget } from './check-target';
@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps';
 import { deleteOriginals } from './delete-originals';
 import { discoverAlbums, findAlbums, readAlbums } from './discover-albums';
 import { listFailedAlbums, recordAlbumOutcome } from './failed-albums';
+import { notifyAuditWebhook, notifyRestoreWebhook } from './operator-webhook';
 import { planAlbum } from './plan-album';
 import { writeReports } from './reports';
 import { awaitMigrationEnd, startScheduledMigration } from './scheduled-runs';
@@ -43,6 +44,8 @@ export function createActivities(deps: ActivityDeps) {
     auditArchive: auditArchive(deps),
     notifyAuditWebhook: notifyAuditWebhook(deps),
     ...deepAuditActivities(deps),
+    restoreAlbumFiles: restoreAlbumFiles(deps),
+    notifyRestoreWebhook: notifyRestoreWebhook(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -7,6 +7,7 @@ import { transientTypeOf } from '../common/failure-classes';
 import type { MigrationInput, MigrationTarget } from '../common/migration-input';
 import type { VerificationSummary } from '../common/migration-types';
 import {
+  AlbumIndexEntry,
   AlbumManifest,
   ChecksumRecord,
   AlbumVerificationReport,
@@ -19,7 +20,7 @@ import {
 } from '../state/documents';
 import { writeSidecars } from '../metadata/xmp-sidecar';
 import { joinKey, MANIFEST_NAME } from '../s3/keys';
-import { checksumRecordKey, verificationKey } from '../state/layout';
+import { albumIndexKey, checksumRecordKey, verificationKey } from '../state/layout';
 import { isArchived, isArchivedRefusal, storedChecksumOf } from '../s3/archive';
 import { lockOf } from '../s3/object-lock';
 import { RECORDED_CRC32 } from '../s3/object-settings';
@@ -320,6 +321,11 @@ export function verifyAlbum(deps: ActivityDeps) {
       },
       { pretty: true },
     );
+    // The archive's pages find the manifest by its index entry, never by listing the library.
+    await store.put(albumIndexKey(input.target.prefix, plan.album.albumKey), AlbumIndexEntry, {
+      manifestKey,
+      writtenAt: checkedAt,
+    });
 
     return {
       reportKey,

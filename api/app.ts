@@ -1,3 +1,4 @@
+import { archiveRoutes } from './routes/archive';
 import { auditRoutes } from './routes/audits';
 import type { PayloadCodec } from '@temporalio/common';
 import type { MiddlewareHandler } from 'hono';
@@ -29,6 +30,7 @@ export function apiApp(
   app.route('/', planRoutes(services));
   app.route('/', scheduleRoutes(services));
   app.route('/', auditRoutes(services));
+  app.route('/', archiveRoutes(services));
   app.doc('/openapi.json', {
     openapi: '3.0.3',
     info: {

@@ -150,3 +150,36 @@ export const AuditIdParam = z.object({
     .regex(/^audit-[A-Za-z0-9.:_-]{5,200}$/)
     .meta({ param: { name: 'id', in: 'path' }, example: 'audit-photos-archive-20261206142501' }),
 });
+
+export const CreateShareRequest = service.CreateShareRequest.meta({ id: 'CreateShareRequest' });
+export const ShareDetails = service.ShareDetails.meta({ id: 'Share' });
+export const ShareMade = service.ShareMade.meta({ id: 'ShareMade' });
+export const ShareList = z.object({ shares: z.array(ShareDetails) }).meta({ id: 'ShareList' });
+export const BucketQuery = z.object({
+  bucket: records.BucketName.meta({ param: { name: 'bucket', in: 'query' }, example: 'photos-archive' }),
+});
+export const ShareIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/)
+    .meta({ param: { name: 'id', in: 'path' }, example: '3fa94c0be1d2' }),
+});
+export const ArchiveRestoreRequest = service.ArchiveRestoreRequest.meta({ id: 'ArchiveRestoreRequest' });
+export const RestoreQuoteRequest = service.ArchiveRestoreRequest.pick({
+  bucket: true,
+  prefix: true,
+  albums: true,
+}).meta({
+  id: 'RestoreQuoteRequest',
+});
+export const RestoreQuote = service.RestoreQuote.meta({ id: 'RestoreQuote' });
+export const RestoreDetails = service.RestoreDetails.meta({ id: 'ArchiveRestore' });
+export const RestoreList = z
+  .object({ restores: z.array(RestoreDetails), hasMore: z.boolean() })
+  .meta({ id: 'ArchiveRestoreList' });
+export const RestoreIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^restore-[A-Za-z0-9.:_-]{5,200}$/)
+    .meta({ param: { name: 'id', in: 'path' }, example: 'restore-photos-archive-20261206142501-a1b2c3' }),
+});

@@ -20,6 +20,8 @@ export const ErrorTypes = {
   /** The store does not offer the storage class asked for (MinIO offers only STANDARD and REDUCED_REDUNDANCY). */
   StorageClassUnsupported: 'permanent',
   PlanMissing: 'permanent',
+  /** An album's album.json is not where the archive's index says (deleted by hand since). */
+  ManifestMissing: 'permanent',
   OriginalNotFound: 'permanent',
   NotVerified: 'permanent',
   VersioningRequired: 'permanent',

@@ -56,3 +56,8 @@ export function auditScheduleId(bucket: string): string {
 export function scheduledAuditWorkflowId(bucket: string): string {
   return `audit-${bucket}-scheduled`;
 }
+
+/** A restore out of the archive classes: one per bucket and restore id. */
+export function restoreWorkflowId(bucket: string, restoreId: string): string {
+  return `restore-${bucket}-${restoreId}`;
+}

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RestoreProgress } from './archive';
 import type { MigrationInput } from './migration-input';
 import type { DeletionSummary, AlbumSummary, MigrationStarted, RetryRequest } from './migration-types';
 import type {
@@ -31,3 +32,6 @@ export const albumSettled = defineSignal<[AlbumSummary]>('albumSettled');
 export const albumDeletionSettled = defineSignal<[DeletionSummary]>('albumDeletionSettled');
 /** Migration → album: the approval fanned out. */
 export const approveAlbumDeletion = defineSignal<[AlbumApproval]>('approveAlbumDeletion');
+
+/** A restore out of the archive classes: each album's files as S3 last said. */
+export const restoreProgress = defineQuery<RestoreProgress>('restoreProgress');

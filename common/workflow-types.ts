@@ -16,4 +16,6 @@ export const WorkflowTypes = {
   scheduledSync: 'scheduledSync',
   /** An audit of the archive at rest, by hand or on a schedule (workflows/audit.ts). */
   audit: 'archiveAudit',
+  /** A restore of albums out of an archive class, waiting until S3 makes them readable (workflows/archive-restore.ts). */
+  archiveRestore: 'archiveRestore',
 } as const;

@@ -3,9 +3,10 @@ import { Refusal, type RefusalCode } from '../service/refusals';
 import { refusalOf } from '../service/temporal-refusals';
 
 /** The HTTP status of each kind of refusal, for the JSON API and the pages alike. */
-const STATUS: Record<RefusalCode, 400 | 404 | 409 | 422 | 503> = {
+const STATUS: Record<RefusalCode, 400 | 404 | 409 | 410 | 422 | 503> = {
   invalid_request: 400,
   not_found: 404,
+  gone: 410,
   conflict: 409,
   unprocessable: 422,
   unavailable: 503,

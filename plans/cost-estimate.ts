@@ -106,19 +106,39 @@ function estimateClass(
     putRequests,
     putRequestsUsd,
     firstYearUsd: monthlyUsd * 12 + putRequestsUsd,
-    retrieval: price.retrieval.map((t) => ({
-      tier: t.tier,
-      usd: (bytes / GB) * t.perGb + (sizes.length / 1000) * t.per1000Requests,
-      minHours: t.minHours,
-      maxHours: t.maxHours,
-      wait: waitText(t),
-    })),
+    retrieval: retrievalOf(price, sizes),
     readBackFirstUsd: archived
       ? (putRequests / 1000) * standard.putPer1000 +
         (bytes / GB) * standard.storagePerGbMonth * (STAGING_DAYS / DAYS_PER_MONTH) +
         (sizes.length / 1000) * standardGetPer1000
       : undefined,
   };
+}
+
+/** What getting these objects of a class back costs and how long it takes, by tier. */
+function retrievalOf(price: StorageClassPrice, sizes: number[]): RetrievalEstimate[] {
+  const bytes = sizes.reduce((a, b) => a + b, 0);
+  return price.retrieval.map((t) => ({
+    tier: t.tier,
+    usd: (bytes / GB) * t.perGb + (sizes.length / 1000) * t.per1000Requests,
+    minHours: t.minHours,
+    maxHours: t.maxHours,
+    wait: waitText(t),
+  }));
+}
+
+/**
+ * The restore tiers of objects of an archive class (GLACIER: Expedited, Standard, Bulk; DEEP_ARCHIVE:
+ * Standard, Bulk), with what restoring these sizes costs and how long it takes; none for a class
+ * read at once. Undefined when the price table has no prices for the region.
+ */
+export function estimateRestore(
+  storageClass: StorageClass,
+  sizes: number[],
+  opts: { prices: PriceTable; region: string },
+): RetrievalEstimate[] | undefined {
+  const price = opts.prices.regions[opts.region]?.[storageClass];
+  return price && retrievalOf(price, sizes).filter((t) => t.tier !== 'Instant');
 }
 
 /**

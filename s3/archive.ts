@@ -31,3 +31,18 @@ export function storedChecksumOf(
     head.ChecksumCRC32 ?? head.ChecksumCRC32C ?? head.ChecksumCRC64NVME ?? head.ChecksumSHA256 ?? head.ChecksumSHA1
   );
 }
+
+/** Where an archived object's restore stands, from HeadObject's `x-amz-restore`. */
+export type RestoreState =
+  | { state: 'none' }
+  | { state: 'ongoing' }
+  /** A readable copy until `expiry` (an HTTP date, as S3 gives it). */
+  | { state: 'restored'; expiry?: string };
+
+export function restoreStateOf(head: Pick<HeadObjectCommandOutput, 'Restore'>): RestoreState {
+  const header = head.Restore ?? '';
+  if (/ongoing-request="true"/.test(header)) return { state: 'ongoing' };
+  if (/ongoing-request="false"/.test(header))
+    return { state: 'restored', expiry: /expiry-date="([^"]+)"/.exec(header)?.[1] };
+  return { state: 'none' };
+}

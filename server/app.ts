@@ -32,6 +32,9 @@ export interface HttpAppDeps {
  * and /codec, a rate limit on approvals, health checks, and the two faces over the same service:
  * the JSON API (api/) and the photographer's pages under /app (web/).
  */
+/** A path as logs keep it: a share link's secret is a credential, and never written down. */
+const loggedPath = (path: string) => path.replace(/^(\/app\/shared\/[^/]+\/)[^/]+/, '$1…');
+
 export function createHttpApp({ config, services, connection, codec, log: write = defaultLog }: HttpAppDeps) {
   const redact = createRedactor(secretsIn({ ...process.env, ...config }));
   const log = (entry: Record<string, unknown>) => write(redactDeep(entry, redact));
@@ -48,7 +51,7 @@ export function createHttpApp({ config, services, connection, codec, log: write 
       msg: 'request',
       requestId,
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c.req.path),
       status: c.res.status,
       durationMs: Date.now() - started,
     });
@@ -68,7 +71,7 @@ export function createHttpApp({ config, services, connection, codec, log: write 
         time: new Date().toISOString(),
         level: 'error',
         msg: 'request failed',
-        path: c.req.path,
+        path: loggedPath(c.req.path),
         // The name and gRPC code say what failed when the message is empty (a connection torn down).
         error: `${(err as Error).name}: ${(err as Error).message}`,
         code: (err as { code?: number }).code,

@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { CredentialStore } from '../config/credential-store';
 import type { S3Settings } from '../s3/client';
 import type { ReplicaClients } from '../s3/replicas';
+import { ArchiveService } from './archive';
+import { ArchiveRestoreService } from './archive-restores';
 import { AuditService } from './audits';
 import { BucketService } from './buckets';
 import { DeletionService } from './deletion';
@@ -10,13 +12,14 @@ import { MigrationReads } from './migration-reads';
 import { MigrationService } from './migrations';
 import { PlanService } from './plans';
 import { ScheduleService } from './schedules';
+import { ShareService } from './shares';
 import { type ServiceSettings, temporalUiLinks } from './settings';
 import { S3AccessService } from './s3-access';
 import { SmugMugConnection } from './smugmug-connection';
 
 /**
  * The service layer: what a person does with migrations, plans, deletions, schedules, the SmugMug
- * connection, the bucket and audits of the archive, for the JSON API and the pages alike. Refusals are `Refusal`s
+ * connection, the bucket, audits of the archive, and the archive itself (browsing, shares, restores), for the JSON API and the pages alike. Refusals are `Refusal`s
  * (./refusals.ts), which each face maps to its own answer.
  */
 export function createServices(deps: {
@@ -31,6 +34,7 @@ export function createServices(deps: {
   const links = temporalUiLinks(settings);
   const reads = new MigrationReads(client, s3, settings.TEMPORAL_TASK_QUEUE);
   const migrations = new MigrationService(client, s3, reads, settings.TEMPORAL_TASK_QUEUE, links);
+  const archive = new ArchiveService(s3);
   return {
     migrations,
     plans: new PlanService(s3, reads, migrations),
@@ -40,6 +44,9 @@ export function createServices(deps: {
     s3Access: new S3AccessService(s3, store, settings),
     buckets: new BucketService(s3, replicas),
     audits: new AuditService(client, s3, reads, settings.TEMPORAL_TASK_QUEUE, links),
+    archive,
+    shares: new ShareService(s3, archive),
+    restores: new ArchiveRestoreService(client, s3, archive, reads, settings.TEMPORAL_TASK_QUEUE, links),
     links,
   };
 }

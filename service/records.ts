@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AuditPhase, AuditRequest, AuditSummary } from '../common/audit';
 export { AuditRequest } from '../common/audit';
+export { ArchiveRestoreRequest, CreateShareRequest } from '../common/archive';
 import { duration, MigrationInput, ScheduledSyncInput } from '../common/migration-input';
+import * as archive from '../common/archive';
 import * as records from '../common/records';
 import * as documents from '../state/documents';
 
@@ -195,3 +197,48 @@ export type AuditScheduleRequest = z.input<typeof AuditScheduleRequest>;
 /** An audit's full report: every finding with its album (state/documents.ts). */
 export const AuditReport = documents.AuditReport;
 export type AuditReport = documents.AuditReport;
+
+/** A share as the app and the API list it: its record, and whether it still works (never its secret). */
+export const ShareDetails = documents.ShareRecord.extend({ state: z.enum(['active', 'revoked', 'expired']) });
+export type ShareDetails = z.infer<typeof ShareDetails>;
+
+/** A share just made: its link's path (with the secret, shown this once) and the share. */
+export const ShareMade = z.object({ path: z.string(), share: ShareDetails });
+export type ShareMade = z.infer<typeof ShareMade>;
+
+/** What restoring a selection out of Glacier would take: its files by class, those readable now, each tier's cost and wait. */
+export const RestoreQuote = z.object({
+  files: z.number(),
+  bytes: z.number(),
+  /** Files in GLACIER or DEEP_ARCHIVE, their bytes and classes. */
+  archived: z.object({ files: z.number(), bytes: z.number(), classes: z.array(z.string()) }),
+  /** Images readable now: never archived, or restored already. */
+  readableNow: z.number(),
+  /** The tiers every archived file's class allows; none when the price table lacks the region. */
+  tiers: z.array(
+    z.object({
+      tier: archive.RestoreTier,
+      usd: z.number(),
+      minHours: z.number(),
+      maxHours: z.number(),
+      wait: z.string(),
+    }),
+  ),
+  region: z.string(),
+});
+export type RestoreQuote = z.infer<typeof RestoreQuote>;
+
+/** A restore out of Glacier: its run, its phase, and each album's files as S3 last said. */
+export const RestoreDetails = z.object({
+  id: z.string(),
+  restoreId: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  status: z.string(),
+  phase: archive.RestorePhase,
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+  progress: archive.RestoreProgress.optional(),
+  uiUrl: z.string(),
+});
+export type RestoreDetails = z.infer<typeof RestoreDetails>;

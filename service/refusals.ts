@@ -9,6 +9,8 @@ export type RefusalCode =
   | 'invalid_request'
   /** No such migration, plan or schedule. */
   | 'not_found'
+  /** Was there, and is no more: a share link revoked or past its expiry. */
+  | 'gone'
   /** Refused in the current state: already migrating, not failed, another report… */
   | 'conflict'
   /** The target cannot be used: no such bucket, no access, another account's token. */

@@ -489,6 +489,55 @@ export const AlbumManifest = z.object({
 });
 export type AlbumManifest = z.infer<typeof AlbumManifest>;
 
+/** A file an archive holds for an image: its own, or one of its components (its RAW). */
+export interface ArchivedFile {
+  key: string;
+  versionId?: string;
+  storageClass?: string;
+  size?: number;
+}
+
+/** An image's own file as its manifest records it. */
+export const originalOf = (image: AlbumManifest['images'][number]): ArchivedFile => ({
+  key: image.s3Key,
+  versionId: image.versionId,
+  storageClass: image.storageClass,
+  size: image.size,
+});
+
+/** Every file of an image's original as its manifest records them: its own, and its components. */
+export const filesOf = (image: AlbumManifest['images'][number]): ArchivedFile[] => [
+  originalOf(image),
+  ...(image.components ?? []).map((c) => ({
+    key: c.s3Key,
+    versionId: c.versionId,
+    storageClass: c.storageClass,
+    size: c.size,
+  })),
+];
+
+/** Where an album's manifest is (`_index/<AlbumKey>.json`), written with it: the archive's pages read these. */
+export const AlbumIndexEntry = z.object({ manifestKey: z.string(), writtenAt: z.string() });
+export type AlbumIndexEntry = z.infer<typeof AlbumIndexEntry>;
+
+/**
+ * A share link: who may see which originals of which archive until when. Anyone with the link
+ * sees the previews and downloads the originals through URLs minted at each request, so revoking
+ * it or its expiry ends access at once. The bucket itself stays private.
+ */
+export const ShareRecord = z.object({
+  /** The first characters of the secret's hash: how the app names the share (never the secret). */
+  id: z.string(),
+  title: z.string(),
+  archive: z.object({ bucket: z.string(), prefix: z.string() }),
+  /** Whole albums, or the images picked in one album. */
+  albums: z.array(z.object({ albumKey: z.string(), imageKeys: z.array(z.string()).optional() })).min(1),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().optional(),
+});
+export type ShareRecord = z.infer<typeof ShareRecord>;
+
 const ClassEstimate = z.object({
   storageClass: z.string(),
   billableBytes: z.number(),

@@ -14,8 +14,10 @@
  *
  * and, for every migration, `<prefix>/_smugmug-s3-migration/_checksums/<AlbumKey>/…`: large files'
  * recorded whole-file CRC32 (ChecksumRecord); `<prefix>/_smugmug-s3-migration/_previews/<AlbumKey>/…`:
- * each image's preview (SmugMug's Medium rendition, never an original); and `album.json` (AlbumManifest) in every album's
- * folder of the library itself.
+ * each image's preview (SmugMug's Medium rendition, never an original); `…/_index/<AlbumKey>.json`: where
+ * each album's manifest is (AlbumIndexEntry), which the archive's pages read instead of listing the library;
+ * and `album.json` (AlbumManifest) in every album's folder of the library itself. Shares of the archive
+ * are the bucket's own, at `_smugmug-s3-migration/_shares/<hash of the link's secret>.json` (ShareRecord).
  */
 
 export const STATE_FOLDER = '_smugmug-s3-migration';
@@ -79,6 +81,16 @@ export const previewsPrefix = (targetPrefix: string, albumKey: string) =>
 /** An image's preview: SmugMug's Medium rendition of it (of a video, its poster frame). */
 export const previewKey = (targetPrefix: string, file: FileOfImage & { albumKey: string }) =>
   `${previewsPrefix(targetPrefix, file.albumKey)}${fileName(file)}.jpg`;
+
+/** The archive's index: one entry per album naming its manifest, rewritten with it (`_index` cannot be a migration id). */
+export const albumIndexPrefix = (targetPrefix: string) =>
+  `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_index/`;
+export const albumIndexKey = (targetPrefix: string, albumKey: string) =>
+  `${albumIndexPrefix(targetPrefix)}${albumKey}.json`;
+
+/** A share link's record, by the SHA-256 of the link's secret (the secret itself is kept nowhere). */
+export const shareRecordPrefix = () => `${STATE_FOLDER}/_shares/`;
+export const shareRecordKey = (secretHash: string) => `${shareRecordPrefix()}${secretHash}.json`;
 
 /** An audit's report (AuditReport), beside the migrations' state (`_audits` cannot be a migration id). */
 export const auditReportKey = (targetPrefix: string, auditId: string) =>

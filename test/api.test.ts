@@ -118,6 +118,9 @@ describe('the HTTP API', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/codec/decode',
       '/codec/encode',
+      '/v1/archive-restores',
+      '/v1/archive-restores/quote',
+      '/v1/archive-restores/{id}',
       '/v1/audit-schedules',
       '/v1/audits',
       '/v1/audits/{id}',
@@ -136,6 +139,8 @@ describe('the HTTP API', () => {
       '/v1/schedules/{scheduleId}',
       '/v1/schedules/{scheduleId}/pause',
       '/v1/schedules/{scheduleId}/resume',
+      '/v1/shares',
+      '/v1/shares/{id}',
     ]);
     const docs = await testbed.api.call('GET', '/docs', undefined, null);
     expect(docs.body).toContain('/openapi.json');

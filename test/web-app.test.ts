@@ -1,14 +1,13 @@
-import AxeBuilder from '@axe-core/playwright';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CredentialStore } from '../config/credential-store';
 import { projectRoot } from '../local-stack/paths';
 import type { Counters } from '../smugmug-sandbox/faults';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
 import { startApiTestbed, TEST_API_TOKEN } from './support/api-harness';
-import { launchChromium } from './support/browser';
+import { fitsWidth, launchChromium, PHONE_WIDTH, seriousViolations, signedInContext } from './support/browser';
 import { createTestBucket } from './support/migration-harness';
 
 type Testbed = Awaited<ReturnType<typeof startApiTestbed>>;
@@ -48,35 +47,7 @@ afterAll(async () => {
 const counters = async () => (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as Counters;
 const albumNamed = (name: string) => [...sandbox.library.albums.values()].find((a) => a.name === name)!;
 
-async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${api.url}/app/migrations`);
-  await page.waitForURL(/\/app\/sign-in/);
-  await page.getByLabel('Access key').fill(TEST_API_TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/app\/migrations$/);
-  return { context, page };
-}
-
-/** A phone's width in CSS pixels. */
-const PHONE_WIDTH = 390;
-
-/** Whether the page, at `width`, needs no sideways scrolling (wide tables scroll in their own box); the size is restored after. */
-async function fitsWidth(page: Page, width: number): Promise<boolean> {
-  const before = page.viewportSize()!;
-  await page.setViewportSize({ width, height: 844 });
-  // The function runs in the page, where document and window exist.
-  const fits = (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) as boolean;
-  await page.setViewportSize(before);
-  return fits;
-}
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
+const signedIn = () => signedInContext(browser, api.url, TEST_API_TOKEN);
 
 describe("the photographer's web app, in a real browser", () => {
   test('connect SmugMug, start, watch with album names, retry a failed album, review, approve with a typed word: exactly the verified, non-held originals go', async () => {

@@ -1,4 +1,3 @@
-import { auditPages } from './routes/audits';
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
@@ -8,7 +7,10 @@ import type { Services } from '../service';
 import { type PageContext, Layout, Problem } from './layout';
 import { pageOf, refusalShown, type WebContext } from './context';
 import { SignInPage } from './pages/sign-in';
+import { archivePages } from './routes/archive';
+import { auditPages } from './routes/audits';
 import { setupPages } from './routes/setup';
+import { sharedPages } from './routes/shared';
 import { deletionPages } from './routes/deletion';
 import { migrationPages } from './routes/migrations';
 import { planPages } from './routes/plans';
@@ -64,12 +66,16 @@ export function webApp(services: Services, settings: WebSettings) {
   // A form posted from another origin is refused whatever it carries.
   app.use('*', csrf());
   app.use('*', async (c, next) => {
-    const open = c.req.path === '/app/sign-in' || c.req.path.startsWith('/app/assets/');
+    // A share link's pages are for whoever has the link (routes/shared.tsx).
+    const open =
+      c.req.path === '/app/sign-in' || c.req.path.startsWith('/app/assets/') || c.req.path.startsWith('/app/shared/');
     const session = c.get('session');
     if (!session && !open) {
       if (c.req.method !== 'GET')
         return c.html(<SignInPage page={pageOf(c)} problem="Sign in first." next="/app/migrations" />, 401);
-      return c.redirect(`/app/sign-in?next=${encodeURIComponent(c.req.path)}`);
+      // Back to the very page after signing in, its query too (an archive's bucket and album).
+      const { pathname, search } = new URL(c.req.url);
+      return c.redirect(`/app/sign-in?next=${encodeURIComponent(pathname + search)}`);
     }
     if (c.req.method === 'POST' && session) {
       const form = await c.req.parseBody();
@@ -104,6 +110,8 @@ export function webApp(services: Services, settings: WebSettings) {
   app.route('/', deletionPages(context));
   app.route('/', schedulePages(context));
   app.route('/', auditPages(context));
+  app.route('/', archivePages(context));
+  app.route('/', sharedPages(context));
   return app;
 }
 

@@ -19,7 +19,10 @@ export const sessionOf = (c: Context): Session => c.get('session')!;
  * What the service refused, in the words and status of the refusal, for a page to show beside the
  * form; anything that is not a refusal is thrown on (the server answers it as a fault).
  */
-export function refusalShown(err: unknown): { status: 400 | 404 | 409 | 422 | 503; message: string } {
+/** The statuses a refused page answers with. */
+export type RefusalStatus = 400 | 404 | 409 | 410 | 422 | 503;
+
+export function refusalShown(err: unknown): { status: RefusalStatus; message: string } {
   const problem = problemOf(err, 'migration');
   if (problem.body.error.code === 'internal') throw err;
   return { status: problem.status as 400, message: problem.body.error.message };

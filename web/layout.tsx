@@ -27,6 +27,7 @@ export function Layout({ title, page, children }: { title: string; page: PageCon
           {page.session && (
             <nav aria-label="Main">
               <a href="/app/migrations">Migrations</a>
+              <a href="/app/archive">Archive</a>
               <a href="/app/schedules">Schedules</a>
               <a href="/app/audits">Audits</a>
               <a href="/app/setup">Setup</a>

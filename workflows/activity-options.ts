@@ -51,6 +51,9 @@ export const waitForMigrationActivity: ActivityOptions = {
  */
 export const auditActivity: ActivityOptions = { startToCloseTimeout: '12h', heartbeatTimeout: '1m', retry };
 
+/** Asking S3 about an album's archived files, and requesting their restore: bounded, heartbeating as it goes. */
+export const restoreRequestActivity: ActivityOptions = { startToCloseTimeout: '1h', heartbeatTimeout: '1m', retry };
+
 /** A call to the operator's webhook: a few tries, then the audit ends without it (its report stays). */
 export const webhookActivity: ActivityOptions = {
   startToCloseTimeout: '30s',

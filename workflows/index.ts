@@ -8,3 +8,4 @@ export { accountDeskWorkflow as accountMigrations } from './account-desk';
 export { albumWorkflow as albumMigration } from './album';
 export { scheduledSyncWorkflow as scheduledSync } from './scheduled-sync';
 export { archiveAuditWorkflow as archiveAudit } from './audit';
+export { archiveRestoreWorkflow as archiveRestore } from './archive-restore';

@@ -12,8 +12,17 @@ import { WorkflowTypes } from '../../common/workflow-types';
 import type { albumWorkflow } from '../../workflows/album';
 import type { migrationWorkflow } from '../../workflows/migration';
 import type { archiveAuditWorkflow } from '../../workflows/audit';
+import type { archiveRestoreWorkflow } from '../../workflows/archive-restore';
 import type { scheduledSyncWorkflow } from '../../workflows/scheduled-sync';
-import { fakeAccount, migrationInput, startTimeSkippingEnv, until, withWorker } from '../support/workflow-env';
+import {
+  fakeAccount,
+  fakeRestores,
+  migrationInput,
+  restoreInput,
+  startTimeSkippingEnv,
+  until,
+  withWorker,
+} from '../support/workflow-env';
 
 /**
  * Records histories for test/workflow/replay.test.ts from runs of today's workflow code on
@@ -37,6 +46,19 @@ async function main() {
   const { client } = env;
   const recorded = JSON.parse(await readFile(join(dir, 'workflow-ids.json'), 'utf8')) as Record<string, string>;
   try {
+    // A restore out of DEEP_ARCHIVE: requested, checked while S3 restores, ready, the webhook told
+    // (first: a workflow the runs below leave behind holds the test server's clock).
+    const restoring = fakeRestores(4, 3);
+    await withWorker(env, restoring.activities, async (taskQueue) => {
+      const workflowId = 'restore-my-bucket-20261206040000-abcdef';
+      await client.workflow.execute<typeof archiveRestoreWorkflow>(WorkflowTypes.archiveRestore, {
+        taskQueue,
+        workflowId,
+        args: [restoreInput(2)],
+      });
+      await save(client, 'archive-restore-ready', workflowId, recorded);
+    });
+
     // The desk starts a migration (patch account-fairness-key), which runs to the end; the desk closes once idle.
     const desk = fakeAccount(1);
     await withWorker(env, desk.activities, async (taskQueue) => {

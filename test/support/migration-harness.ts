@@ -85,7 +85,7 @@ export async function startMigrationHarness(
   const config = workerConfigFor(sandbox, overrides);
   // A test may bring a Temporal server of its own (to restart it, or behind TLS) through the TEMPORAL_* overrides.
   let stopWorker = async () => undefined as void;
-  if (opts.inProcessWorker ?? true) {
+  const startWorker = async () => {
     const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
     const { worker } = await createMigrationWorker(config, {
       connection: nativeConnection,
@@ -97,7 +97,8 @@ export async function startMigrationHarness(
       await running;
       await nativeConnection.close();
     };
-  }
+  };
+  if (opts.inProcessWorker ?? true) await startWorker();
   const { client, close: closeClient } = await connectTemporalClient(config);
   const s3 = minioClient(minio);
   // The sandbox's account, started here or through an API in front of this harness, and any other asked for.
@@ -137,6 +138,11 @@ export async function startMigrationHarness(
     async stopWorker() {
       await stopWorker();
       stopWorker = async () => undefined;
+    },
+    /** Stops the in-process worker and starts another on the same task queue: a worker restart. */
+    async restartWorker() {
+      await stopWorker();
+      await startWorker();
     },
     run: async (request: MigrationRequest): Promise<MigrationResult> => (await start(request)).result(),
     async stop() {

@@ -34,6 +34,26 @@ export async function startMotoForTests(label: string) {
         .filter((path) => path.startsWith(`${bucket}/`))
         .map((path) => path.slice(bucket.length + 1));
     },
+    /** The keys of `bucket` a RestoreObject was sent for, once per request. */
+    async restoresRequested(bucket: string): Promise<string[]> {
+      const log = await readFile(join(dir, 'moto.log'), 'utf8');
+      // Werkzeug colours the lines of some answers (202): its escape codes may come first.
+      return [...log.matchAll(/"(?:\x1b\[[0-9;]*m)*POST \/([^ ?]+)\?restore[^ ]* HTTP/g)]
+        .map((m) => decodeURIComponent(m[1]))
+        .filter((path) => path.startsWith(`${bucket}/`))
+        .map((path) => path.slice(bucket.length + 1));
+    },
+    /**
+     * How moto moves restores on (its state manager, model `s3::keyrestore`): `{ progression: 'time',
+     * seconds }` keeps each restore ongoing that long after it is first looked at; `immediate` ends them.
+     */
+    async setRestoreProgression(transition: { progression: 'immediate' } | { progression: 'time'; seconds: number }) {
+      const res = await fetch(`${server.endpoint}/moto-api/state-manager/set-transition`, {
+        method: 'POST',
+        body: JSON.stringify({ model_name: 's3::keyrestore', transition }),
+      });
+      if (!res.ok) throw new Error(`moto refused the restore transition: ${res.status} ${await res.text()}`);
+    },
     async stop() {
       s3.destroy();
       await server.stop();

@@ -3,6 +3,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
+import type { ArchiveRestoreInput, RestoreProgress } from '../../common/archive';
 import { MigrationInput, type MigrationInputRequest } from '../../common/migration-input';
 import type { AlbumPlan, DeletionSummary, VerificationSummary } from '../../common/migration-types';
 import type { AlbumRef, BucketReport } from '../../common/records';
@@ -212,3 +213,47 @@ export function fakeAccount(albums: number, opts: FakeAccountOptions = {}) {
   };
   return { refs, activities, planning, deletions, deleted, failedMarkers };
 }
+
+/**
+ * Restore activities of a fake archive: each album of `files` files, all archived; the first call
+ * requests them all, later calls find them ongoing until `readyAfter` calls, then readable.
+ */
+export function fakeRestores(files: number, readyAfter: number) {
+  const calls: string[] = [];
+  const webhook: RestoreProgress[] = [];
+  const activities: Partial<Activities> = {
+    async restoreAlbumFiles({ album }) {
+      const call = calls.filter((a) => a === album.albumKey).length;
+      calls.push(album.albumKey);
+      const ready = call + 1 >= readyAfter;
+      return {
+        albumKey: album.albumKey,
+        name: album.name,
+        files,
+        available: ready ? files : 0,
+        ongoing: ready ? 0 : files,
+        requested: call === 0 ? files : 0,
+        expiresAt: ready ? '2026-12-13T00:00:00.000Z' : undefined,
+      };
+    },
+    async notifyRestoreWebhook(progress) {
+      webhook.push(progress);
+      return { delivered: true };
+    },
+  };
+  return { activities, calls, webhook };
+}
+
+export const restoreInput = (albums: number, checkEvery = '15m'): ArchiveRestoreInput => ({
+  bucket: 'my-bucket',
+  prefix: '',
+  restoreId: '20261206040000-abcdef',
+  tier: 'Bulk',
+  days: 7,
+  checkEvery,
+  albums: Array.from({ length: albums }, (_, i) => ({
+    albumKey: `A${i}`,
+    name: `Album ${i}`,
+    manifestKey: `Album ${i}/album.json`,
+  })),
+});

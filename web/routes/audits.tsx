@@ -1,17 +1,12 @@
 import { type Context, Hono } from 'hono';
-import { pageOf, refusalShown, text, type WebContext } from '../context';
+import { pageOf, refusalShown, text, type WebContext, type RefusalStatus } from '../context';
 import { type AuditForm, AuditPage, AuditsPage } from '../pages/audits';
 
 /** Audits of the archive at rest: start one, list them (a failed one stands out), one's findings. */
 export function auditPages({ services: { audits } }: WebContext) {
   const app = new Hono();
 
-  const auditsPage = async (
-    c: Context,
-    form: AuditForm = {},
-    problem?: string,
-    status: 200 | 400 | 404 | 409 | 422 | 503 = 200,
-  ) =>
+  const auditsPage = async (c: Context, form: AuditForm = {}, problem?: string, status: 200 | RefusalStatus = 200) =>
     c.html(
       <AuditsPage page={pageOf(c)} audits={(await audits.list(1, 50)).audits} form={form} problem={problem} />,
       status,

@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { BucketChoice } from '../../service/s3-access';
-import { pageOf, refusalShown, sessionOf, text, type WebContext } from '../context';
+import { pageOf, refusalShown, sessionOf, text, type WebContext, type RefusalStatus } from '../context';
 import { SetupPage, type SetupStep, type SetupView } from '../pages/setup';
 
 /**
@@ -15,7 +15,7 @@ export function setupPages({ services: { smugmug, s3Access } }: WebContext) {
   const page = async (
     c: Context,
     said: Pick<SetupView, 'problem' | 'notice' | 'bucket'> = {},
-    status: 200 | 400 | 404 | 409 | 422 | 503 = 200,
+    status: 200 | RefusalStatus = 200,
   ) => {
     const [app, accounts, s3] = await Promise.all([smugmug.app(), smugmug.accounts(), s3Access.choice()]);
     const view: SetupView = { app: app && { key: app.key, source: app.source }, accounts, s3, ...said };

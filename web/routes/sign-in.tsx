@@ -9,7 +9,7 @@ export function signInPages({ sessions }: WebContext) {
   app.post('/sign-in', async (c) => {
     const form = await c.req.parseBody();
     // Only a page of this app (the app's own address leads to setup or the migrations).
-    const next = /^\/app(\/[\w/%.-]*)?$/.test(text(form.next)) ? text(form.next) : '/app';
+    const next = /^\/app(\/[\w/%.-]*)?(\?[\w%.=&+-]*)?$/.test(text(form.next)) ? text(form.next) : '/app';
     if (!sessions.tokenIsValid(text(form.token)))
       return c.html(<SignInPage page={pageOf(c)} problem="That access key is not right." next={next} />, 401);
     await sessions.signIn(c, 'token');
