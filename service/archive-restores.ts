@@ -25,6 +25,9 @@ import { conflict, invalidInput, noWorker, notFound } from './refusals';
 import type { TemporalUiLinks } from './settings';
 import { askTemporal } from './temporal-refusals';
 
+/** Where the built-in price table has every class: its tiers' waits hold in every region. */
+const WAITS_REGION = 'us-east-1';
+
 /** A restore's id: its start time and a few random characters (two people may start one in the same second). */
 const newRestoreId = () =>
   `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -55,11 +58,13 @@ export class ArchiveRestoreService {
     const classes = [...new Set(archivedFiles.map((f) => f.storageClass as StorageClass))];
     const region = await this.s3.config.region();
     const prices = loadPriceTable();
+    // The waits are S3's in every region; a region the price table lacks gets them without a cost.
+    const priced = classes.every((c) => prices.regions[region]?.[c]);
     const byClass = classes.map((c) =>
       estimateRestore(
         c,
         archivedFiles.filter((f) => f.storageClass === c).map((f) => f.size ?? 0),
-        { prices, region },
+        { prices, region: priced ? region : WAITS_REGION },
       ),
     );
     // A tier every class allows (DEEP_ARCHIVE has no Expedited), priced as the sum over the classes.
@@ -73,7 +78,7 @@ export class ArchiveRestoreService {
               return {
                 ...t,
                 tier: t.tier as RestoreTier,
-                usd: each.reduce((sum, o) => sum + o.usd, 0),
+                usd: priced ? each.reduce((sum, o) => sum + o.usd, 0) : undefined,
                 minHours: Math.max(...each.map((o) => o.minHours)),
                 maxHours: Math.max(...each.map((o) => o.maxHours)),
                 wait: each.reduce((a, b) => (b.maxHours > a.maxHours ? b : a)).wait,

@@ -214,11 +214,11 @@ export const RestoreQuote = z.object({
   archived: z.object({ files: z.number(), bytes: z.number(), classes: z.array(z.string()) }),
   /** Images readable now: never archived, or restored already. */
   readableNow: z.number(),
-  /** The tiers every archived file's class allows; none when the price table lacks the region. */
+  /** The tiers every archived file's class allows, each with its wait, and its cost where the price table has the region. */
   tiers: z.array(
     z.object({
       tier: archive.RestoreTier,
-      usd: z.number(),
+      usd: z.number().optional(),
       minHours: z.number(),
       maxHours: z.number(),
       wait: z.string(),

@@ -11,6 +11,7 @@ import { runInNewContext } from 'node:vm';
 import type { Browser } from 'playwright-core';
 import * as yauzl from 'yauzl';
 import { PHASES_AWAITING_A_PERSON } from '../common/records';
+import { projectRoot } from '../local-stack/paths';
 import type { AlbumManifest } from '../state/documents';
 import { startApiTestbed, TEST_API_TOKEN } from './support/api-harness';
 import { fitsWidth, launchChromium, PHONE_WIDTH, seriousViolations, signedInContext } from './support/browser';
@@ -96,6 +97,7 @@ describe('the archive in the web app', () => {
       )) as boolean[];
       expect(decoded).toEqual(album.images.map(() => true));
       a11y.album = await seriousViolations(page);
+      await page.screenshot({ path: join(projectRoot, 'docs', 'screenshots', 'archive-album.png') });
       expect(await fitsWidth(page, PHONE_WIDTH)).toBe(true);
 
       const photo = album.images.find((i) => !i.isVideo)!;

@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import type { RestoreDetails } from '../service/records';
 import type { AlbumManifest } from '../state/documents';
-import { launchChromium } from './support/browser';
+import { TEST_API_TOKEN } from './support/api-harness';
+import { launchChromium, seriousViolations, signedInContext } from './support/browser';
 import { listKeys, md5Of } from './support/migration-harness';
 import { startMotoTestbed } from './support/moto';
 
@@ -109,6 +110,17 @@ describe('a restore out of DEEP_ARCHIVE', () => {
     });
     expect(quote.body.tiers.map((t: { tier: string }) => t.tier)).toEqual(['Standard', 'Bulk']);
     expect(quote.body.tiers[0].wait).toBe('within 12 h');
+    // The same in the app: the tiers with their wait and cost, before anything starts.
+    const owner = await signedInContext(
+      browser,
+      testbed.api.url,
+      TEST_API_TOKEN,
+      `/app/archive/restore?bucket=${bucket}&prefix=cold&album=${albumKey}`,
+    );
+    expect(await owner.page.locator('fieldset').textContent()).toMatch(
+      /Standard: ready within 12 h, about \$[\d.]+ \(us-east-1\).*Bulk: ready within 48 h/,
+    );
+    expect(await seriousViolations(owner.page)).toEqual([]);
     const expedited = await testbed.api.call('POST', '/v1/archive-restores', {
       ...archive,
       albums: [{ albumKey }],
@@ -169,6 +181,16 @@ describe('a restore out of DEEP_ARCHIVE', () => {
       expect(ready.progress!.albums[0].expiresAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     }
     expect((await testbed.moto.restoresRequested(bucket)).sort()).toEqual(originals);
+    // The app says so, with when the restored copies expire.
+    await owner.page.goto(`${testbed.api.url}/app/archive/restores/${first.body.id}`);
+    expect(await owner.page.locator('#restore-phase').textContent()).toMatch(/^ready: download or share them now/);
+    expect(await owner.page.locator('#restore-albums tbody td').allTextContents()).toEqual([
+      `${originals.length} of ${originals.length}`,
+      '0',
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/),
+    ]);
+    expect(await seriousViolations(owner.page)).toEqual([]);
+    await owner.context.close();
     // The operator's webhook heard of each.
     expect(
       hooks

@@ -132,6 +132,12 @@ describe('a migration through faults', () => {
   }, 180_000);
 });
 
+/**
+ * What the sandbox counts as served but the killed worker never read: the bytes in its connections'
+ * socket buffers when it died (a CI run once saw 384 KB beyond the two parts in flight).
+ */
+const UNREAD_AT_KILL = 1 * MB;
+
 describe('a worker killed in the middle of a large upload', () => {
   test('another worker finishes it from the last part: at most two parts are served again, nothing incomplete remains', async () => {
     const size = 48 * MB;
@@ -158,7 +164,7 @@ describe('a worker killed in the middle of a large upload', () => {
         counts: { albumsFailed: 0, transferredFiles: 1, verified: 1 },
       });
       const served = (await counters(sandbox.url)).bytesServedByImage[video.imageKey];
-      expect(served - size).toBeLessThanOrEqual(2 * partSize);
+      expect(served - size).toBeLessThanOrEqual(2 * partSize + UNREAD_AT_KILL);
 
       const [key] = [...(await listKeys(harness.s3, bucket)).keys()].filter((k) => k.endsWith('.MP4'));
       const object = await harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -196,7 +202,7 @@ describe('a worker killed in the middle of a large RAW file', () => {
       const result = await handle.result();
       expect(result).toMatchObject({ phase: 'completed', counts: { albumsFailed: 0, files: 2, verified: 2 } });
       const served = (await counters(sandbox.url)).bytesServedByImage[photo.imageKey];
-      expect(served - size - photo.original!.size).toBeLessThanOrEqual(2 * partSize);
+      expect(served - size - photo.original!.size).toBeLessThanOrEqual(2 * partSize + UNREAD_AT_KILL);
 
       const keys = [...(await listKeys(harness.s3, bucket)).keys()];
       const jpeg = keys.find((k) => k.endsWith('.JPG'))!;

@@ -142,7 +142,8 @@ describe('XMP sidecars', () => {
     expect(second.counts.transferredFiles).toBe(0);
     const changed: string[] = [];
     for (const [key, etag] of before) {
-      if (key.endsWith('/album.json')) continue;
+      // Every verification rewrites the album's manifest and the archive index's entry naming it.
+      if (key.endsWith('/album.json') || key.includes('/_smugmug-s3-migration/_index/')) continue;
       const now = (await harness.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag;
       if (now !== etag) changed.push(key);
     }

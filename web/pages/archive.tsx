@@ -474,7 +474,7 @@ export function RestoreQuotePage(props: {
                 />
                 <label
                   for={`tier-${t.tier}`}
-                >{`${t.tier}: ready ${t.wait}, about $${t.usd.toFixed(2)} (${quote.region})`}</label>
+                >{`${t.tier}: ready ${t.wait}, ${t.usd === undefined ? `cost not in the price table for ${quote.region}` : `about $${t.usd.toFixed(2)} (${quote.region})`}`}</label>
               </p>
             ))}
           </fieldset>
@@ -516,13 +516,37 @@ export function RestoresPage(props: { page: PageContext; restores: RestoreDetail
   );
 }
 
+/** How often an open restore page asks again while S3 restores (each time one query of the workflow). */
+const RESTORE_REFRESH = 'every 15s';
+
 /** One restore: each album's files as S3 last said; downloads and a share once ready. */
 export function RestorePage(props: { page: PageContext; restore: RestoreDetails }) {
-  const { restore } = props;
-  const archive = { bucket: restore.bucket, prefix: restore.prefix };
-  const albums = restore.progress?.albums ?? [];
   return (
     <Layout title="Restore from Glacier" page={props.page}>
+      <RestoreBody restore={props.restore} />
+      <p>
+        <a href={props.restore.uiUrl}>This restore in the Temporal UI</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** The restore's state, asking again by itself until it is ready. */
+export function RestoreBody({ restore }: { restore: RestoreDetails }) {
+  const archive = { bucket: restore.bucket, prefix: restore.prefix };
+  const albums = restore.progress?.albums ?? [];
+  const waiting = restore.phase !== 'ready' && restore.status === 'RUNNING';
+  return (
+    <div
+      id="restore-body"
+      {...(waiting
+        ? {
+            'hx-get': `/app/archive/restores/${encodeURIComponent(restore.id)}/body`,
+            'hx-trigger': RESTORE_REFRESH,
+            'hx-swap': 'outerHTML',
+          }
+        : {})}
+    >
       <p id="restore-phase" role="status">
         {phaseWords(restore)}
         {restore.progress?.checkedAt &&
@@ -559,10 +583,7 @@ export function RestorePage(props: { page: PageContext; restore: RestoreDetails 
           album to share it.
         </p>
       )}
-      <p>
-        <a href={restore.uiUrl}>This restore in the Temporal UI</a>
-      </p>
-    </Layout>
+    </div>
   );
 }
 

@@ -9,6 +9,7 @@ import {
   ArchivesPage,
   FolderPage,
   ImagePage,
+  RestoreBody,
   RestorePage,
   RestoreQuotePage,
   RestoresPage,
@@ -188,6 +189,9 @@ export function archivePages({ services: { archive, shares, restores, s3Access }
 
   app.get('/archive/restores/:id', async (c) => {
     return c.html(<RestorePage page={pageOf(c)} restore={await restores.details(c.req.param('id'))} />);
+  });
+  app.get('/archive/restores/:id/body', async (c) => {
+    return c.html(<RestoreBody restore={await restores.details(c.req.param('id'))} />);
   });
 
   async function restoreQuote(
