@@ -11,7 +11,7 @@ import {
   type UriLink,
 } from './envelope';
 import type { FaultRule } from './faults';
-import type { SandboxAlbum, SandboxImage } from './library';
+import { addChildNode, type SandboxAlbum, type SandboxImage, type SandboxNode, urlNameOf } from './library';
 import type { Caller } from './oauth-server';
 import * as rep from './representations';
 import type { Responses } from './responses';
@@ -52,6 +52,72 @@ export class ApiRoutes {
     if (method === 'DELETE') return this.delete(caller, view, path, endpoint, reply);
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'Method Not Allowed');
     return this.get(caller, view, path, url, endpoint, reply);
+  }
+
+  /**
+   * The API's writes the way back uses: `POST <node>!children` (a folder or an album, with
+   * SmugMug's UrlName rules: at most 60 letters, digits and dashes, starting with a capital letter or
+   * a digit, 400 otherwise; 409 for one its siblings hold; folders at most 5 deep) and `PATCH` of an
+   * image's metadata. `applied-then-504` applies the write, then answers 504.
+   */
+  async write(req: IncomingMessage, res: ServerResponse, url: URL, fault: FaultRule | undefined): Promise<void> {
+    const caller = this.callers.authenticate(req, url);
+    this.callers.checkRateLimit(res, caller);
+    this.callers.requireModify(caller);
+    const view = this.viewOf(caller);
+    const body = await jsonBody(req);
+    const path = decodeURIComponent(url.pathname);
+    const e = (locator: string, description: string): Endpoint => ({
+      uri: url.pathname,
+      method: req.method ?? 'POST',
+      locator,
+      description,
+    });
+    const reply = (status: number, envelope: ReturnType<typeof objectEnvelope>) => {
+      if (fault?.kind === 'applied-then-504') throw new HttpError(504, 'Gateway Timeout');
+      applyResponseOptions(envelope, url);
+      this.send.json(res, status, { ...envelope, Code: status }, url, fault);
+    };
+    let m: RegExpExecArray | null;
+    if (req.method === 'POST' && (m = /^\/api\/v2\/node\/([^/!]+)!children$/.exec(path))) {
+      const parent = this.sandbox.library.nodes.get(m[1]);
+      if (!parent || !rep.nodeVisible(view, parent)) throw new HttpError(404, 'Not Found');
+      const node = this.createChild(parent, body);
+      return reply(201, objectEnvelope(e('Node', 'Child nodes of this node'), rep.nodeObject(view, node)));
+    }
+    if (req.method === 'PATCH' && (m = /^\/api\/v2\/image\/([^/!]+)$/.exec(path))) {
+      const image = this.findImage(view, m[1]);
+      patchImage(image, body);
+      return reply(200, objectEnvelope(e('Image', 'Image by key'), rep.imageObject(view, image)));
+    }
+    throw new HttpError(405, 'Method Not Allowed');
+  }
+
+  private createChild(parent: SandboxNode, body: Record<string, unknown>): SandboxNode {
+    if (parent.type !== 'Folder') throw new HttpError(400, 'Only a folder has children');
+    const type = body.Type;
+    if (type !== 'Folder' && type !== 'Album') throw new HttpError(400, 'Type must be Folder or Album');
+    if (typeof body.Name !== 'string' || body.Name.trim() === '') throw new HttpError(400, 'Name is required');
+    const urlName = typeof body.UrlName === 'string' ? body.UrlName : urlNameOf(body.Name);
+    if (urlName.length > 60 || !/^[A-Za-z0-9-]+$/.test(urlName))
+      throw new HttpError(400, 'UrlName: at most 60 letters, digits and dashes');
+    if (!/^[A-Z0-9]/.test(urlName)) throw new HttpError(400, 'UrlName must start with a capital letter or a digit');
+    if (type === 'Folder' && parent.depth + 1 > MAX_FOLDER_DEPTH)
+      throw new HttpError(400, `Folders nest at most ${MAX_FOLDER_DEPTH} deep`);
+    const { library } = this.sandbox;
+    if (parent.childIds.some((id) => library.nodes.get(id)!.urlName.toLowerCase() === urlName.toLowerCase()))
+      throw new HttpError(409, 'A folder or album of this UrlName is already here');
+    const privacy = body.Privacy ?? 'Public';
+    if (privacy !== 'Public' && privacy !== 'Unlisted' && privacy !== 'Private')
+      throw new HttpError(400, 'Privacy must be Public, Unlisted or Private');
+    return addChildNode(library, parent, {
+      type,
+      name: body.Name,
+      urlName,
+      privacy,
+      description: typeof body.Description === 'string' ? body.Description : undefined,
+      keywords: Array.isArray(body.KeywordArray) ? (body.KeywordArray as string[]) : undefined,
+    });
   }
 
   private get(
@@ -224,4 +290,54 @@ export class ApiRoutes {
       }
     return expansions;
   }
+}
+
+/** SmugMug nests folders at most this deep. */
+const MAX_FOLDER_DEPTH = 5;
+
+/** A write's JSON body (an empty body is an empty object); anything else is a 400. */
+async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new HttpError(400, 'The body is not a JSON object');
+}
+
+/** An image's metadata as PATCH sets it: Title, Caption, Keywords or KeywordArray, GPS (altitude at least 0), Hidden. */
+function patchImage(image: SandboxImage, body: Record<string, unknown>): void {
+  const text = (v: unknown, field: string) => {
+    if (typeof v !== 'string') throw new HttpError(400, `${field} must be text`);
+    return v;
+  };
+  const number = (v: unknown, field: string, min: number, max: number) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new HttpError(400, `${field} must be a number from ${min} to ${max}`);
+    return n;
+  };
+  if (body.Title !== undefined) image.title = text(body.Title, 'Title');
+  if (body.Caption !== undefined) image.caption = text(body.Caption, 'Caption');
+  if (body.KeywordArray !== undefined) {
+    if (!Array.isArray(body.KeywordArray)) throw new HttpError(400, 'KeywordArray must be a list');
+    image.keywords = body.KeywordArray.map((k) => text(k, 'KeywordArray'));
+  } else if (body.Keywords !== undefined)
+    image.keywords = text(body.Keywords, 'Keywords')
+      .split(/[;,]/)
+      .map((k) => k.trim())
+      .filter(Boolean);
+  if (body.Latitude !== undefined) image.latitude = number(body.Latitude, 'Latitude', -90, 90);
+  if (body.Longitude !== undefined) image.longitude = number(body.Longitude, 'Longitude', -180, 180);
+  if (body.Altitude !== undefined) image.altitude = number(body.Altitude, 'Altitude', 0, 100_000);
+  if (body.Hidden !== undefined) {
+    if (typeof body.Hidden !== 'boolean') throw new HttpError(400, 'Hidden must be true or false');
+    image.hidden = body.Hidden;
+  }
+  image.lastUpdated = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }

@@ -8,11 +8,25 @@ import { z } from 'zod';
  * - not-found: a spurious 404 (seen on later pages of real listings);
  * - reset: the connection is reset after `afterBytes` bytes of the body;
  * - truncate: the body ends cleanly after `afterBytes` bytes, with status 200 and no Content-Length;
- * - corrupt: the full body with one byte changed, so only a checksum can tell.
+ * - corrupt: the full body with one byte changed, so only a checksum can tell;
+ * - applied-then-504: a write (an upload, a PATCH, a new folder or album) is applied, then answered
+ *   504, as SmugMug was seen to do: the client cannot tell it landed;
+ * - upload-system-error: the Uploader's `stat: "fail"` code 5 "system error", with HTTP 200, nothing applied.
  */
 export const FaultRule = z.object({
-  kind: z.enum(['rate-limit', 'server-error', 'html-error', 'not-found', 'reset', 'truncate', 'corrupt']),
-  target: z.enum(['api', 'media', 'any']).default('any'),
+  kind: z.enum([
+    'rate-limit',
+    'server-error',
+    'html-error',
+    'not-found',
+    'reset',
+    'truncate',
+    'corrupt',
+    'applied-then-504',
+    'upload-system-error',
+  ]),
+  /** `upload`: the Uploader (POST /upload/); `api` includes the API's writes. */
+  target: z.enum(['api', 'media', 'upload', 'any']).default('any'),
   /** Only requests whose path contains this text (an ImageKey, `!images`, …). */
   pathContains: z.string().optional(),
   /** How many matching requests get the fault. */
@@ -26,7 +40,7 @@ export const FaultRule = z.object({
 });
 export type FaultRule = z.infer<typeof FaultRule>;
 
-export type RequestTarget = 'api' | 'media';
+export type RequestTarget = 'api' | 'media' | 'upload';
 
 interface ActiveFault {
   rule: FaultRule;
@@ -43,6 +57,8 @@ export interface Counters {
   /** Medium renditions (previews) served, per image: apart from the originals' counters above. */
   previewsServedByImage: Record<string, number>;
   deletions: Array<{ imageKey: string; albumKey?: string; at: string }>;
+  /** Every upload the Uploader applied (an image made), and every one it refused with its code. */
+  uploads: Array<{ fileName: string; albumKey: string; imageKey?: string; md5: string; code?: number }>;
   faultsFired: Record<string, number>;
 }
 
@@ -54,6 +70,7 @@ export function emptyCounters(): Counters {
     bytesServedByImage: {},
     previewsServedByImage: {},
     deletions: [],
+    uploads: [],
     faultsFired: {},
   };
 }

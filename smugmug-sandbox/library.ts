@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SeededRandom } from './seeded-random';
@@ -471,6 +471,57 @@ export async function generateLibrary(
     albums: b.albums,
     images,
   };
+}
+
+/** A new folder or album under a folder, made through the API (`POST <node>!children`). */
+export function addChildNode(
+  library: SandboxLibrary,
+  parent: SandboxNode,
+  child: {
+    type: SandboxNode['type'];
+    name: string;
+    urlName: string;
+    privacy: Privacy;
+    description?: string;
+    keywords?: string[];
+  },
+): SandboxNode {
+  const newKey = (taken: Map<string, unknown>) => {
+    for (;;) {
+      const key = randomUUID().replace(/-/g, '').slice(0, 6);
+      if (!taken.has(key)) return key;
+    }
+  };
+  const created = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const node: SandboxNode = {
+    nodeId: newKey(library.nodes),
+    type: child.type,
+    name: child.name,
+    urlName: child.urlName,
+    urlPath: `${parent.urlPath === '/' ? '' : parent.urlPath}/${child.urlName}`,
+    parentId: parent.nodeId,
+    childIds: [],
+    privacy: child.privacy,
+    depth: parent.depth + 1,
+    created,
+  };
+  library.nodes.set(node.nodeId, node);
+  parent.childIds.push(node.nodeId);
+  if (child.type === 'Album') {
+    const album: SandboxAlbum = {
+      albumKey: newKey(library.albums),
+      nodeId: node.nodeId,
+      name: child.name,
+      description: child.description ?? '',
+      keywords: child.keywords ?? [],
+      privacy: child.privacy,
+      created,
+      placements: [],
+    };
+    node.albumKey = album.albumKey;
+    library.albums.set(album.albumKey, album);
+  }
+  return node;
 }
 
 /** Uploads a new photo to an album at run time, as a user would between two migrations. */

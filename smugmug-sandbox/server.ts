@@ -12,6 +12,7 @@ import { MediaRoutes } from './media-routes';
 import { type Access, type AccessToken, OAuthProvider, type Permissions } from './oauth-server';
 import { OAuthRoutes } from './oauth-routes';
 import { Responses } from './responses';
+import { UPLOAD_PATH, UploadRoutes } from './upload-routes';
 
 export { SandboxOptions, type SandboxCredentials } from './context';
 
@@ -88,6 +89,7 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
   const media = new MediaRoutes(sandbox, send, callers);
   const oauthRoutes = new OAuthRoutes(sandbox, send);
   const admin = new AdminRoutes(sandbox, send);
+  const upload = new UploadRoutes(sandbox, callers, send);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     sandbox.counters.requests.total += 1;
@@ -101,6 +103,7 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
       if (url.pathname.startsWith('/services/oauth/1.0a/')) return await oauthRoutes.handle(req, res, url);
       if (fileIndex) return await media.fileIndex(res, url);
       if (url.pathname.startsWith('/previews/')) return await media.preview(req, res, url);
+      if (url.pathname === UPLOAD_PATH) return await upload.handle(req, res, url);
       sandbox.counters.requests[target] += 1;
       const fault = takeFault(sandbox, res, target, url.pathname);
       if (target === 'media') {
@@ -108,6 +111,7 @@ export async function startSandbox(input: SandboxOptions): Promise<RunningSandbo
         return await media.media(req, res, url, fault);
       }
       if (!url.pathname.startsWith('/api/v2')) throw new HttpError(404, 'Not Found');
+      if (req.method === 'POST' || req.method === 'PATCH') return await api.write(req, res, url, fault);
       api.handle(req, res, url, fault);
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500;
