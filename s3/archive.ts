@@ -3,6 +3,10 @@ import { type HeadObjectCommandOutput, S3ServiceException } from '@aws-sdk/clien
 /** The classes whose objects S3 will not read (GetObject answers 403 InvalidObjectState) until restored. */
 export const ARCHIVE_CLASSES = ['GLACIER', 'DEEP_ARCHIVE'] as const;
 
+/** Whether objects of this class are stored in an archive class (absent: STANDARD). */
+export const isArchiveClass = (storageClass: string | undefined): boolean =>
+  (ARCHIVE_CLASSES as readonly string[]).includes(storageClass ?? 'STANDARD');
+
 /**
  * Whether S3 would refuse to read this object now: stored in an archive class and not restored, or
  * in one of Intelligent-Tiering's archive tiers (`x-amz-archive-status`). Such an object is never
@@ -10,7 +14,7 @@ export const ARCHIVE_CLASSES = ['GLACIER', 'DEEP_ARCHIVE'] as const;
  */
 export function isArchived(head: Pick<HeadObjectCommandOutput, 'StorageClass' | 'ArchiveStatus' | 'Restore'>): boolean {
   if (head.ArchiveStatus) return true;
-  if (!(ARCHIVE_CLASSES as readonly string[]).includes(head.StorageClass ?? 'STANDARD')) return false;
+  if (!isArchiveClass(head.StorageClass)) return false;
   // A finished restore (`ongoing-request="false", expiry-date=…`) serves a readable copy for a while.
   return !/ongoing-request="false"/.test(head.Restore ?? '');
 }

@@ -15,7 +15,7 @@ import { RunStateAttribute } from '../common/search-attributes';
 import { WorkflowTypes } from '../common/workflow-types';
 import { estimateRestore } from '../plans/cost-estimate';
 import { loadPriceTable, type StorageClass } from '../plans/s3-prices';
-import { ARCHIVE_CLASSES } from '../s3/archive';
+import { isArchiveClass } from '../s3/archive';
 import { filesOf } from '../state/documents';
 import type { archiveRestoreWorkflow } from '../workflows/archive-restore';
 import type { ArchiveService } from './archive';
@@ -180,6 +180,3 @@ export class ArchiveRestoreService {
     };
   }
 }
-
-const isArchiveClass = (storageClass: string | undefined) =>
-  (ARCHIVE_CLASSES as readonly string[]).includes(storageClass ?? 'STANDARD');

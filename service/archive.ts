@@ -10,7 +10,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import pLimit from 'p-limit';
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { ARCHIVE_CLASSES, type RestoreState, restoreStateOf } from '../s3/archive';
+import { isArchiveClass, type RestoreState, restoreStateOf } from '../s3/archive';
 import { type ArchivedFile, filesOf, originalOf } from '../state/documents';
 import { STATE_FOLDER } from '../state/layout';
 import {
@@ -144,7 +144,7 @@ export class ArchiveService {
 
   async readabilityOf(archive: ArchiveRef, file: ArchivedFile): Promise<Readability> {
     const storageClass = file.storageClass ?? 'STANDARD';
-    if (!(ARCHIVE_CLASSES as readonly string[]).includes(storageClass)) return { readable: true, storageClass };
+    if (!isArchiveClass(storageClass)) return { readable: true, storageClass };
     try {
       const head = await this.s3.send(
         new HeadObjectCommand({ Bucket: archive.bucket, Key: file.key, VersionId: file.versionId }),
@@ -256,7 +256,7 @@ export function restoreWords(restore: RestoreState | undefined): string {
 }
 
 /** A download's file name for the browser, in ASCII and in UTF-8 (RFC 6266). */
-function attachment(fileName: string): string {
+export function attachment(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }

@@ -115,18 +115,22 @@ export class ShareService {
 
   /** A download link of an original the share holds, never valid past the share's own expiry. */
   async originalUrl(bucket: string, secret: string, albumKey: string, imageKey: string): Promise<string> {
-    const { record, albums } = await this.open(bucket, secret);
-    const shared = albums.find((a) => a.album.manifest.album.albumKey === albumKey);
-    if (!shared?.images.some((i) => i.imageKey === imageKey)) throw notFound(`Image ${imageKey} in this share`);
+    const record = await this.openFor(bucket, secret, albumKey, imageKey);
     return this.archive.originalUrl(record.archive, albumKey, imageKey, new Date(record.expiresAt));
   }
 
   /** A preview of an image the share holds. */
   async preview(bucket: string, secret: string, albumKey: string, imageKey: string) {
+    const record = await this.openFor(bucket, secret, albumKey, imageKey);
+    return this.archive.preview(record.archive, albumKey, imageKey);
+  }
+
+  /** A share by its link, when it holds this image (not found otherwise). */
+  private async openFor(bucket: string, secret: string, albumKey: string, imageKey: string): Promise<ShareRecord> {
     const { record, albums } = await this.open(bucket, secret);
     const shared = albums.find((a) => a.album.manifest.album.albumKey === albumKey);
     if (!shared?.images.some((i) => i.imageKey === imageKey)) throw notFound(`Image ${imageKey} in this share`);
-    return this.archive.preview(record.archive, albumKey, imageKey);
+    return record;
   }
 
   private bucketChecked(bucket: string): string {

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { Readable } from 'node:stream';
+import { attachment } from '../../service/archive';
 import type { ArchiveRef } from '../../service/archive-index';
 import { Refusal } from '../../service/refusals';
 import { list, pageOf, refusalShown, text, type WebContext } from '../context';
@@ -111,7 +112,7 @@ export function archivePages({ services: { archive, shares, restores, s3Access }
     const { stream, fileName } = await archive.zip(ref, c.req.queries('album') ?? []);
     return c.body(Readable.toWeb(stream) as ReadableStream, 200, {
       'content-type': 'application/zip',
-      'content-disposition': `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`,
+      'content-disposition': attachment(fileName),
     });
   });
 
