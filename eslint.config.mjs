@@ -68,7 +68,7 @@ const LAYERS = {
   smugmug: { imports: ['common', 'config'] },
   s3: { imports: ['common', 'state', 'config'] },
   transfer: { imports: ['common', 'state', 'config', 'smugmug'] },
-  metadata: { imports: ['common', 'state'] },
+  metadata: { imports: ['common', 'state', 'smugmug'] },
   plans: { imports: ['common', 'state'] },
   client: { imports: ['common', 'config', 'encryption'], typesFrom: ['workflows'] },
   activities: {

@@ -11,6 +11,9 @@ import { discoverAlbums, findAlbums, readAlbums } from './discover-albums';
 import { listFailedAlbums, recordAlbumOutcome } from './failed-albums';
 import { notifyAuditWebhook, notifyRestoreWebhook } from './operator-webhook';
 import { planAlbum } from './plan-album';
+import { checkRestoredAlbum, writeSmugMugRestoreReport } from './smugmug-restore-check';
+import { makeRestoreAlbums, prepareAlbumRestore } from './smugmug-restore-structure';
+import { uploadRestorePart } from './smugmug-restore-uploads';
 import { writeReports } from './reports';
 import { awaitMigrationEnd, startScheduledMigration } from './scheduled-runs';
 import { transferLargeFile } from './transfer-large-file';
@@ -46,6 +49,11 @@ export function createActivities(deps: ActivityDeps) {
     ...deepAuditActivities(deps),
     restoreAlbumFiles: restoreAlbumFiles(deps),
     notifyRestoreWebhook: notifyRestoreWebhook(deps),
+    prepareAlbumRestore: prepareAlbumRestore(deps),
+    makeRestoreAlbums: makeRestoreAlbums(deps),
+    uploadRestorePart: uploadRestorePart(deps),
+    checkRestoredAlbum: checkRestoredAlbum(deps),
+    writeSmugMugRestoreReport: writeSmugMugRestoreReport(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

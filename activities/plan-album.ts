@@ -301,6 +301,8 @@ export function planAlbum(deps: ActivityDeps) {
             : albumInfo?.Keywords,
         webUri: albumInfo?.WebUri,
         lastUpdated: albumInfo?.LastUpdated,
+        urlName: albumInfo?.UrlName,
+        privacy: albumInfo?.Privacy,
       },
       albumFolderKey: folder,
       batches: stored.length,

@@ -1,4 +1,5 @@
 import { archiveRoutes } from './routes/archive';
+import { restoreRoutes } from './routes/restores';
 import { auditRoutes } from './routes/audits';
 import type { PayloadCodec } from '@temporalio/common';
 import type { MiddlewareHandler } from 'hono';
@@ -31,6 +32,7 @@ export function apiApp(
   app.route('/', scheduleRoutes(services));
   app.route('/', auditRoutes(services));
   app.route('/', archiveRoutes(services));
+  app.route('/', restoreRoutes(services));
   app.doc('/openapi.json', {
     openapi: '3.0.3',
     info: {

@@ -183,3 +183,15 @@ export const RestoreIdParam = z.object({
     .regex(/^restore-[A-Za-z0-9.:_-]{5,200}$/)
     .meta({ param: { name: 'id', in: 'path' }, example: 'restore-photos-archive-20261206142501-a1b2c3' }),
 });
+
+export const SmugMugRestoreRequest = service.SmugMugRestoreRequest.meta({ id: 'SmugMugRestoreRequest' });
+export const SmugMugRestoreDetails = service.SmugMugRestoreDetails.meta({ id: 'SmugMugRestore' });
+export const SmugMugRestoreList = z
+  .object({ restores: z.array(SmugMugRestoreDetails), hasMore: z.boolean() })
+  .meta({ id: 'SmugMugRestoreList' });
+export const SmugMugRestoreIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^to-smugmug-[A-Za-z0-9.:_-]{5,200}$/)
+    .meta({ param: { name: 'id', in: 'path' }, example: 'to-smugmug-jane-20261207101500-a1b2c3' }),
+});

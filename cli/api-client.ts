@@ -19,6 +19,8 @@ export type ScheduleListBody = z.infer<typeof schemas.ScheduleList>;
 export type AuditBody = z.infer<typeof schemas.AuditDetails>;
 export type AuditReportBody = z.infer<typeof schemas.AuditReport>;
 export type AuditScheduledBody = z.infer<typeof schemas.AuditScheduled>;
+export type SmugMugRestoreBody = z.infer<typeof schemas.SmugMugRestoreDetails>;
+export type SmugMugRestoreRequestBody = z.input<typeof schemas.SmugMugRestoreRequest>;
 
 export class ApiError extends Error {
   constructor(

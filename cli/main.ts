@@ -19,6 +19,7 @@ import {
 } from './api-client';
 import { planTable } from './plan-table';
 import { auditCommand } from './audit-command';
+import { restoreCommand } from './restore-command';
 import { scheduleCommand } from './schedule-command';
 import { bucketCommand } from './bucket-command';
 import { parseReplicaOption } from './replica-option';
@@ -49,6 +50,11 @@ const USAGE = `smugmug-s3 <command> [options]   (API: SMUGMUG_S3_API_URL, SMUGMU
                                     checks the archive at rest without downloading: every file present,
                                     unchanged, in its class, locked where the bucket locks (exit 1 on
                                     findings); with --every or --cron, schedules it instead
+  restore --account NICK --bucket B [--prefix P] (--album KEY... | --folder PATH) [--under PATH]
+          [--tier Bulk|Standard|Expedited]
+                                    the way back: albums of the archive (or all under a folder of it,
+                                    / for all) put back on SmugMug under PATH, with their metadata;
+                                    waits and prints each album's check (exit 1 on problems)
   schedule create --account NICK --bucket B [--prefix P] [--every 24h | --cron "0 3 * * *" [--time-zone Z]]
                   [--include PATTERN]... [--exclude PATTERN]... [--note TEXT]
                                     an incremental sync on a schedule: only new or changed files, never deletes
@@ -88,7 +94,10 @@ async function main(argv: string[]) {
       watch: { type: 'boolean' },
       phase: { type: 'string' },
       once: { type: 'boolean' },
-      album: { type: 'string' },
+      album: { type: 'string', multiple: true },
+      folder: { type: 'string' },
+      under: { type: 'string' },
+      tier: { type: 'string' },
       by: { type: 'string' },
       albums: { type: 'string' },
       yes: { type: 'boolean' },
@@ -221,8 +230,9 @@ async function main(argv: string[]) {
       return;
     }
     case 'retry': {
-      const path = values.album
-        ? `/v1/migrations/${needId()}/albums/${values.album}/retry`
+      const album = values.album?.[0];
+      const path = album
+        ? `/v1/migrations/${needId()}/albums/${album}/retry`
         : `/v1/migrations/${needId()}/retry-failed`;
       const { retried } = await api.call<RetryAcceptedBody>('POST', path);
       console.log(`Retrying ${retried.length} album(s): ${retried.join(', ')}`);
@@ -286,6 +296,9 @@ async function main(argv: string[]) {
     }
     case 'audit':
       if (!(await auditCommand(api, values, console.log, fail))) process.exitCode = 1;
+      return;
+    case 'restore':
+      if (!(await restoreCommand(api, values, console.log, fail))) process.exitCode = 1;
       return;
     case 'schedule':
       return scheduleCommand(api, positionals[0], { ...values, timeZone: values['time-zone'] }, console.log, fail);

@@ -37,12 +37,18 @@ export const ErrorTypes = {
   RepeatedFailure: 'permanent',
   /** The account's desk refused a scheduled run's start for a reason of its own. */
   ScheduledStartRefused: 'permanent',
+  /** SmugMug refused a folder or album the way back made (a name it does not take). */
+  SmugMugRefusedWrite: 'permanent',
+  /** A restore to SmugMug asked of an archive whose selection cannot go back as it is (too deep a folder). */
+  RestoreNotPossible: 'permanent',
   SmugMugUnavailable: 'transient',
   SmugMugRateLimited: 'transient',
   S3Unavailable: 'transient',
   /** S3 replication has not yet copied an object to the replica bucket: waited for, as an outage. */
   ReplicationPending: 'transient',
   SmugMugError: 'repeatable',
+  /** An upload SmugMug refused with a system error, or whose landing could not be confirmed: looked for, then sent again. */
+  UploadUnconfirmed: 'repeatable',
   SmugMugNotFound: 'repeatable',
   SmugMugDownloadFailed: 'repeatable',
   FileTransferFailed: 'repeatable',

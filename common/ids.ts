@@ -61,3 +61,18 @@ export function scheduledAuditWorkflowId(bucket: string): string {
 export function restoreWorkflowId(bucket: string, restoreId: string): string {
   return `restore-${bucket}-${restoreId}`;
 }
+
+/** A restore to SmugMug: one per account and restore id (`to-smugmug-<account>-<id>`). */
+export function smugmugRestoreWorkflowId(account: string, restoreId: string): string {
+  return `to-smugmug-${account.toLowerCase()}-${restoreId}`;
+}
+
+/** An album's run of a restore to SmugMug; `retry` > 0 for a failed album run again. */
+export function albumRestoreWorkflowId(restoreWorkflowId: string, albumKey: string, retry = 0): string {
+  return `${restoreWorkflowId}-album-${albumKey}${retry > 0 ? `-retry-${retry}` : ''}`;
+}
+
+/** The S3 restore an album's run of a restore to SmugMug waits for, out of GLACIER or DEEP_ARCHIVE. */
+export function albumThawWorkflowId(albumRunWorkflowId: string): string {
+  return `${albumRunWorkflowId}-s3`;
+}

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RestoreProgress } from './archive';
+import type { SmugMugRestoreProgress } from './smugmug-restore';
 import type { MigrationInput } from './migration-input';
 import type { DeletionSummary, AlbumSummary, MigrationStarted, RetryRequest } from './migration-types';
 import type {
@@ -35,3 +36,6 @@ export const approveAlbumDeletion = defineSignal<[AlbumApproval]>('approveAlbumD
 
 /** A restore out of the archive classes: each album's files as S3 last said. */
 export const restoreProgress = defineQuery<RestoreProgress>('restoreProgress');
+
+/** A restore to SmugMug: albums done, failed and running. */
+export const smugmugRestoreProgress = defineQuery<SmugMugRestoreProgress>('smugmugRestoreProgress');

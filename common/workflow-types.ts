@@ -18,4 +18,8 @@ export const WorkflowTypes = {
   audit: 'archiveAudit',
   /** A restore of albums out of an archive class, waiting until S3 makes them readable (workflows/archive-restore.ts). */
   archiveRestore: 'archiveRestore',
+  /** The way back: albums of the archive put back on SmugMug (workflows/smugmug-restore/workflow.ts). */
+  smugmugRestore: 'smugmugRestore',
+  /** One album of a restore to SmugMug: thaw, folders and album(s), uploads, check (workflows/smugmug-restore/album.ts). */
+  albumRestore: 'smugmugAlbumRestore',
 } as const;

@@ -18,6 +18,11 @@ const CONTENT_TYPES: Record<string, string> = {
   AVI: 'video/x-msvideo',
 };
 
+/** A file's media type by its format (`JPG`, `MP4`…), as S3 stores it and SmugMug's Uploader is told. */
+export function contentTypeOf(format: string, isVideo: boolean): string {
+  return CONTENT_TYPES[format.toUpperCase()] ?? (isVideo ? 'video/mp4' : 'application/octet-stream');
+}
+
 /**
  * What every copied object carries, whether written in one PUT or in parts: SmugMug ids and the
  * original's MD5 as metadata (ASCII only, as S3 signs headers), storage class, encryption, tags,
@@ -27,8 +32,7 @@ export function objectSettings(entry: PlanEntry, target: MigrationTarget) {
   return {
     Bucket: target.bucket,
     Key: entry.key,
-    ContentType:
-      CONTENT_TYPES[entry.format.toUpperCase()] ?? (entry.isVideo ? 'video/mp4' : 'application/octet-stream'),
+    ContentType: contentTypeOf(entry.format, entry.isVideo),
     Metadata: {
       'smugmug-image-key': entry.imageKey,
       'smugmug-album-key': entry.albumKey,

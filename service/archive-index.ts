@@ -94,6 +94,15 @@ export class ArchiveIndex {
     return this.albums.get(albumKey);
   }
 
+  /** Every album at or below folder `path` (the whole archive for `[]`), by path. */
+  albumsUnder(path: string[]): IndexedAlbum[] {
+    return [...this.albums.values()]
+      .filter(
+        (a) => path.every((name, i) => a.manifest.album.path[i] === name) && a.manifest.album.path.length > path.length,
+      )
+      .sort((a, b) => a.manifest.album.path.join('/').localeCompare(b.manifest.album.path.join('/')));
+  }
+
   /** The sub folders and albums directly under `path` (folder names, from the library's top). */
   folder(path: string[]): ArchiveFolder {
     const folders = new Map<string, { name: string; albums: number; images: number }>();

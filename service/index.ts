@@ -13,13 +13,14 @@ import { MigrationService } from './migrations';
 import { PlanService } from './plans';
 import { ScheduleService } from './schedules';
 import { ShareService } from './shares';
+import { SmugMugRestoreService } from './smugmug-restores';
 import { type ServiceSettings, temporalUiLinks } from './settings';
 import { S3AccessService } from './s3-access';
 import { SmugMugConnection } from './smugmug-connection';
 
 /**
  * The service layer: what a person does with migrations, plans, deletions, schedules, the SmugMug
- * connection, the bucket, audits of the archive, and the archive itself (browsing, shares, restores), for the JSON API and the pages alike. Refusals are `Refusal`s
+ * connection, the bucket, audits of the archive, and the archive itself (browsing, shares, restores), and the way back to SmugMug, for the JSON API and the pages alike. Refusals are `Refusal`s
  * (./refusals.ts), which each face maps to its own answer.
  */
 export function createServices(deps: {
@@ -47,6 +48,7 @@ export function createServices(deps: {
     archive,
     shares: new ShareService(s3, archive),
     restores: new ArchiveRestoreService(client, s3, archive, reads, settings.TEMPORAL_TASK_QUEUE, links),
+    toSmugMug: new SmugMugRestoreService(client, archive, reads, settings.TEMPORAL_TASK_QUEUE, links),
     links,
   };
 }

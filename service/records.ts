@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AuditPhase, AuditRequest, AuditSummary } from '../common/audit';
 export { AuditRequest } from '../common/audit';
 export { ArchiveRestoreRequest, CreateShareRequest } from '../common/archive';
+export { SmugMugRestoreRequest } from '../common/smugmug-restore';
+import * as toSmugMug from '../common/smugmug-restore';
 import { duration, MigrationInput, ScheduledSyncInput } from '../common/migration-input';
 import * as archive from '../common/archive';
 import * as records from '../common/records';
@@ -242,3 +244,19 @@ export const RestoreDetails = z.object({
   uiUrl: z.string(),
 });
 export type RestoreDetails = z.infer<typeof RestoreDetails>;
+
+/** A restore to SmugMug: its run, its phase, albums done and failed, and where its report is. */
+export const SmugMugRestoreDetails = z.object({
+  id: z.string(),
+  restoreId: z.string(),
+  account: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  status: z.string(),
+  phase: toSmugMug.SmugMugRestorePhase,
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+  progress: toSmugMug.SmugMugRestoreProgress.optional(),
+  uiUrl: z.string(),
+});
+export type SmugMugRestoreDetails = z.infer<typeof SmugMugRestoreDetails>;

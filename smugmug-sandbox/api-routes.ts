@@ -20,7 +20,7 @@ import type { Responses } from './responses';
  * The part of SmugMug API v2 the service uses (`/api/v2…`): the user, folders (nodes) and their
  * children, albums and their images with `_expand=ImageMetadata`, images with `!metadata` and
  * `!largestvideo`, a library asset's `!components` (SmugMug Source's RAW files), and deleting an
- * image or an album's copy of it. What the caller's token may see
+ * image, an album's copy of it, or an album. What the caller's token may see
  * decides what exists (Access=Public hides private albums, hidden images and originals).
  */
 export class ApiRoutes {
@@ -222,6 +222,11 @@ export class ApiRoutes {
       this.recordDeletion(image, album.albumKey);
       return reply(objectEnvelope(e('AlbumImage', 'Image from album'), undefined));
     }
+    if ((m = /^\/api\/v2\/album\/([^/!]+)$/.exec(path))) {
+      const album = this.findAlbum(view, m[1]);
+      this.deleteAlbum(album);
+      return reply(objectEnvelope(e('Album', 'Album by key'), undefined));
+    }
     if ((m = /^\/api\/v2\/image\/([^/!]+)$/.exec(path))) {
       const image = this.findImage(view, m[1]);
       this.deleteImageEverywhere(image);
@@ -256,6 +261,21 @@ export class ApiRoutes {
 
   private recordDeletion(image: SandboxImage, albumKey?: string): void {
     this.sandbox.counters.deletions.push({ imageKey: image.imageKey, albumKey, at: new Date().toISOString() });
+  }
+
+  /** Deleting an album removes it from its folder, with the images it holds (collected ones stay in their own albums). */
+  private deleteAlbum(album: SandboxAlbum): void {
+    const { library } = this.sandbox;
+    for (const placement of album.placements) {
+      const image = library.images.get(placement.imageKey)!;
+      if (placement.origin === 'Album') this.deleteImageEverywhere(image);
+      this.recordDeletion(image, album.albumKey);
+    }
+    const node = library.nodes.get(album.nodeId)!;
+    const parent = library.nodes.get(node.parentId!)!;
+    parent.childIds = parent.childIds.filter((id) => id !== node.nodeId);
+    library.nodes.delete(node.nodeId);
+    library.albums.delete(album.albumKey);
   }
 
   /** Deleting an image removes it everywhere; removing a collected copy leaves the original album alone. */

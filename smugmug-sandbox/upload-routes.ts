@@ -15,6 +15,8 @@ export const UPLOAD_PATH = '/upload/';
 
 /** About the size of the Medium rendition SmugMug makes of an upload. */
 const MEDIUM_BYTES = 6_000;
+/** What an album holds at most (SmugMug's limit); one more is refused with the legacy code 63 "album full". */
+export const ALBUM_MAX_IMAGES = 5_000;
 /** Videos smaller than this are "too small" (code 72); up to VIDEO_UNKNOWN_BELOW, an "unknown file type" (64). */
 const VIDEO_TOO_SMALL_BELOW = 10_000;
 const VIDEO_UNKNOWN_BELOW = 40_000;
@@ -40,7 +42,8 @@ class UploadFailure extends Error {
  * parameter; OAuth in the query is refused); `X-Smug-AlbumUri`, `X-Smug-Version: v2`,
  * `X-Smug-ResponseType: JSON`; `Content-MD5` in base64 or hex, a wrong one refused; the answer in
  * the old v1 shape, and failures as HTTP 200 with `stat: "fail"` and a code (5 system error, 6 wrong
- * format, 9 invalid album, 64 unknown file type, 72 video too small). HEIC is converted to JPEG
+ * format, 9 invalid album, 63 album full at ALBUM_MAX_IMAGES, 64 unknown file type, 72 video too small).
+ * X-Smug-FileName may carry UTF-8 bytes. HEIC is converted to JPEG
  * (`NAME.JPG`, another MD5), videos are re-encoded (another MD5), photos kept byte for byte; without
  * `X-Smug-Keywords` the file name's words become keywords.
  */
@@ -57,12 +60,13 @@ export class UploadRoutes {
       throw new HttpError(401, 'Unauthorized: the Uploader takes OAuth in the Authorization header only');
     const caller = this.callers.authenticate(req, url);
     this.callers.requireModify(caller);
-    const fault = this.sandbox.faults.take('upload', url.pathname + (header(req, 'x-smug-filename') ?? ''));
+    const fault = this.sandbox.faults.take('upload', url.pathname + (fileNameOf(req) ?? ''));
     if (fault) countIn(this.sandbox.counters.faultsFired, fault.kind);
     if (fault?.kind === 'server-error' || fault?.kind === 'rate-limit') {
       req.resume();
       throw new HttpError(fault.kind === 'rate-limit' ? 429 : fault.status, 'Service Unavailable');
     }
+    if (fault?.kind === 'reset') return resetMidBody(req, fault.afterBytes);
     const received = await this.receive(req);
     try {
       const image = await this.apply(req, received, fault?.kind === 'upload-system-error');
@@ -82,7 +86,7 @@ export class UploadRoutes {
     } catch (err) {
       if (!(err instanceof UploadFailure)) throw err;
       this.sandbox.counters.uploads.push({
-        fileName: header(req, 'x-smug-filename') ?? '',
+        fileName: fileNameOf(req) ?? '',
         albumKey: header(req, 'x-smug-albumuri') ?? '',
         md5: received.md5,
         code: err.code,
@@ -130,8 +134,9 @@ export class UploadRoutes {
     if (given !== undefined && md5Hex(given) !== body.md5)
       throw new UploadFailure(5, 'system error (Content-MD5 does not match the body)');
     if (systemError) throw new UploadFailure(5, 'system error');
+    if (album.placements.length >= ALBUM_MAX_IMAGES) throw new UploadFailure(63, 'album full');
 
-    const fileName = header(req, 'x-smug-filename') ?? `upload-${body.md5.slice(0, 8)}.jpg`;
+    const fileName = fileNameOf(req) ?? `upload-${body.md5.slice(0, 8)}.jpg`;
     const extension = /\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
     const imageKey = this.newImageKey();
     const dir = join(this.sandbox.options.mediaDir, 'uploaded');
@@ -205,6 +210,29 @@ export class UploadRoutes {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * X-Smug-FileName as clients send a name beyond Latin-1: its UTF-8 bytes as they are (Node reads
+ * header bytes one per character, so they are put back together here).
+ */
+function fileNameOf(req: IncomingMessage): string | undefined {
+  const raw = header(req, 'x-smug-filename');
+  return raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString('utf8');
+}
+
+/** The `reset` fault: part of the body read (half of it by default), then the connection cut; nothing applied. */
+function resetMidBody(req: IncomingMessage, afterBytes: number | undefined): Promise<void> {
+  const cutAt = afterBytes ?? Math.floor(Number(req.headers['content-length'] ?? 0) / 2);
+  let read = 0;
+  return new Promise((resolve) => {
+    req.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      if (read >= cutAt) req.socket.destroy();
+    });
+    req.on('close', () => resolve());
+    req.on('error', () => resolve());
+  });
 }
 
 /** Content-MD5 as clients send it, base64 (as the reference asks) or hex (as many send): the hex digest. */

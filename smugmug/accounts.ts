@@ -56,6 +56,7 @@ export class SmugMugAccounts {
     if (!client) {
       client = new SmugMugClient({
         SMUGMUG_API_BASE_URL: this.settings.SMUGMUG_API_BASE_URL,
+        SMUGMUG_UPLOAD_URL: this.settings.SMUGMUG_UPLOAD_URL,
         SMUGMUG_API_KEY: app.key,
         SMUGMUG_API_SECRET: app.secret,
         SMUGMUG_ACCESS_TOKEN: token.key,

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { errorType } from '../common/error-types';
 import { createHmac } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Readable } from 'node:stream';
 import OAuth from 'oauth-1.0a';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import type { z } from 'zod';
@@ -15,6 +16,8 @@ import {
   ImageSizeDetails,
   LargestVideo,
   Node,
+  type NodePrivacy,
+  UploaderReply,
   User,
 } from './schemas';
 
@@ -22,6 +25,25 @@ const PAGE_SIZE = 100;
 const MAX_ATTEMPTS = 5;
 /** Longer Retry-After waits go back to Temporal as the activity's next retry delay instead. */
 const MAX_INLINE_WAIT_MS = 60_000;
+/** How long a write (an upload of up to 3 GB included) may take to be answered once sent: SmugMug processes before it answers. */
+const WRITE_ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * A write whose answer never came or was a 5xx: it may have been applied (SmugMug was seen to apply
+ * writes it answered 504). The caller looks before writing again.
+ */
+export class UnconfirmedWrite extends Error {
+  constructor(what: string) {
+    super(`SmugMug did not confirm ${what}: it may have been applied`);
+  }
+}
+
+/** SmugMug's Uploader: a service of its own beside the API (the sandbox serves it at `<base>/upload/`). */
+export function uploaderUrlOf(apiBase: string): string {
+  return new URL(apiBase).hostname === 'api.smugmug.com'
+    ? 'https://upload.smugmug.com/'
+    : `${apiBase.replace(/\/+$/, '')}/upload/`;
+}
 
 /** A SmugMug answer: status, headers and a Node stream of the body (`.text()`, `.dump()`, async iteration). */
 export type SmugMugResponse = Dispatcher.ResponseData;
@@ -41,9 +63,11 @@ export class SmugMugClient {
   private readonly oauth: OAuth;
   private readonly token: OAuth.Token;
   private readonly base: string;
+  private readonly uploader: string;
 
   constructor(config: SmugMugSettings) {
     this.base = config.SMUGMUG_API_BASE_URL.replace(/\/+$/, '');
+    this.uploader = config.SMUGMUG_UPLOAD_URL ?? uploaderUrlOf(this.base);
     this.oauth = new OAuth({
       consumer: { key: config.SMUGMUG_API_KEY, secret: config.SMUGMUG_API_SECRET },
       signature_method: 'HMAC-SHA1',
@@ -62,7 +86,17 @@ export class SmugMugClient {
    */
   async request(
     pathOrUrl: string,
-    init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string>; signal?: AbortSignal } = {},
+    init: {
+      method?: Dispatcher.HttpMethod;
+      headers?: Record<string, string>;
+      body?: string | Readable;
+      signal?: AbortSignal;
+      /**
+       * A write that may not be repeated blindly (an upload, a new album): one attempt, whatever
+       * its answer; a network error is an UnconfirmedWrite, as it may have landed.
+       */
+      once?: boolean;
+    } = {},
   ): Promise<SmugMugResponse> {
     const url = this.url(pathOrUrl);
     const method = init.method ?? 'GET';
@@ -78,9 +112,12 @@ export class SmugMugClient {
           dispatcher,
           signal: init.signal,
           headers: { Accept: 'application/json', ...init.headers, Authorization: auth.Authorization },
+          body: init.body,
+          headersTimeout: init.once ? WRITE_ANSWER_TIMEOUT_MS : undefined,
         });
       } catch (err) {
         if (init.signal?.aborted) throw err;
+        if (init.once) throw new UnconfirmedWrite(`${method} ${shown}: ${(err as Error).message}`);
         lastProblem = `network error (${(err as Error).message})`;
         await delay(backoffMs(attempt), undefined, { signal: init.signal });
         continue;
@@ -94,6 +131,7 @@ export class SmugMugClient {
           errorType('SmugMugAuthError'),
         );
       }
+      if (init.once) return res;
       if (res.statusCode === 429 || res.statusCode >= 500) {
         await res.body.dump().catch(() => undefined);
         const retryAfterMs = Number(res.headers['retry-after'] ?? NaN) * 1000;
@@ -261,6 +299,106 @@ export class SmugMugClient {
     }
   }
 
+  /**
+   * A folder or album made under a folder (`POST <node>!children`), once: `taken` when a sibling
+   * holds the UrlName (409); an UnconfirmedWrite when SmugMug did not answer or answered 5xx.
+   */
+  async createChildNode(
+    parentNodeUri: string,
+    child: { Type: 'Folder' | 'Album'; Name: string; UrlName: string; Privacy: NodePrivacy; Description?: string },
+  ): Promise<{ node: Node } | 'taken'> {
+    const path = `${parentNodeUri}!children`;
+    const res = await this.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(child),
+      once: true,
+    });
+    const text = await res.body.text();
+    if (res.statusCode === 409) return 'taken';
+    if (res.statusCode === 429 || res.statusCode >= 500)
+      throw new UnconfirmedWrite(`POST ${path} (HTTP ${res.statusCode})`);
+    if (res.statusCode >= 400)
+      throw ApplicationFailure.nonRetryable(
+        `SmugMug refused ${child.Type.toLowerCase()} "${child.Name}" (UrlName ${child.UrlName}): HTTP ${res.statusCode} ${messageOf(text)}`,
+        errorType('SmugMugRefusedWrite'),
+      );
+    const envelope = Envelope.parse(JSON.parse(text));
+    return { node: Node.parse(envelope.Response[envelope.Response.Locator]) };
+  }
+
+  /** An image's metadata set (`PATCH <ImageUri>`): the same PATCH twice sets the same, so it is retried as reads are. */
+  async patchImage(imageUri: string, fields: ImagePatch, signal?: AbortSignal): Promise<void> {
+    const res = await this.request(imageUri, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(fields),
+      signal,
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 400)
+      throw ApplicationFailure.retryable(
+        `SmugMug refused the metadata of ${imageUri}: HTTP ${res.statusCode} ${messageOf(text)}`,
+        errorType('SmugMugError'),
+      );
+  }
+
+  /**
+   * One file to an album through the Uploader, once: the raw bytes, OAuth in the header only,
+   * Content-MD5 (base64), the file name as UTF-8 bytes. Its answer is SmugMug's v1 shape, a refusal
+   * too (HTTP 200 and `stat: "fail"`). No answer or a 5xx is an UnconfirmedWrite: it may have landed.
+   */
+  async upload(file: {
+    albumUri: string;
+    fileName: string;
+    md5: string;
+    size: number;
+    contentType: string;
+    body: Readable;
+    signal?: AbortSignal;
+  }): Promise<UploadAnswer> {
+    const res = await this.request(this.uploader, {
+      method: 'POST',
+      headers: {
+        'Content-Type': file.contentType,
+        'Content-Length': String(file.size),
+        'Content-MD5': Buffer.from(file.md5, 'hex').toString('base64'),
+        'X-Smug-AlbumUri': file.albumUri,
+        'X-Smug-Version': 'v2',
+        'X-Smug-ResponseType': 'JSON',
+        // Node sends a header's characters as single bytes: the name's UTF-8 bytes go as they are.
+        'X-Smug-FileName': Buffer.from(file.fileName, 'utf8').toString('latin1'),
+      },
+      body: file.body,
+      signal: file.signal,
+      once: true,
+    });
+    const text = await res.body.text();
+    if (res.statusCode === 429)
+      return { stat: 'fail', code: 429, message: 'rate limited (nothing uploaded)', retryable: true };
+    if (res.statusCode >= 500) throw new UnconfirmedWrite(`the upload of ${file.fileName} (HTTP ${res.statusCode})`);
+    if (res.statusCode === 401)
+      throw ApplicationFailure.nonRetryable(
+        `SmugMug's Uploader refused the credentials (401: ${messageOf(text)}); the token needs Access=Full, Permissions=Modify`,
+        errorType('SmugMugAuthError'),
+      );
+    let answer: unknown;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      throw new UnconfirmedWrite(`the upload of ${file.fileName} (HTTP ${res.statusCode}, not JSON)`);
+    }
+    const parsed = UploaderReply.safeParse(answer);
+    if (!parsed.success)
+      throw new UnconfirmedWrite(
+        `the upload of ${file.fileName} (HTTP ${res.statusCode}, an answer of no known shape)`,
+      );
+    const reply = parsed.data;
+    if (reply.stat === 'ok') return { stat: 'ok', imageUri: reply.Image.ImageUri };
+    // 5 is SmugMug's "system error": nothing was applied, another try may take it.
+    return { stat: 'fail', code: reply.code, message: reply.message, retryable: reply.code === 5 };
+  }
+
   largestVideo(uri: string, signal?: AbortSignal) {
     return this.getObject(uri, LargestVideo, signal);
   }
@@ -319,6 +457,21 @@ export class SmugMugClient {
     return res;
   }
 }
+
+/** The metadata PATCH of an image sets: text as UTF-8 JSON, never in headers. */
+export interface ImagePatch {
+  Title?: string;
+  Caption?: string;
+  KeywordArray?: string[];
+  Latitude?: number;
+  Longitude?: number;
+  Altitude?: number;
+  Hidden?: boolean;
+}
+
+/** What the Uploader said: the new image, or a refusal with its code (`retryable` when nothing was applied and another try may take it). */
+export type UploadAnswer =
+  { stat: 'ok'; imageUri: string } | { stat: 'fail'; code: number; message: string; retryable: boolean };
 
 /** An album's image with what its page's expansions said: its EXIF, and its Medium rendition (the preview). */
 export type AlbumImageWithExif = AlbumImage & { exif?: ImageMetadata; medium?: { url: string; size?: number } };

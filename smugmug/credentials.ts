@@ -9,6 +9,8 @@ const required = (message: string) => z.string({ error: message }).min(1, messag
 /** The worker's SmugMug app and account credentials: from its environment or the login file, never from workflows. */
 export const SmugMugSettings = z.object({
   SMUGMUG_API_BASE_URL: z.url().default('https://api.smugmug.com'),
+  /** SmugMug's Uploader (the way back); by default upload.smugmug.com, or `<base>/upload/` for another API base (the sandbox). */
+  SMUGMUG_UPLOAD_URL: z.url().optional(),
   SMUGMUG_API_KEY: required('SMUGMUG_API_KEY is required (your SmugMug API key)'),
   SMUGMUG_API_SECRET: required('SMUGMUG_API_SECRET is required'),
   SMUGMUG_ACCESS_TOKEN: required(
@@ -24,6 +26,7 @@ export type SmugMugSettings = z.infer<typeof SmugMugSettings>;
  */
 export const SmugMugEnvSettings = SmugMugSettings.partial().extend({
   SMUGMUG_API_BASE_URL: SmugMugSettings.shape.SMUGMUG_API_BASE_URL,
+  SMUGMUG_UPLOAD_URL: SmugMugSettings.shape.SMUGMUG_UPLOAD_URL,
 });
 export type SmugMugEnvSettings = z.infer<typeof SmugMugEnvSettings>;
 

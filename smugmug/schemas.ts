@@ -42,16 +42,30 @@ export const Node = z
     Type: z.string(),
     Name: z.string(),
     UrlPath: z.string().optional(),
+    UrlName: z.string().optional(),
+    Privacy: z.string().optional(),
     Uri: z.string(),
     Uris: z.object({ Album: UriLink.optional(), ChildNodes: UriLink.optional() }).loose(),
   })
   .loose();
 export type Node = z.infer<typeof Node>;
 
+/** Who sees a folder or an album: SmugMug's three levels, least public last. */
+export const NodePrivacy = z.enum(['Public', 'Unlisted', 'Private']);
+export type NodePrivacy = z.infer<typeof NodePrivacy>;
+
+/** The Uploader's answer, in the old v1 shape: the new image, or a refusal (with HTTP 200) and its code. */
+export const UploaderReply = z.discriminatedUnion('stat', [
+  z.object({ stat: z.literal('ok'), Image: z.object({ ImageUri: z.string() }).loose() }).loose(),
+  z.object({ stat: z.literal('fail'), code: z.coerce.number(), message: z.string().default('') }).loose(),
+]);
+
 export const Album = z
   .object({
     AlbumKey: z.string(),
     Name: z.string(),
+    UrlName: z.string().optional(),
+    Privacy: z.string().optional(),
     Description: z.string().optional(),
     Keywords: z.union([z.string(), z.array(z.string())]).optional(),
     ImageCount: z.number().int().optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CaptureDateSource } from '../common/capture-date';
 import { AuditFinding, AuditTotals } from '../common/audit';
 import { AlbumApproval, AlbumRef } from '../common/records';
+import { AlbumRestoreOutcome, RestoreCheck, RestoreTarget } from '../common/smugmug-restore';
 
 /** The migration's documents in the bucket (state/layout.ts says where each lives), one schema each. */
 
@@ -107,6 +108,9 @@ export const AlbumPlanRecord = z.object({
     keywords: z.array(z.string()).optional(),
     webUri: z.string().optional(),
     lastUpdated: z.string().optional(),
+    /** Its UrlName and who could see it (Public, Unlisted, Private), as SmugMug said: what the way back re-creates. */
+    urlName: z.string().optional(),
+    privacy: z.string().optional(),
   }),
   albumFolderKey: z.string(),
   batches: z.number().int(),
@@ -657,3 +661,46 @@ export const AuditReport = AuditTotals.extend({
   objectLock: z.boolean(),
 });
 export type AuditReport = z.infer<typeof AuditReport>;
+
+/**
+ * What a restore to SmugMug made for an album so far, written before and after each album it makes:
+ * a retried attempt finds its albums here instead of making them twice (`pending`: the UrlName an
+ * album was being made under when the attempt ended, adopted if SmugMug has it).
+ */
+export const RestoreJournal = z.object({
+  targets: z.array(RestoreTarget),
+  pending: z.object({ part: z.number().int(), parentNodeUri: z.string(), urlName: z.string() }).optional(),
+});
+export type RestoreJournal = z.infer<typeof RestoreJournal>;
+
+/** An album's restore, image by image: how each came back, and where. */
+export const RestoreAlbumReport = AlbumRestoreOutcome.omit({ reportKey: true }).extend({
+  restoreId: z.string(),
+  checkedAt: z.string(),
+  items: z.array(
+    z.object({
+      imageKey: z.string(),
+      fileName: z.string(),
+      part: z.number().int(),
+      check: RestoreCheck,
+      /** The image on SmugMug now (its new ImageKey: old links to the image do not follow). */
+      imageUri: z.string().optional(),
+      /** What is not as archived, or the Uploader's refusal. */
+      problem: z.string().optional(),
+    }),
+  ),
+});
+export type RestoreAlbumReport = z.infer<typeof RestoreAlbumReport>;
+
+/** A restore to SmugMug's report: each album's outcome, and what no restore can bring back. */
+export const SmugMugRestoreReport = z.object({
+  restoreId: z.string(),
+  account: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  finishedAt: z.string(),
+  albums: z.array(AlbumRestoreOutcome),
+  failed: z.array(z.object({ albumKey: z.string(), name: z.string(), error: z.string() })),
+  notRestorable: z.array(z.string()),
+});
+export type SmugMugRestoreReport = z.infer<typeof SmugMugRestoreReport>;

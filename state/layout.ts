@@ -17,7 +17,8 @@
  * each image's preview (SmugMug's Medium rendition, never an original); `…/_index/<AlbumKey>.json`: where
  * each album's manifest is (AlbumIndexEntry), which the archive's pages read instead of listing the library;
  * and `album.json` (AlbumManifest) in every album's folder of the library itself. Shares of the archive
- * are the bucket's own, at `_smugmug-s3-migration/_shares/<hash of the link's secret>.json` (ShareRecord).
+ * are the bucket's own, at `_smugmug-s3-migration/_shares/<hash of the link's secret>.json` (ShareRecord);
+ * restores to SmugMug keep their reports under `…/_restores/<restoreId>/`.
  */
 
 export const STATE_FOLDER = '_smugmug-s3-migration';
@@ -91,6 +92,19 @@ export const albumIndexKey = (targetPrefix: string, albumKey: string) =>
 /** A share link's record, by the SHA-256 of the link's secret (the secret itself is kept nowhere). */
 export const shareRecordPrefix = () => `${STATE_FOLDER}/_shares/`;
 export const shareRecordKey = (secretHash: string) => `${shareRecordPrefix()}${secretHash}.json`;
+
+/**
+ * A restore to SmugMug's files (`_restores/<restoreId>/`): each album's report (RestoreAlbumReport)
+ * and journal of the albums it made (RestoreJournal), and the restore's report (SmugMugRestoreReport).
+ */
+export const smugmugRestoreFolder = (targetPrefix: string, restoreId: string) =>
+  `${targetPrefix ? `${targetPrefix}/` : ''}${STATE_FOLDER}/_restores/${restoreId}`;
+export const restoreAlbumReportKey = (targetPrefix: string, restoreId: string, albumKey: string) =>
+  `${smugmugRestoreFolder(targetPrefix, restoreId)}/albums/${albumKey}.json`;
+export const restoreJournalKey = (targetPrefix: string, restoreId: string, albumKey: string) =>
+  `${smugmugRestoreFolder(targetPrefix, restoreId)}/albums/${albumKey}.journal.json`;
+export const smugmugRestoreReportKey = (targetPrefix: string, restoreId: string) =>
+  `${smugmugRestoreFolder(targetPrefix, restoreId)}/report.json`;
 
 /** An audit's report (AuditReport), beside the migrations' state (`_audits` cannot be a migration id). */
 export const auditReportKey = (targetPrefix: string, auditId: string) =>

@@ -10,12 +10,13 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import type { RestoreDetails } from '../service/records';
+import type { RestoreDetails, SmugMugRestoreDetails } from '../service/records';
 import type { AlbumManifest } from '../state/documents';
 import { TEST_API_TOKEN } from './support/api-harness';
 import { launchChromium, seriousViolations, signedInContext } from './support/browser';
 import { listKeys, md5Of } from './support/migration-harness';
 import { startMotoTestbed } from './support/moto';
+import { sandboxClient } from './support/sandbox-client';
 
 /**
  * Getting files back out of DEEP_ARCHIVE, against moto (which refuses to read an archived object
@@ -131,7 +132,7 @@ describe('a restore out of DEEP_ARCHIVE', () => {
 
     // moto holds each restore ongoing ONGOING_SECONDS after it is first looked at (counted from the
     // object's writing for the first step: so the objects must be at least that old first).
-    await testbed.moto.setRestoreProgression({ progression: 'time', seconds: ONGOING_SECONDS });
+    await testbed.moto.setRestoreProgression({ progression: 'time', seconds: 8 });
     await new Promise((r) => setTimeout(r, Math.max(0, migratedAt + ONGOING_SECONDS * 1000 + 1000 - Date.now())));
 
     const request = { ...archive, albums: [{ albumKey }], tier: 'Bulk', days: 2, checkEvery: '1s' };
@@ -223,5 +224,61 @@ describe('a restore out of DEEP_ARCHIVE', () => {
     // The bucket's public access block stayed on through all of it.
     const block = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
     expect(block.PublicAccessBlockConfiguration).toEqual(blockAll);
+  }, 300_000);
+
+  test('back to SmugMug from DEEP_ARCHIVE: S3 restores the originals first, the workflow waits, then uploads them; each photo arrives identical', async () => {
+    const s3 = testbed.moto.s3;
+    const bucket = `cold-back-${randomUUID().slice(0, 8)}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    const account = testbed.sandbox.library.nickname;
+    const started = await testbed.api.call('POST', '/v1/migrations', {
+      account,
+      migrationId: 'way-back',
+      target: { bucket, prefix: 'cold', storageClass: 'DEEP_ARCHIVE' },
+      verification: { deep: 'all' },
+    });
+    expect(started.status).toBe(202);
+    await testbed.api.waitFor(started.body.id, (s) => s.status !== 'RUNNING', 180_000);
+    const manifestKey = [...(await listKeys(s3, bucket, 'cold/')).keys()].find((k) => k.endsWith('/album.json'))!;
+    const manifest = JSON.parse(
+      await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey }))).Body!.transformToString(),
+    ) as AlbumManifest;
+    const { albumKey, name } = manifest.album;
+
+    // The album is deleted on SmugMug; its originals are in DEEP_ARCHIVE, which S3 (moto) restores in 8 s.
+    await testbed.moto.setRestoreProgression({ progression: 'time', seconds: 8 });
+    const deleted = await sandboxClient(testbed.sandbox).json(`/api/v2/album/${albumKey}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    const uploadsBefore = testbed.sandbox.counters().uploads.length;
+
+    const restore = await testbed.api.call('POST', '/v1/restores', {
+      bucket,
+      prefix: 'cold',
+      account,
+      albums: [{ albumKey }],
+      checkEvery: '2s',
+    });
+    expect(restore.status).toBe(202);
+    const id = (restore.body as SmugMugRestoreDetails).id;
+    // While S3 restores, nothing is uploaded.
+    while ((await testbed.moto.restoresRequested(bucket)).length < manifest.images.length)
+      await new Promise((r) => setTimeout(r, 300));
+    expect(testbed.sandbox.counters().uploads.length).toBe(uploadsBefore);
+    let done: SmugMugRestoreDetails;
+    for (;;) {
+      done = (await testbed.api.call('GET', `/v1/restores/${id}`)).body as SmugMugRestoreDetails;
+      if (done.status !== 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(done.phase).toBe('completed');
+    expect(done.progress!.done[0]).toMatchObject({ thawed: manifest.images.length, ok: true });
+    expect((await testbed.moto.restoresRequested(bucket)).sort()).toEqual(manifest.images.map((i) => i.s3Key).sort());
+    const back = [...testbed.sandbox.library.albums.values()].filter((a) => a.name === name);
+    expect(back).toHaveLength(1);
+    const images = back[0].placements.map((p) => testbed.sandbox.library.images.get(p.imageKey)!);
+    for (const photo of manifest.images.filter((i) => !i.isVideo))
+      expect(images.find((i) => i.fileName === photo.fileName)!.original!.md5).toBe(photo.md5);
+    expect(images).toHaveLength(manifest.images.length);
   }, 300_000);
 });

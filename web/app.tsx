@@ -8,6 +8,7 @@ import { type PageContext, Layout, Problem } from './layout';
 import { pageOf, refusalShown, type WebContext } from './context';
 import { SignInPage } from './pages/sign-in';
 import { archivePages } from './routes/archive';
+import { toSmugMugPages } from './routes/to-smugmug';
 import { auditPages } from './routes/audits';
 import { setupPages } from './routes/setup';
 import { sharedPages } from './routes/shared';
@@ -110,6 +111,7 @@ export function webApp(services: Services, settings: WebSettings) {
   app.route('/', deletionPages(context));
   app.route('/', schedulePages(context));
   app.route('/', auditPages(context));
+  app.route('/', toSmugMugPages(context));
   app.route('/', archivePages(context));
   app.route('/', sharedPages(context));
   return app;

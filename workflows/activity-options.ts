@@ -62,3 +62,9 @@ export const webhookActivity: ActivityOptions = {
 
 /** Waiting for the deep audit's Batch Operations job: hours, polled each minute, heartbeating. */
 export const batchJobActivity: ActivityOptions = { startToCloseTimeout: '7 days', heartbeatTimeout: '5m', retry };
+
+/**
+ * Uploads of one album (up to 5,000 files, some of gigabytes) to SmugMug: hours at most, heartbeating
+ * as they go; a retried attempt finds what was uploaded already by listing the album.
+ */
+export const uploadActivity: ActivityOptions = { startToCloseTimeout: '24h', heartbeatTimeout: '1m', retry };

@@ -9,3 +9,5 @@ export { albumWorkflow as albumMigration } from './album';
 export { scheduledSyncWorkflow as scheduledSync } from './scheduled-sync';
 export { archiveAuditWorkflow as archiveAudit } from './audit';
 export { archiveRestoreWorkflow as archiveRestore } from './archive-restore';
+export { smugmugRestoreWorkflow as smugmugRestore } from './smugmug-restore/workflow';
+export { albumRestoreWorkflow as smugmugAlbumRestore } from './smugmug-restore/album';

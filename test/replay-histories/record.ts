@@ -14,13 +14,16 @@ import type { migrationWorkflow } from '../../workflows/migration';
 import type { archiveAuditWorkflow } from '../../workflows/audit';
 import type { archiveRestoreWorkflow } from '../../workflows/archive-restore';
 import type { scheduledSyncWorkflow } from '../../workflows/scheduled-sync';
+import type { smugmugRestoreWorkflow } from '../../workflows/smugmug-restore/workflow';
 import {
   fakeAccount,
   fakeRestores,
+  fakeWayBack,
   migrationInput,
   restoreInput,
   startTimeSkippingEnv,
   until,
+  wayBackInput,
   withWorker,
 } from '../support/workflow-env';
 
@@ -46,6 +49,20 @@ async function main() {
   const { client } = env;
   const recorded = JSON.parse(await readFile(join(dir, 'workflow-ids.json'), 'utf8')) as Record<string, string>;
   try {
+    // The way back: an album thawed out of DEEP_ARCHIVE first (a child archiveRestore), then made,
+    // uploaded in two parts and checked; the restore's report last (first: see below).
+    const wayBack = fakeWayBack({ images: 5001, unreadable: 2 });
+    await withWorker(env, wayBack.activities, async (taskQueue) => {
+      const workflowId = 'to-smugmug-jane-20261207040000-abcdef';
+      await client.workflow.execute<typeof smugmugRestoreWorkflow>(WorkflowTypes.smugmugRestore, {
+        taskQueue,
+        workflowId,
+        args: [wayBackInput(1)],
+      });
+      await save(client, 'smugmug-restore', workflowId, recorded);
+      await save(client, 'smugmug-album-restore-thawed', `${workflowId}-album-A0`, recorded);
+    });
+
     // A restore out of DEEP_ARCHIVE: requested, checked while S3 restores, ready, the webhook told
     // (first: a workflow the runs below leave behind holds the test server's clock).
     const restoring = fakeRestores(4, 3);

@@ -8,6 +8,7 @@ import { MigrationInput, type MigrationInputRequest } from '../../common/migrati
 import type { AlbumPlan, DeletionSummary, VerificationSummary } from '../../common/migration-types';
 import type { AlbumRef, BucketReport } from '../../common/records';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes';
+import type { SmugMugRestoreInput } from '../../common/smugmug-restore';
 import { resolveTestServer } from '../../local-stack/java-tools';
 
 /**
@@ -255,5 +256,79 @@ export const restoreInput = (albums: number, checkEvery = '15m'): ArchiveRestore
     albumKey: `A${i}`,
     name: `Album ${i}`,
     manifestKey: `Album ${i}/album.json`,
+  })),
+});
+
+/**
+ * The way back's activities, faked: each album of `images` images, `unreadable` of them archived
+ * and not yet readable; `failing` albums fail `failRuns` runs of their structure step with a
+ * permanent error. The thaw itself runs through fakeRestores.
+ */
+export function fakeWayBack(opts: { images: number; unreadable?: number; failing?: string[]; failRuns?: number }) {
+  const calls: string[] = [];
+  const failures = new Map<string, number>();
+  const thaw = fakeRestores(opts.unreadable ?? 0, 2);
+  const activities: Partial<Activities> = {
+    ...thaw.activities,
+    async prepareAlbumRestore({ album }) {
+      calls.push(`prepare ${album.albumKey}`);
+      const unreadable = thaw.calls.includes(album.albumKey) ? 0 : (opts.unreadable ?? 0);
+      return { images: opts.images, parts: Math.max(1, Math.ceil(opts.images / 5000)), unreadable };
+    },
+    async makeRestoreAlbums({ album, parts }) {
+      calls.push(`structure ${album.albumKey}`);
+      const failed = failures.get(album.albumKey) ?? 0;
+      if (opts.failing?.includes(album.albumKey) && failed < (opts.failRuns ?? 1)) {
+        failures.set(album.albumKey, failed + 1);
+        throw ApplicationFailure.nonRetryable(`SmugMug refused ${album.name}`, 'SmugMugRefusedWrite');
+      }
+      return Array.from({ length: parts }, (_, i) => ({
+        part: i + 1,
+        name: i === 0 ? album.name : `${album.name} (${i + 1})`,
+        urlName: `U-${album.albumKey}-${i + 1}`,
+        albumUri: `/api/v2/album/N${album.albumKey}${i + 1}`,
+        nodeUri: `/api/v2/node/N${album.albumKey}${i + 1}`,
+      }));
+    },
+    async uploadRestorePart({ album, target }) {
+      calls.push(`upload ${album.albumKey} ${target.part}`);
+      return { uploaded: Math.min(5000, opts.images - (target.part - 1) * 5000), alreadyThere: 0, refused: [] };
+    },
+    async checkRestoredAlbum({ album, targets, restoreId, thawed }) {
+      calls.push(`check ${album.albumKey}`);
+      return {
+        albumKey: album.albumKey,
+        name: album.name,
+        path: album.path,
+        targets,
+        images: opts.images,
+        counts: { identical: opts.images, 're-encoded': 0, converted: 0, missing: 0, refused: 0, differs: 0 },
+        ok: true,
+        reportKey: `_restores/${restoreId}/albums/${album.albumKey}.json`,
+        thawed,
+      };
+    },
+    async writeSmugMugRestoreReport({ restore }) {
+      calls.push('report');
+      return `_restores/${restore.restoreId}/report.json`;
+    },
+  };
+  return { activities, calls, thaw };
+}
+
+export const wayBackInput = (albums: number): SmugMugRestoreInput => ({
+  bucket: 'my-bucket',
+  prefix: 'lib',
+  restoreId: '20261207040000-abcdef',
+  account: 'jane',
+  under: [],
+  tier: 'Bulk',
+  days: 3,
+  checkEvery: '15m',
+  albums: Array.from({ length: albums }, (_, i) => ({
+    albumKey: `A${i}`,
+    name: `Album ${i}`,
+    path: ['Travel', `Album ${i}`],
+    manifestKey: `lib/Travel/Album ${i}/album.json`,
   })),
 });

@@ -30,7 +30,7 @@ const previewSrc = (archive: ArchiveRef, albumKey: string, imageKey: string) =>
 const describe = (image: ArchivedImage) => image.title || image.caption || image.fileName;
 
 /** The archive's hidden fields, for the forms that act on it. */
-const ArchiveFields = ({ archive }: { archive: ArchiveRef }) => (
+export const ArchiveFields = ({ archive }: { archive: ArchiveRef }) => (
   <>
     <input type="hidden" name="bucket" value={archive.bucket} />
     <input type="hidden" name="prefix" value={archive.prefix} />
@@ -129,7 +129,8 @@ export function ArchivesPage(props: { page: PageContext; bucket?: string; prefix
         <button type="submit">Open</button>
       </form>
       <p>
-        <a href="/app/archive/shares">Shares</a> · <a href="/app/archive/restores">Restores</a>
+        <a href="/app/archive/shares">Shares</a> · <a href="/app/archive/restores">Restores</a> ·{' '}
+        <a href="/app/archive/to-smugmug/all">Back on SmugMug</a>
       </p>
     </Layout>
   );
@@ -187,6 +188,9 @@ export function FolderPage(props: {
             <button type="submit">Download selected as zip</button>{' '}
             <button type="submit" formaction="/app/archive/restore">
               Restore selected from Glacier…
+            </button>{' '}
+            <button type="submit" formaction="/app/archive/to-smugmug">
+              Put selected back on SmugMug…
             </button>
           </form>
         </section>
@@ -218,7 +222,8 @@ export function AlbumPage(props: {
       <p>
         {`${album.manifest.images.length} items, migrated ${album.manifest.migratedAt.slice(0, 10)}, ${album.manifest.verified ? 'verified' : 'NOT verified'}.`}{' '}
         <a href={archiveHref('/zip', archive, { album: albumKey })}>Download the album as zip</a> ·{' '}
-        <a href={archiveHref('/restore', archive, { album: albumKey })}>Restore from Glacier…</a>
+        <a href={archiveHref('/restore', archive, { album: albumKey })}>Restore from Glacier…</a> ·{' '}
+        <a href={archiveHref('/to-smugmug', archive, { album: albumKey })}>Put back on SmugMug…</a>
       </p>
       <form method="post" action="/app/archive/shares">
         <CsrfField token={props.page.csrfToken} />
