@@ -135,6 +135,8 @@ describe('the HTTP API', () => {
       '/v1/migrations/{id}/retry-failed',
       '/v1/plans',
       '/v1/plans/{id}',
+      '/v1/restores',
+      '/v1/restores/{id}',
       '/v1/schedules',
       '/v1/schedules/{scheduleId}',
       '/v1/schedules/{scheduleId}/pause',
