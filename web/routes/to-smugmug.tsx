@@ -57,7 +57,14 @@ export function toSmugMugPages({ services: { archive, toSmugMug, smugmug } }: We
     const albums = await toSmugMug.picked(ref, albumKeys);
     const accounts = (await smugmug.accounts()).flatMap((a) => (a.account && !a.problem ? [a.account] : []));
     return c.html(
-      <ToSmugMugPage page={pageOf(c)} archive={ref} albums={albums} accounts={accounts} problem={problem?.message} />,
+      <ToSmugMugPage
+        page={pageOf(c)}
+        archive={ref}
+        albums={albums}
+        accounts={accounts}
+        {...entered}
+        problem={problem?.message}
+      />,
       problem?.status ?? 200,
     );
   }
