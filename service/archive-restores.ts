@@ -28,8 +28,8 @@ import { askTemporal } from './temporal-refusals';
 /** Where the built-in price table has every class: its tiers' waits hold in every region. */
 const WAITS_REGION = 'us-east-1';
 
-/** A restore's id: its start time and a few random characters (two people may start one in the same second). */
-const newRestoreId = () =>
+/** A restore's id (out of Glacier, or to SmugMug): its start time and a few random characters (two people may start one in the same second). */
+export const newRestoreId = () =>
   `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
 
 /**

@@ -1,5 +1,4 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { randomBytes } from 'node:crypto';
 import { accountPriority } from '../common/account-priority';
 import { checkEveryOf } from '../common/archive';
 import { smugmugRestoreWorkflowId } from '../common/ids';
@@ -16,16 +15,13 @@ import { WorkflowTypes } from '../common/workflow-types';
 import { isArchiveClass } from '../s3/archive';
 import type { smugmugRestoreWorkflow } from '../workflows/smugmug-restore/workflow';
 import type { ArchiveService } from './archive';
+import { newRestoreId } from './archive-restores';
 import type { IndexedAlbum } from './archive-index';
 import type { MigrationReads } from './migration-reads';
 import type { SmugMugRestoreDetails } from './records';
 import { conflict, invalidInput, noWorker, notFound, Refusal } from './refusals';
 import type { TemporalUiLinks } from './settings';
 import { askTemporal } from './temporal-refusals';
-
-/** A restore's id: its start time and a few random characters. */
-const newRestoreId = () =>
-  `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
 
 /**
  * The way back to SmugMug (workflows/smugmug-restore/): starting a restore of albums of the archive
