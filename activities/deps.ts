@@ -6,6 +6,7 @@ import type { BatchChecksumSettings } from '../s3/batch-checksum';
 import type { S3Settings } from '../s3/client';
 import type { ReplicaClients } from '../s3/replicas';
 import type { SmugMugAccounts } from '../smugmug/accounts';
+import type { AdaptiveConcurrency } from '../transfer/adaptive-concurrency';
 import type { ByteBudget } from '../transfer/byte-budget';
 import type { Md5Thread } from '../transfer/md5-thread';
 import type { TransferSettings } from '../transfer/settings';
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   replicas: ReplicaClients;
   /** Bytes all transfers of this worker may hold in memory at once. */
   memory: ByteBudget;
+  /** How many small files this worker copies at once: adapted to what the network delivers, or fixed. */
+  fileSlots: AdaptiveConcurrency;
   /** The MD5 of large files, off the worker's JavaScript thread. */
   md5Thread: Md5Thread;
   /** Temporal itself, on the worker's connection: a scheduled run starts its migration through it. */

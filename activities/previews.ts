@@ -19,7 +19,7 @@ const PREVIEW_MAX_BYTES = 4 * 2 ** 20;
  * longer has is left out. Returns each image's preview key.
  */
 export async function writePreviews(
-  deps: Pick<ActivityDeps, 's3' | 'smugmug' | 'config'>,
+  deps: Pick<ActivityDeps, 's3' | 'smugmug' | 'fileSlots'>,
   target: MigrationTarget,
   albumKey: string,
   entries: PlanEntry[],
@@ -39,7 +39,8 @@ export async function writePreviews(
   }
   if (missing.length === 0) return keys;
   const smugmug = await smugmugOfThisRun(deps);
-  const limit = pLimit(deps.config.FILE_CONCURRENCY);
+  // Previews are small and few beside the originals: as many at once as the originals' files now.
+  const limit = pLimit(deps.fileSlots.limit);
   await Promise.all(
     missing.map((entry) =>
       limit(async () => {

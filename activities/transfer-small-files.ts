@@ -3,7 +3,6 @@ import { activityInfo, cancellationSignal, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import pLimit from 'p-limit';
 import type { BatchInput, TransferResult } from '../common/migration-types';
 import { errorType } from '../common/error-types';
 import { transientTypeOf } from '../common/failure-classes';
@@ -31,7 +30,7 @@ const FILE_ATTEMPTS = 3;
  * skips the writes an earlier attempt already finished.
  */
 export function transferSmallFiles(deps: ActivityDeps) {
-  const { s3, config, memory } = deps;
+  const { s3, memory, fileSlots } = deps;
   /** Reads a file from SmugMug once, and writes the same bytes to each of its destinations. */
   async function copyOnce(
     smugmug: SmugMugClient,
@@ -85,14 +84,13 @@ export function transferSmallFiles(deps: ActivityDeps) {
     const smugmug = await smugmugOfThisRun(deps);
     const retried = activityInfo().attempt > 1;
     const result: TransferResult = { files: 0, bytes: 0, alreadyPresent: 0 };
-    const limit = pLimit(config.FILE_CONCURRENCY);
     const metrics = migrationMetrics();
     await withHeartbeats(
-      () => ({ done: result.files + result.alreadyPresent }),
+      () => ({ done: result.files + result.alreadyPresent, concurrency: fileSlots.limit }),
       () =>
         Promise.all(
           entries.map((entry) =>
-            limit(async () => {
+            fileSlots.run(async () => {
               // A retried attempt writes only where an earlier one did not finish.
               const to = retried ? await destinations.lacking(entry) : destinations.of(entry);
               if (to.length === 0) {
@@ -106,6 +104,7 @@ export function transferSmallFiles(deps: ActivityDeps) {
                   break;
                 } catch (err) {
                   if (signal.aborted) throw err;
+                  if (isThrottling(err)) fileSlots.congested();
                   const final = attempt >= FILE_ATTEMPTS || (err instanceof ApplicationFailure && err.nonRetryable);
                   // A component (a RAW) that cannot be copied, outages aside, is left out: verification
                   // finds it missing and holds its image on SmugMug, and the batch's other files go on.
@@ -131,6 +130,7 @@ export function transferSmallFiles(deps: ActivityDeps) {
                   await delay(500 * attempt, undefined, { signal });
                 }
               }
+              fileSlots.delivered(entry.size);
               result.files += 1;
               result.bytes += entry.size;
               metrics.filesTransferred.add(1);
@@ -139,6 +139,12 @@ export function transferSmallFiles(deps: ActivityDeps) {
           ),
         ),
     );
-    return result;
+    return { ...result, concurrency: fileSlots.limit };
   };
+}
+
+/** S3 asking for fewer requests (SlowDown, 503) or SmugMug's 429 after its retries: a sign of too many at once. */
+function isThrottling(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'SlowDown' || e.$metadata?.httpStatusCode === 503 || transientTypeOf(err) === 'SmugMugRateLimited';
 }

@@ -95,7 +95,7 @@ export async function watchMigration(
       row.bar.update(album.doneFiles, {
         label: albumName(album),
         unit: 'files',
-        extra: `${album.phase} ${(album.doneBytes / MB).toFixed(1)}/${(album.bytes / MB).toFixed(1)} MB`,
+        extra: `${album.phase} ${(album.doneBytes / MB).toFixed(1)}/${(album.bytes / MB).toFixed(1)} MB${album.concurrency ? `, ${album.concurrency} at once` : ''}`,
         empty: false,
       });
     }

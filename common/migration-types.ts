@@ -59,6 +59,8 @@ export interface TransferResult {
   bytes: number;
   /** Found complete in the bucket by a retried attempt. */
   alreadyPresent: number;
+  /** Small files the worker copied at once when the batch ended (adapted to the network, or fixed). */
+  concurrency?: number;
 }
 
 export interface VerificationSummary {

@@ -140,6 +140,8 @@ export const AlbumProgress = z.object({
   doneBytes: count,
   /** The album's folder path and name as the photographer sees them (absent from runs started before it was kept). */
   path: z.array(z.string()).optional(),
+  /** Files its worker copied at once at its last batch: what the adaptive concurrency found for the network. */
+  concurrency: count.optional(),
 });
 export type AlbumProgress = z.infer<typeof AlbumProgress>;
 

@@ -56,6 +56,9 @@ export interface Counters {
   bytesServedByImage: Record<string, number>;
   /** Medium renditions (previews) served, per image: apart from the originals' counters above. */
   previewsServedByImage: Record<string, number>;
+  /** Media downloads open now, and the most open at once (a client's concurrency). */
+  mediaInFlight: number;
+  mediaInFlightPeak: number;
   deletions: Array<{ imageKey: string; albumKey?: string; at: string }>;
   /** Every upload the Uploader applied (an image made), and every one it refused with its code. */
   uploads: Array<{ fileName: string; albumKey: string; imageKey?: string; md5: string; code?: number }>;
@@ -69,6 +72,8 @@ export function emptyCounters(): Counters {
     mediaRequestsByImage: {},
     bytesServedByImage: {},
     previewsServedByImage: {},
+    mediaInFlight: 0,
+    mediaInFlightPeak: 0,
     deletions: [],
     uploads: [],
     faultsFired: {},

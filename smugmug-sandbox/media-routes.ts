@@ -61,6 +61,11 @@ export class MediaRoutes {
       status = 206;
       headers['Content-Range'] = `bytes ${start}-${end}/${file.size}`;
     }
+    // How many media downloads are open at once, at most: what a client's concurrency was.
+    const counters = this.sandbox.counters;
+    counters.mediaInFlight += 1;
+    counters.mediaInFlightPeak = Math.max(counters.mediaInFlightPeak, counters.mediaInFlight);
+    res.once('close', () => (counters.mediaInFlight -= 1));
     await this.sendFile(res, image, file, { status, start, end, fault, headers });
   }
 

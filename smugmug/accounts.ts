@@ -16,6 +16,8 @@ export class SmugMugAccounts {
   constructor(
     private readonly settings: SmugMugEnvSettings,
     private readonly store?: CredentialStore,
+    /** Told of every 429 SmugMug answers (the worker takes fewer files at once). */
+    private readonly onRateLimited?: () => void,
   ) {}
 
   /** The client for `account`'s requests; unset (a run older than the fairness key): the environment's. */
@@ -54,14 +56,17 @@ export class SmugMugAccounts {
     const id = [app.key, app.secret, token.key, token.secret].join('\n');
     let client = this.clients.get(id);
     if (!client) {
-      client = new SmugMugClient({
-        SMUGMUG_API_BASE_URL: this.settings.SMUGMUG_API_BASE_URL,
-        SMUGMUG_UPLOAD_URL: this.settings.SMUGMUG_UPLOAD_URL,
-        SMUGMUG_API_KEY: app.key,
-        SMUGMUG_API_SECRET: app.secret,
-        SMUGMUG_ACCESS_TOKEN: token.key,
-        SMUGMUG_ACCESS_TOKEN_SECRET: token.secret,
-      });
+      client = new SmugMugClient(
+        {
+          SMUGMUG_API_BASE_URL: this.settings.SMUGMUG_API_BASE_URL,
+          SMUGMUG_UPLOAD_URL: this.settings.SMUGMUG_UPLOAD_URL,
+          SMUGMUG_API_KEY: app.key,
+          SMUGMUG_API_SECRET: app.secret,
+          SMUGMUG_ACCESS_TOKEN: token.key,
+          SMUGMUG_ACCESS_TOKEN_SECRET: token.secret,
+        },
+        this.onRateLimited,
+      );
       this.clients.set(id, client);
     }
     return client;

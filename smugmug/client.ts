@@ -65,7 +65,11 @@ export class SmugMugClient {
   private readonly base: string;
   private readonly uploader: string;
 
-  constructor(config: SmugMugSettings) {
+  constructor(
+    config: SmugMugSettings,
+    /** Told of each 429, as it is waited out. */
+    private readonly onRateLimited?: () => void,
+  ) {
     this.base = config.SMUGMUG_API_BASE_URL.replace(/\/+$/, '');
     this.uploader = config.SMUGMUG_UPLOAD_URL ?? uploaderUrlOf(this.base);
     this.oauth = new OAuth({
@@ -136,6 +140,7 @@ export class SmugMugClient {
         await res.body.dump().catch(() => undefined);
         const retryAfterMs = Number(res.headers['retry-after'] ?? NaN) * 1000;
         lastProblem = `HTTP ${res.statusCode}`;
+        if (res.statusCode === 429) this.onRateLimited?.();
         if (res.statusCode === 429 && retryAfterMs > MAX_INLINE_WAIT_MS) {
           throw ApplicationFailure.create({
             message: `SmugMug rate limit on ${shown}: retry after ${retryAfterMs / 1000} s`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdaptiveConcurrency } from './adaptive-concurrency';
 
 /** How the worker copies files: what goes in parts, how much at once, and the memory all of it may hold. */
 export const TransferSettings = z.object({
@@ -11,11 +12,34 @@ export const TransferSettings = z.object({
    * what a crash makes read again to two parts; more large files run side by side in the memory budget.
    */
   PART_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
-  /** Files of one small-file batch copied at once. */
-  FILE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /**
+   * Small files this worker copies at once, fixed. Unset (the default), the worker finds it from what
+   * the network delivers (transfer/adaptive-concurrency.ts), from ADAPTIVE_FILES.initial up to .max.
+   */
+  FILE_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   BATCH_MAX_FILES: z.coerce.number().int().min(1).default(100),
   BATCH_MAX_MB: z.coerce.number().positive().default(256),
   /** Bytes of file data this worker holds in memory at once, over all its transfers. */
   MEMORY_BUDGET_MB: z.coerce.number().min(16).default(96),
 });
 export type TransferSettings = z.infer<typeof TransferSettings>;
+
+/**
+ * Where the adaptive file concurrency starts and how far it goes: 8 was the fixed default that a
+ * nearby network fills; 48 lets a distant one (60 ms to the first byte, 25 MB/s a connection) fill
+ * a gigabit link, and the memory budget bounds the bytes all of them hold. 2 keeps a file going
+ * while another waits on SmugMug.
+ */
+export const ADAPTIVE_FILES = { initial: 8, min: 2, max: 48 } as const;
+/** A measurement window of the adaptive concurrency: a few files finish in it on any link worth measuring. */
+export const ADAPTIVE_WINDOW_MS = 2_000;
+
+/** The worker's file slots: fixed at FILE_CONCURRENCY when it is set, else adaptive. */
+export function fileSlotsFor(settings: Pick<TransferSettings, 'FILE_CONCURRENCY'>): AdaptiveConcurrency {
+  const fixed = settings.FILE_CONCURRENCY;
+  return new AdaptiveConcurrency(
+    fixed
+      ? { initial: fixed, min: fixed, max: fixed, windowMs: ADAPTIVE_WINDOW_MS, fixed: true }
+      : { ...ADAPTIVE_FILES, windowMs: ADAPTIVE_WINDOW_MS },
+  );
+}

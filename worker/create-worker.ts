@@ -10,6 +10,7 @@ import { CredentialStore } from '../config/credential-store';
 import { SmugMugAccounts } from '../smugmug/accounts';
 import { ByteBudget } from '../transfer/byte-budget';
 import { Md5Thread } from '../transfer/md5-thread';
+import { fileSlotsFor } from '../transfer/settings';
 import { applyAccountRateLimit } from './account-rate-limit';
 import type { WorkerConfig } from './config';
 import { failurePolicyInterceptor } from './failure-policy';
@@ -27,12 +28,15 @@ export async function createMigrationWorker(
   await applyAccountRateLimit(temporal, config);
   // The credentials the web app keeps: each account's SmugMug token and the S3 access, read when needed.
   const store = config.CREDENTIALS_STORE ? new CredentialStore(config.CREDENTIALS_STORE) : undefined;
+  const fileSlots = fileSlotsFor(config);
   const activities = createActivities({
     config,
-    smugmug: new SmugMugAccounts(config, store),
+    // SmugMug's 429s tell the file slots to take fewer at once.
+    smugmug: new SmugMugAccounts(config, store, () => fileSlots.congested()),
     s3: createS3Client(config, store ? storedS3Access(store, config) : {}),
     replicas: new ReplicaClients(config.S3_REPLICAS),
     memory: new ByteBudget(config.MEMORY_BUDGET_MB * 2 ** 20),
+    fileSlots,
     md5Thread: new Md5Thread(),
     temporal,
   });

@@ -58,7 +58,7 @@ export function Progress({
             {migration.inFlightAlbums!.map((a) => (
               <li>
                 <span class="album-name">{albumPath(a.path, a.albumKey)}</span>
-                {`: ${a.doneFiles} of ${a.files} files (${a.phase})`}
+                {`: ${a.doneFiles} of ${a.files} files (${a.phase}${a.concurrency ? `, ${a.concurrency} files at once` : ''})`}
               </li>
             ))}
           </ul>

@@ -121,6 +121,8 @@ async function transferAll(
     summary.transferredBytes += result.bytes;
     progress.doneFiles += batch.files;
     progress.doneBytes += batch.bytes;
+    // Shown by the progress query only: no command depends on it.
+    if (result.concurrency) progress.concurrency = result.concurrency;
   };
   await Promise.all(
     Array.from({ length: Math.min(BATCH_CONCURRENCY, queue.length) }, async () => {
