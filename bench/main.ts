@@ -82,6 +82,7 @@ async function runRound(
   servers: Record<string, number>,
   s3: S3Client,
   log: (line: string) => void,
+  serviceOnly = false,
 ): Promise<Record<string, ToolResult>> {
   const prefix = (tool: string) => `${network}-${tool}-${round.name}`;
   // Each contender's copy is counted (it must hold every file) and deleted before the next one runs.
@@ -111,6 +112,8 @@ async function runRound(
 
   const results: Record<string, ToolResult> = {};
   results.service = await measured('service', 'the service (one worker)', () => runService(round, prefix('service')));
+  // A development run of the service alone: no contender, so no ratio (claims need a full run).
+  if (serviceOnly) return results;
   let downloads = '';
   results.twoStep = await measured(
     'twoStep',
@@ -181,6 +184,7 @@ async function main() {
       loopback: { type: 'boolean' },
       out: { type: 'string' },
       only: { type: 'string' },
+      'service-only': { type: 'boolean' },
     },
   });
   if (values.only && !['photos', 'videos'].includes(values.only)) throw new Error('--only takes photos or videos');
@@ -249,7 +253,7 @@ async function main() {
         log(`${network} ${workload.name}: ${round.files} files, ${(round.bytes / MB).toFixed(0)} MB`);
         let results: Record<string, ToolResult>;
         try {
-          results = await runRound(round, network, servers, s3, log);
+          results = await runRound(round, network, servers, s3, log, values['service-only']);
         } finally {
           await sandbox.close();
         }
@@ -259,7 +263,7 @@ async function main() {
           files: round.files,
           bytes: round.bytes,
           results,
-          ratios: ratiosOf(results, round.bytes),
+          ratios: results.rclone ? ratiosOf(results, round.bytes) : undefined,
         });
       }
   } finally {
@@ -275,6 +279,7 @@ async function main() {
       values.wan && '--wan',
       values.loopback && '--loopback',
       values.only && `--only ${values.only}`,
+      values['service-only'] && '--service-only',
     ]
       .filter(Boolean)
       .join(' ')
@@ -296,10 +301,11 @@ async function main() {
   };
   await mkdir(out, { recursive: true });
   const stamp = report.finishedAt.replace(/[-:]/g, '').replace(/\..*/, '');
-  await writeFile(join(out, `bench-${mode}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(out, `bench-${mode}-latest.json`), `${JSON.stringify(report, null, 2)}\n`);
+  const kind = values['service-only'] ? 'service-only' : mode;
+  await writeFile(join(out, `bench-${kind}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(out, `bench-${kind}-latest.json`), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(
-    join(out, `bench-${mode}-latest.svg`),
+    join(out, `bench-${kind}-latest.svg`),
     throughputChart(
       workloads.flatMap((w) =>
         Object.entries(w.results).map(([tool, r]) => ({
@@ -320,7 +326,7 @@ async function main() {
       `${w.network} ${w.name}: ratios ${JSON.stringify(w.ratios)}; worker peak RSS ${w.results.service.workerPeakRssMB} MB; ${w.results.service.temporalEventsPer1000Files} Temporal events per 1,000 files`,
     );
   }
-  log(`written to ${out}/bench-${mode}-latest.json and .svg`);
+  log(`written to ${out}/bench-${kind}-latest.json and .svg`);
 }
 
 main().catch((err: unknown) => {
