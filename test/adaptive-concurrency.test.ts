@@ -6,9 +6,10 @@ import { createTestBucket } from './support/migration-harness';
 /**
  * The worker's file concurrency adapts to the network, end to end: the sandbox paces each download
  * (a distant server's per-connection rate), so more files at once copy faster, and the worker,
- * left at its defaults, takes more than the old fixed 8 at once, and says so in the progress.
+ * left at its defaults, takes more than the 24 at once the old fixed settings gave an album (8 files
+ * in each of 3 batches), and says so in the progress.
  */
-const OLD_DEFAULT = 8;
+const OLD_DEFAULT = 24;
 
 let testbed: ApiTestbed;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ beforeAll(async () => {
         nickname: `adaptive-${randomUUID().slice(0, 6)}`,
         albums: 1,
         folders: 0,
-        photosPerAlbum: 240,
+        photosPerAlbum: 600,
         videos: 0,
         photoBytes: { min: 40_000, max: 60_000 },
         trickyCases: false,
@@ -33,7 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => testbed?.close());
 
-test('paced downloads: the worker raises its concurrency above the old default of 8, and the progress shows it', async () => {
+test('paced downloads: the worker raises its concurrency above the old 24 (8 a batch, 3 batches), and the progress shows it', async () => {
   const bucket = await createTestBucket(testbed.harness.s3, 'adaptive');
   const started = await testbed.api.call('POST', '/v1/migrations', {
     account: testbed.sandbox.library.nickname,
