@@ -3,7 +3,7 @@ import {
   type AlbumRestoreOutcome,
   MAX_ALBUM_IMAGES,
   RESTORED_CHECKS,
-  type RestoreCheck,
+  RestoreCheck,
   type RestoreTarget,
   type SmugMugRestoreInput,
 } from '../common/smugmug-restore';
@@ -80,10 +80,7 @@ export function checkRestoredAlbum(deps: Pick<ActivityDeps, 's3' | 'smugmug'>) {
       },
     );
     const counts = Object.fromEntries(
-      RESTORED_CHECKS.concat(['missing', 'refused', 'differs']).map((c) => [
-        c,
-        items.filter((i) => i.check === c).length,
-      ]),
+      RestoreCheck.options.map((c) => [c, items.filter((i) => i.check === c).length]),
     ) as AlbumRestoreOutcome['counts'];
     const reportKey = restoreAlbumReportKey(input.prefix, input.restoreId, input.album.albumKey);
     const outcome: AlbumRestoreOutcome = {

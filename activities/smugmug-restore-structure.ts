@@ -88,13 +88,15 @@ export function makeRestoreAlbums(deps: Pick<ActivityDeps, 's3' | 'smugmug'>) {
       if (journal.targets.some((t) => t.part === part)) continue;
       const name = partName(manifest.album.name, part);
       const wanted = urlNameFor(name, part === 1 ? manifest.album.urlName : undefined);
+      const siblings = await childrenOf(client, parent);
       const adopted =
         journal.pending?.part === part && journal.pending.parentNodeUri === parent
-          ? (await childrenOf(client, parent)).find((n) => n.UrlName === journal.pending!.urlName && n.Name === name)
+          ? siblings.find((n) => n.UrlName === journal.pending!.urlName && n.Name === name)
           : undefined;
+      const album = { Type: 'Album' as const, Name: name, Privacy: privacy };
       const node =
         adopted ??
-        (await makeNode(client, parent, { Type: 'Album', Name: name, Privacy: privacy }, wanted, async (urlName) => {
+        (await makeNode(client, parent, siblings, album, wanted, async (urlName) => {
           journal.pending = { part, parentNodeUri: parent, urlName };
           await store.put(journalKey, RestoreJournal, journal);
         }));
@@ -133,9 +135,11 @@ async function childrenOf(client: SmugMugClient, nodeUri: string): Promise<Node[
 
 /** The folder of this name under `parent`, made when there is none. */
 async function folderUnder(client: SmugMugClient, parent: string, name: string, privacy: NodePrivacy) {
-  const existing = (await childrenOf(client, parent)).find((n) => n.Type === 'Folder' && n.Name === name);
+  const siblings = await childrenOf(client, parent);
+  const existing = siblings.find((n) => n.Type === 'Folder' && n.Name === name);
   if (existing) return existing.Uri;
-  const made = await makeNode(client, parent, { Type: 'Folder', Name: name, Privacy: privacy }, urlNameFor(name));
+  const folder = { Type: 'Folder' as const, Name: name, Privacy: privacy };
+  const made = await makeNode(client, parent, siblings, folder, urlNameFor(name));
   return made.Uri;
 }
 
@@ -147,11 +151,13 @@ async function folderUnder(client: SmugMugClient, parent: string, name: string, 
 async function makeNode(
   client: SmugMugClient,
   parent: string,
+  /** The parent's children as just listed: their UrlNames are taken. */
+  siblings: Node[],
   child: { Type: 'Folder' | 'Album'; Name: string; Privacy: NodePrivacy },
   wanted: string,
   beforeAsking?: (urlName: string) => Promise<void>,
 ): Promise<Node> {
-  const taken = new Set((await childrenOf(client, parent)).map((n) => (n.UrlName ?? '').toLowerCase()));
+  const taken = new Set(siblings.map((n) => (n.UrlName ?? '').toLowerCase()));
   const candidates = urlNameCandidates(wanted);
   let urlName = candidates.next().value!;
   let unconfirmed = 0;

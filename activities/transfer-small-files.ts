@@ -143,8 +143,11 @@ export function transferSmallFiles(deps: ActivityDeps) {
   };
 }
 
-/** S3 asking for fewer requests (SlowDown, 503) or SmugMug's 429 after its retries: a sign of too many at once. */
+/**
+ * S3 asking for fewer requests (SlowDown, 503): a sign of too many at once. (SmugMug's 429s reach the
+ * slots from its client, each as it is answered: counted here too, one would cut twice.)
+ */
 function isThrottling(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'SlowDown' || e.$metadata?.httpStatusCode === 503 || transientTypeOf(err) === 'SmugMugRateLimited';
+  return e.name === 'SlowDown' || e.$metadata?.httpStatusCode === 503;
 }

@@ -20,7 +20,6 @@ export const MAX_RESTORE_ALBUMS = 1_000;
 /** A folder path as people write it (`Travel/2019`), or its names: the names, without empty ones. */
 const FolderPath = z
   .union([z.string().max(1000), z.array(z.string().max(254)).max(20)])
-  .default('')
   .transform((p) => (typeof p === 'string' ? p.split('/') : p).map((n) => n.trim()).filter(Boolean));
 
 /** What a person asks to put back: albums (or images picked in them), or every album under a folder of the archive. */
@@ -29,9 +28,9 @@ export const SmugMugRestoreRequest = ArchiveRef.extend({
   account: Nickname,
   albums: z.array(AlbumSelection).min(1).max(MAX_RESTORE_ALBUMS).optional(),
   /** A folder of the archive (`Travel/2019`): every album under it; `/` for the whole archive. */
-  folder: z.string().max(1000).optional(),
+  folder: FolderPath.optional(),
   /** The SmugMug folder they go under (made where missing); the top of the account by default. */
-  under: FolderPath,
+  under: FolderPath.default([]),
   /** For originals in GLACIER or DEEP_ARCHIVE: the S3 restore's tier and how long its copies last. */
   tier: RestoreTier.default('Bulk'),
   days: z.number().int().min(1).max(30).default(3),

@@ -131,11 +131,7 @@ export class SmugMugRestoreService {
   }
 
   /** Every album under a folder of the archive (`/` or empty: all of it); none is bad input. */
-  private async albumsUnder(archive: { bucket: string; prefix: string }, folder: string) {
-    const path = folder
-      .split('/')
-      .map((n) => n.trim())
-      .filter(Boolean);
+  private async albumsUnder(archive: { bucket: string; prefix: string }, path: string[]) {
     const found: IndexedAlbum[] = (await this.archive.index(archive)).albumsUnder(path);
     if (found.length === 0)
       throw new Refusal('invalid_request', `No album of the archive is under "${path.join('/') || '/'}"`, {

@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   executeChild,
   proxyActivities,
   setCurrentDetails,
@@ -8,6 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { failureMessage } from '../../common/failure-message';
 import { albumRestoreWorkflowId } from '../../common/ids';
 import { smugmugRestoreProgress } from '../../common/messages';
 import { AccountAttribute, AlbumKeyAttribute, RunStateAttribute } from '../../common/search-attributes';
@@ -78,7 +78,7 @@ export async function smugmugRestoreWorkflow(input: SmugMugRestoreInput): Promis
         error = '';
         break;
       } catch (err) {
-        error = causeOf(err);
+        error = failureMessage(err);
       }
     }
     if (error) progress.failed.push({ albumKey: album.albumKey, name: album.name, error });
@@ -90,11 +90,4 @@ export async function smugmugRestoreWorkflow(input: SmugMugRestoreInput): Promis
   progress.reportKey = await writeSmugMugRestoreReport({ restore, albums: progress.done, failed: progress.failed });
   setPhase(progress.failed.length === 0 && progress.done.every((a) => a.ok) ? 'completed' : 'completed-with-problems');
   return progress;
-}
-
-/** The innermost message of a child's failure: what went wrong, not that a child failed. */
-function causeOf(err: unknown): string {
-  let e = err as { cause?: unknown; message?: string } | undefined;
-  while (e?.cause) e = e.cause as typeof e;
-  return e instanceof ApplicationFailure || e?.message ? String(e.message) : String(err);
 }
