@@ -18,5 +18,6 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/workflow-bundle.js ./
 ENV WORKFLOW_BUNDLE_PATH=/app/workflow-bundle.js
 USER node
-# The heap flag of worker/node-flags.ts (why: there).
-CMD ["node", "--max-old-space-size=512", "dist/worker/main.js"]
+# The Node.js flags and allocator settings of worker/node-flags.ts (why: there).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
+CMD ["node", "--max-old-space-size=512", "--max-semi-space-size=2", "dist/worker/main.js"]

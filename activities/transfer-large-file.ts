@@ -16,7 +16,7 @@ import type { BatchInput, TransferResult } from '../common/migration-types';
 import { Checkpoint, ChecksumRecord } from '../state/documents';
 import { checkpointKey, checksumRecordKey } from '../state/layout';
 import { StateStore } from '../state/store';
-import { crc32 } from 'node:zlib';
+import { crc32 } from '@node-rs/crc32';
 import { crc32Base64, crc32ToBase64, objectSettings } from '../s3/object-settings';
 import { Md5Turns, PartProgress } from '../transfer/part-progress';
 import { partReader } from '../transfer/part-reader';

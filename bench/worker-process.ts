@@ -5,7 +5,7 @@ import { WorkerConfig, workerConfigEnv } from '../worker/config';
 import type { LocalStack } from '../local-stack/stack';
 import { projectRoot } from '../local-stack/paths';
 import type { RunningSandbox } from '../smugmug-sandbox/server';
-import { WORKER_HEAP_FLAG } from '../worker/node-flags';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 /** A worker's environment for the bench: the sandbox's read token, the stack's MinIO and Temporal. */
 export function benchWorkerEnv(
@@ -44,7 +44,7 @@ async function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number>
 
 /** The bench worker's Node.js flags: production's, or BENCH_WORKER_NODE_FLAGS (space-separated) to try others. */
 const benchWorkerNodeFlags = () =>
-  process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [WORKER_HEAP_FLAG];
+  process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [...WORKER_NODE_FLAGS];
 
 /** One worker process as it runs in production (compiled `dist/worker/main.js`), polling once this resolves. */
 export async function startWorkerProcess(env: Record<string, string>) {
@@ -54,7 +54,7 @@ export async function startWorkerProcess(env: Record<string, string>) {
     : [];
   const child: ChildProcess = spawn(process.execPath, [...benchWorkerNodeFlags(), ...profile, 'dist/worker/main.js'], {
     cwd: projectRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...WORKER_MALLOC_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -8,6 +8,7 @@ import { keptSecret } from '../config/kept-secret';
 import { localPayloadKeys, stopOnSignals } from './stack';
 import { startTemporalDevServer } from './temporal-server';
 import { resolveTool } from './tools';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 /** Where `npm start` keeps what must outlive it: Temporal's SQLite file, the keys, the logs. */
 export function serviceDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -92,8 +93,8 @@ export async function serve(): Promise<void> {
       await spawnServer(
         'workers',
         process.execPath,
-        ['--max-old-space-size=512', '--import', 'tsx', join(projectRoot, 'worker/main.ts')],
-        { env: common, logFile: join(logs, 'worker.log') },
+        [...WORKER_NODE_FLAGS, '--import', 'tsx', join(projectRoot, 'worker/main.ts')],
+        { env: { ...common, ...WORKER_MALLOC_ENV }, logFile: join(logs, 'worker.log') },
       ),
     );
     console.log(`Ready: open ${webUrl}, sign in with the access key, set up, plan and start. Ctrl-C stops everything.`);

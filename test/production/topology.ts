@@ -12,7 +12,7 @@ import { startTemporalCluster, type TemporalCluster } from '../../local-stack/te
 import { resolveTool } from '../../local-stack/tools';
 import type { RunningSandbox } from '../../smugmug-sandbox/server';
 import { writeWorkflowBundle } from '../../worker/bundle-workflows';
-import { WORKER_HEAP_FLAG } from '../../worker/node-flags';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../worker/node-flags';
 
 export const API_TOKEN = 'production-suite-token-0123456789';
 const TASK_QUEUE = 'smugmug-s3';
@@ -150,10 +150,10 @@ export async function startProductionTopology(dir: string, sandbox: RunningSandb
       new ServiceProcess(
         name,
         'worker/main.ts',
-        env,
+        () => ({ ...env(), ...WORKER_MALLOC_ENV }),
         join(dir, `${name.replace(' ', '-')}.log`),
         async (log) => log.includes('"state":"RUNNING"'),
-        [WORKER_HEAP_FLAG],
+        [...WORKER_NODE_FLAGS],
       );
     const newApi = async (name: string, env: (port: number) => Record<string, string>) => {
       const port = await freePort();

@@ -11,7 +11,7 @@ import {
   temporalUiTlsEnv,
 } from '../../local-stack/temporal-cluster';
 import { SERVER_DYNAMIC_CONFIG } from '../../local-stack/temporal-server';
-import { WORKER_HEAP_FLAG } from '../../worker/node-flags';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../worker/node-flags';
 
 type Service = { environment: Record<string, string>; command?: string[]; entrypoint?: string[]; volumes?: string[] };
 let services: Record<string, Service>;
@@ -93,11 +93,16 @@ describe('docker-compose.yml and the production topology share their configurati
     expect(new Set(majors)).toEqual(new Set([NODE_LTS.version.split('.')[0]]));
   });
 
-  test('every way of starting a worker gives it the same heap flag (worker/node-flags.ts)', async () => {
+  test('every way of starting a worker gives it the same Node.js flags and allocator settings (worker/node-flags.ts)', async () => {
     const dockerfile = await readFile(join(projectRoot, 'Dockerfile'), 'utf8');
     const scripts = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')).scripts;
-    expect(dockerfile).toContain(`CMD ["node", "${WORKER_HEAP_FLAG}", "dist/worker/main.js"]`);
-    expect(services.worker.command).toEqual(['node', WORKER_HEAP_FLAG, 'dist/worker/main.js']);
-    expect(scripts.worker).toBe(`node ${WORKER_HEAP_FLAG} --import tsx worker/main.ts`);
+    const flags = [...WORKER_NODE_FLAGS];
+    expect(dockerfile).toContain(
+      `CMD ${JSON.stringify(['node', ...flags, 'dist/worker/main.js']).replaceAll(',', ', ')}`,
+    );
+    expect(services.worker.command).toEqual(['node', ...flags, 'dist/worker/main.js']);
+    const allocator = Object.entries(WORKER_MALLOC_ENV).map(([k, v]) => `${k}=${v}`);
+    expect(scripts.worker).toBe(`${allocator.join(' ')} node ${flags.join(' ')} --import tsx worker/main.ts`);
+    expect(dockerfile).toContain(`ENV ${allocator.join(' ')}`);
   });
 });
