@@ -9,13 +9,6 @@ import type { MediaFile } from './media-files';
 import { type Responses, throttled } from './responses';
 
 /**
- * Unpaced, media is read and written in chunks of this size: at the streams' default 64 KiB the
- * sandbox spent as much CPU serving a video as the worker copying it, on the cores the bench
- * measures. Paced, the default stays, so a distant link's bytes come as evenly as before.
- */
-const UNPACED_READ_CHUNK = 2 ** 20;
-
-/**
  * The bytes: originals at their ArchivedUri and SmugMug's video transcodes (`/photos/…`), with
  * Content-Length, ETag and single Range requests, paced like a distant link when asked; and, with
  * open media only, a plain file index (`/files/…`) for tools that do not speak SmugMug's API.
@@ -149,12 +142,7 @@ export class MediaRoutes {
     countIn(counters.mediaRequestsByImage, image.imageKey);
     await this.send.stream(res, {
       status: how.status,
-      open: () =>
-        createReadStream(file.path, {
-          start: how.start,
-          end: how.end,
-          highWaterMark: this.pace ? undefined : UNPACED_READ_CHUNK,
-        }),
+      open: () => createReadStream(file.path, { start: how.start, end: how.end }),
       length: how.end - how.start + 1,
       type: image.isVideo ? 'video/mp4' : 'image/jpeg',
       fault: how.fault,

@@ -9,13 +9,13 @@
  * 2026-12-03 (`BENCH_WORKER_NODE_FLAGS=… npm run bench -- --loopback --only photos`, worker CPU s for
  * 4.9 GB, peak RSS): 96 MB 26.5 s, 448 MB; 512 MB 23.1 s, 458 MB; 1024 MB 20.0 s, 547 MB.
  *
- * `--max-semi-space-size=2` (MB, default 16): a young generation that fills every 2 MB is swept
+ * `--max-semi-space-size=1` (MB, default 16): a young generation that fills every MB is swept
  * every few hundred socket reads, so the read chunks, which die at once, are freed while they are
  * still in the CPU's cache instead of piling up until a full collection. Measured 2026-12-07
  * (`npm run bench -- --wan --only photos --service-only`, one run each): worker CPU 29–37 s → 21–22 s
- * for 4.9 GB, idle RSS 182 → 148 MB; 1 MB gave the same as 2.
+ * for 4.9 GB, idle RSS 182 → 148 MB; 1 and 2 MB alike, 1 holds less.
  */
-export const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=2'] as const;
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=1'] as const;
 
 /**
  * glibc's allocator settings of every worker process (its environment where it starts; ignored
