@@ -1,9 +1,14 @@
 /** The budget's memory is handed out in whole MiB: a photo of 4.2 MB takes 5 of them. */
 const GRANULE = 2 ** 20;
 
+interface Grant {
+  memory: Buffer;
+  release: () => void;
+}
+
 interface Waiter {
   granules: number;
-  grant: (memory: Buffer, release: () => void) => void;
+  grant: (granted: Grant) => void;
 }
 
 /**
@@ -23,7 +28,7 @@ export class ByteBudget {
   private readonly taken: Uint8Array;
   private readonly waiting: Waiter[] = [];
 
-  constructor(readonly limit: number) {
+  constructor(limit: number) {
     this.taken = new Uint8Array(Math.max(1, Math.floor(limit / GRANULE)));
   }
 
@@ -38,9 +43,9 @@ export class ByteBudget {
     }
   }
 
-  private reserve(granules: number): Promise<{ memory: Buffer; release: () => void }> {
-    return new Promise((resolve) => {
-      this.waiting.push({ granules, grant: (memory, release) => resolve({ memory, release }) });
+  private reserve(granules: number): Promise<Grant> {
+    return new Promise((grant) => {
+      this.waiting.push({ granules, grant });
       this.drain();
     });
   }
@@ -66,7 +71,7 @@ export class ByteBudget {
       const memory = oversized
         ? Buffer.from(new SharedArrayBuffer(next.granules * GRANULE))
         : this.blockOf().subarray(at * GRANULE, (at + run) * GRANULE);
-      next.grant(memory, release);
+      next.grant({ memory, release });
     }
   }
 
