@@ -20,4 +20,4 @@ ENV WORKFLOW_BUNDLE_PATH=/app/workflow-bundle.js
 USER node
 # The Node.js flags and allocator settings of worker/node-flags.ts (why: there).
 ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
-CMD ["node", "--max-old-space-size=512", "--max-semi-space-size=1", "dist/worker/main.js"]
+CMD ["node", "--max-old-space-size=512", "--max-semi-space-size=1", "--single-threaded-gc", "dist/worker/main.js"]

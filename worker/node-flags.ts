@@ -14,8 +14,19 @@
  * still in the CPU's cache instead of piling up until a full collection. Measured 2026-12-07
  * (`npm run bench -- --wan --only photos --service-only`, one run each): worker CPU 29–37 s → 21–22 s
  * for 4.9 GB, idle RSS 182 → 148 MB; 1 and 2 MB alike, 1 holds less.
+ *
+ * `--single-threaded-gc`: the collector works on the worker's own thread instead of handing each of
+ * those frequent, small collections to helper threads. The helpers' hand-offs cost more than they
+ * saved: on WAN videos they spent 3–4 CPU s of the worker's ~19, and the worker's CPU is what copies
+ * compete for (on two cores the sandbox and MinIO share them). Measured 2026-12-07 (service only,
+ * worker CPU s per run, 3.2 GB videos / 4.9 GB photos): WAN videos 18.8–20.3 (6 runs) → 16.5–20.3
+ * (4 runs, mean −6 %); loopback photos 20.6 → 18.3; WAN photos 19.4 → 19.0; loopback videos alike.
  */
-export const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=1'] as const;
+export const WORKER_NODE_FLAGS = [
+  '--max-old-space-size=512',
+  '--max-semi-space-size=1',
+  '--single-threaded-gc',
+] as const;
 
 /**
  * glibc's allocator settings of every worker process (its environment where it starts; ignored
