@@ -5,25 +5,6 @@ import type { SmugMugClient, SmugMugResponse } from '../smugmug/client';
 /** Fills `into` (exactly one part's length) from `start`, and says how many bytes came (fewer: the file ended early). */
 export type ReadPart = (start: number, into: Buffer) => Promise<number>;
 
-/** Copies a stream's chunks into `into` until it is full or the stream ends; returns the bytes copied. */
-async function fill(chunks: AsyncIterator<Buffer>, into: Buffer, held: { rest?: Buffer }): Promise<number> {
-  let filled = 0;
-  while (filled < into.length) {
-    let chunk = held.rest;
-    held.rest = undefined;
-    if (!chunk) {
-      const next = await chunks.next();
-      if (next.done) break;
-      chunk = next.value;
-    }
-    const take = Math.min(into.length - filled, chunk.length);
-    chunk.copy(into, filled, 0, take);
-    filled += take;
-    if (take < chunk.length) held.rest = chunk.subarray(take);
-  }
-  return filled;
-}
-
 /**
  * How a large file's parts are read. Where SmugMug honours ranges, each part is a GET of its own
  * range, so several parts arrive at once over connections of their own: a distant server's
@@ -87,10 +68,28 @@ export async function readInto(res: SmugMugResponse, into: Buffer, expected: str
 /** Parts cut in order from one response of the whole file; concurrent reads are served one after another. */
 function sequentialReader(res: SmugMugResponse): ReadPart {
   const chunks = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const held: { rest?: Buffer } = {};
+  // What a chunk held beyond the part it ended: the start of the next part.
+  let rest: Buffer | undefined;
+  const fill = async (into: Buffer): Promise<number> => {
+    let filled = 0;
+    while (filled < into.length) {
+      let chunk = rest;
+      rest = undefined;
+      if (!chunk) {
+        const next = await chunks.next();
+        if (next.done) break;
+        chunk = next.value;
+      }
+      const take = Math.min(into.length - filled, chunk.length);
+      chunk.copy(into, filled, 0, take);
+      filled += take;
+      if (take < chunk.length) rest = chunk.subarray(take);
+    }
+    return filled;
+  };
   let turn = Promise.resolve();
   return (_start, into) => {
-    const read = turn.then(() => fill(chunks, into, held));
+    const read = turn.then(() => fill(into));
     turn = read.then(
       () => undefined,
       () => undefined,
